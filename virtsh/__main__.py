@@ -1,0 +1,5 @@
+import sys
+
+from virtsh.main import main
+
+sys.exit(main())

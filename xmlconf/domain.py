@@ -1,0 +1,87 @@
+"""Domain XML: parse, check, apply libvirt's defaults, format.
+
+Contract used by the drivers (keep it stable):
+
+- ``parse(text, flags=0) -> DomainDef``; raises VirtError with libvirt's
+  messages for malformed or invalid documents.
+- ``DomainDef.name``, ``.uuid`` (string), ``.tree`` (the lxml root
+  ``<domain>`` element in libvirt's canonical form: element order, defaults,
+  normalised values).  Drivers read and change ``.tree`` directly.
+- ``format(defn, flags=0, live_id=None) -> str`` prints libvirt's XML;
+  *flags* are xmlconf.XML_*; *live_id* adds ``id='N'`` to a running
+  domain's root element.
+- ``DomainDef.copy()`` for a live definition separate from the persistent.
+"""
+import uuid as _uuid
+
+from lxml import etree
+
+from virtsh.drivers.errors import VirtError, XML_ERROR, INTERNAL_ERROR
+from virtsh.xmlconf import writer
+
+
+class DomainDef:
+    """A parsed domain definition."""
+
+    __slots__ = ("tree",)
+
+    def __init__(self, tree):
+        self.tree = tree
+
+    @property
+    def name(self):
+        return self.tree.findtext("name")
+
+    @property
+    def uuid(self):
+        return self.tree.findtext("uuid")
+
+    def copy(self):
+        return DomainDef(etree.fromstring(etree.tostring(self.tree)))
+
+
+def parse_document(text, what="domain_definition"):
+    """Parse XML text; libxml2's error as libvirt prints it on failure."""
+    parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False,
+                             no_network=True)
+    try:
+        return etree.fromstring(text.encode() if isinstance(text, str) else text,
+                                parser)
+    except etree.XMLSyntaxError as e:
+        raise VirtError(INTERNAL_ERROR, _libxml_message(e, text, what),
+                        raw=True) from None
+
+
+def _libxml_message(err, text, what):
+    line = err.lineno or 1
+    msg = err.msg.rsplit(", line ", 1)[0]
+    lines = (text if isinstance(text, str) else text.decode("utf-8", "replace")).split("\n")
+    src = lines[line - 1] if 0 < line <= len(lines) and text else "(null)"
+    col = max((err.offset or 1) - 1, 0)
+    return "(%s):%d: %s\n%s\n%s^" % (what, line, msg, src, "-" * col)
+
+
+def parse(text, flags=0):
+    root = parse_document(text)
+    if root.tag != "domain":
+        raise VirtError(XML_ERROR, "expecting root element of 'domain', not '%s'" % root.tag)
+    if not (root.findtext("name") or "").strip():
+        raise VirtError(INTERNAL_ERROR, "missing name information", raw=True)
+    if root.find("uuid") is None:
+        u = etree.Element("uuid")
+        u.text = str(_uuid.uuid4())
+        root.find("name").addnext(u)
+    return DomainDef(root)
+
+
+def format(defn, flags=0, live_id=None):  # noqa: A001
+    root = defn.tree
+    if live_id is not None:
+        root = etree.fromstring(etree.tostring(root))
+        attrs = dict(root.attrib)
+        root.attrib.clear()
+        root.set("type", attrs.pop("type", "test"))
+        root.set("id", str(live_id))
+        for k, v in attrs.items():
+            root.set(k, v)
+    return writer.write(root)
