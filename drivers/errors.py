@@ -51,6 +51,7 @@ CONFIG_UNSUPPORTED = 67
 OPERATION_TIMEOUT = 68
 INVALID_DOMAIN_SNAPSHOT = 71
 NO_DOMAIN_SNAPSHOT = 72
+SNAPSHOT_REVERT_RISKY = 73
 ARGUMENT_UNSUPPORTED = 74
 STORAGE_PROBE_FAILED = 75
 STORAGE_POOL_BUILT = 76
@@ -112,6 +113,7 @@ _PREFIX = {
     CONFIG_UNSUPPORTED: "unsupported configuration: %s",
     OPERATION_TIMEOUT: "Timed out during operation: %s",
     NO_DOMAIN_SNAPSHOT: "Domain snapshot not found: %s",
+    SNAPSHOT_REVERT_RISKY: "revert requires force: %s",
     ARGUMENT_UNSUPPORTED: "argument unsupported: %s",
     STORAGE_PROBE_FAILED: "Storage pool probe failed: %s",
     STORAGE_POOL_BUILT: "Storage pool already built: %s",
@@ -161,3 +163,16 @@ def no_support(api_name):
 def read_only(api_name):
     """The error of a mutating API on a read-only connection."""
     return VirtError(OPERATION_DENIED, "read only access prevents %s" % api_name)
+
+
+def unsupported_flags(flags, function):
+    """virCheckFlags' error: flags a driver function does not take
+    (libvirt prints it without a prefix)."""
+    return VirtError(INVALID_ARG, "unsupported flags (0x%x) in function %s"
+                     % (flags, function), raw=True)
+
+
+def check_flags(flags, allowed, function):
+    """Raise unsupported_flags for the bits of *flags* outside *allowed*."""
+    if flags & ~allowed:
+        raise unsupported_flags(flags & ~allowed, function)

@@ -40,6 +40,12 @@ class Args:
         """Whether a boolean option was given."""
         return bool(self.values.get(name))
 
+    def exclusive(self, first, second):
+        """Refuse two options given together (virsh's VSH_EXCLUSIVE_OPTIONS)."""
+        if first in self.values and second in self.values:
+            raise CommandError("Options --%s and --%s are mutually exclusive"
+                               % (first, second))
+
     def argv(self, name):
         """The words collected by an argv option (empty list when absent)."""
         return list(self.values.get(name, ()))

@@ -59,7 +59,7 @@ class Command:
                  noconnect, hidden, module):
         self.name = name
         self.help = help
-        self.desc = desc or help
+        self.desc = desc            # help's DESCRIPTION (none when empty)
         self.options = options
         self.aliases = aliases
         self.handler = handler
@@ -73,6 +73,39 @@ class Command:
             if o.name == name:
                 return o
         return None
+
+
+def problems(cmd):
+    """What is wrong with a command's declaration (virsh's self-test rules)."""
+    found = []
+    if not cmd.help:
+        found.append("command '%s' has no help" % cmd.name)
+    optional = False
+    for i, o in enumerate(cmd.options):
+        if not o.help:
+            found.append("option '%s' of command '%s' has no help" % (o.name, cmd.name))
+        if o.kind == BOOL and o.required:
+            found.append("boolean option '%s' of command '%s' is required"
+                         % (o.name, cmd.name))
+        if o.kind == ARGV and i != len(cmd.options) - 1:
+            found.append("argv option '%s' of command '%s' is not last"
+                         % (o.name, cmd.name))
+        if o.positional and o.kind != BOOL:
+            if o.required and optional and o.kind != ARGV:
+                found.append("required option '%s' of command '%s' follows an "
+                             "optional one" % (o.name, cmd.name))
+            optional = optional or not o.required
+        elif o.kind == BOOL:
+            optional = True
+    for a in cmd.aliases:
+        target = cmd.option(a.target)
+        if target is None:
+            found.append("alias '%s' of command '%s' names no option"
+                         % (a.name, cmd.name))
+        elif a.value is not None and target.kind == BOOL:
+            found.append("alias '%s' of command '%s' gives a value to a boolean"
+                         % (a.name, cmd.name))
+    return found
 
 
 def data(name, help="", required=False, kind=STRING, complete=None):

@@ -7,6 +7,10 @@ handler uses.  Handlers print only through ``ctl.print`` /
 """
 import sys
 
+DEBUG, INFO, NOTICE, WARNING, ERROR = range(5)
+DEFAULT_DEBUG = ERROR
+_LEVEL_NAMES = ("DEBUG", "INFO", "INFO", "WARNING", "ERROR")
+
 
 class Control:
     """Connection, global options and output of one virtsh run."""
@@ -24,9 +28,11 @@ class Control:
         self.keepalive_count = keepalive_count
         self.logfile = logfile
         self.interactive = False        # the shell reading a terminal or stdin
+        self.progname = "virtsh"
         self.out = sys.stdout
         self.err = sys.stderr
         self._conn = None
+        self._log = None
 
     # --- output -----------------------------------------------------------
     def print(self, text="", end="\n"):
@@ -40,10 +46,39 @@ class Control:
             self.out.write(text + end)
 
     def error(self, message):
-        """Print one ``error: message`` line on stderr."""
+        """Print one ``error: message`` line on stderr (and to the -l log)."""
         self.out.flush()
         self.err.write("error: %s\n" % message)
         self.err.flush()
+        self.log(ERROR, message)
+
+    def debug_log(self, level, message):
+        """virsh's vshDebug: print *message* on stdout when its *level*
+        (0 most verbose .. 4) reaches the -d level, and log it with -l."""
+        if level < (DEFAULT_DEBUG if self.debug is None else self.debug):
+            return
+        self.log(level, message)
+        self.out.write(message + "\n")
+
+    def open_log(self):
+        """Open the -l log file for appending; False when it cannot be."""
+        try:
+            self._log = open(self.logfile, "a")
+        except OSError:
+            return False
+        return True
+
+    def log(self, level, message):
+        """Append one line to the -l log file, in virsh's format."""
+        if self._log is None:
+            return
+        import os
+        import time
+        stamp = time.strftime("%Y.%m.%d %H:%M:%S")
+        self._log.write("[%s %s %d] %s %s\n" % (
+            stamp, self.progname, os.getpid(), _LEVEL_NAMES[level],
+            message.rstrip("\n")))
+        self._log.flush()
 
     # --- connection -------------------------------------------------------
     @property

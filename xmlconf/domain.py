@@ -17,7 +17,7 @@ import uuid as _uuid
 from lxml import etree
 
 from virtsh.drivers.errors import VirtError, XML_ERROR, INTERNAL_ERROR
-from virtsh.xmlconf import writer
+from virtsh.xmlconf import canon, domain_checks, domain_defaults, domain_views, writer
 
 
 class DomainDef:
@@ -37,7 +37,12 @@ class DomainDef:
         return self.tree.findtext("uuid")
 
     def copy(self):
-        return DomainDef(etree.fromstring(etree.tostring(self.tree)))
+        return DomainDef(copy_tree(self.tree))
+
+
+def copy_tree(root):
+    """A deep copy of an lxml tree (faster than copy.deepcopy)."""
+    return etree.fromstring(etree.tostring(root))
 
 
 def parse_document(text, what="domain_definition"):
@@ -71,17 +76,25 @@ def parse(text, flags=0):
         u = etree.Element("uuid")
         u.text = str(_uuid.uuid4())
         root.find("name").addnext(u)
+    domain_checks.run_raw(root)
+    canon.canonicalize(root)
+    domain_defaults.apply(root)
+    domain_checks.run(root)
     return DomainDef(root)
 
 
 def format(defn, flags=0, live_id=None):  # noqa: A001
-    root = defn.tree
+    root = domain_views.apply(copy_tree(defn.tree), flags)
     if live_id is not None:
-        root = etree.fromstring(etree.tostring(root))
         attrs = dict(root.attrib)
         root.attrib.clear()
         root.set("type", attrs.pop("type", "test"))
         root.set("id", str(live_id))
         for k, v in attrs.items():
             root.set(k, v)
-    return writer.write(root)
+    return writer.write(root, keep_open=_keep_open)
+
+
+def _keep_open(elem):
+    """Elements libvirt always prints with an end tag, even when empty."""
+    return elem.tag == "devices" or (elem.tag == "hyperv" and elem.get("mode") == "passthrough")

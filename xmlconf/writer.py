@@ -1,50 +1,76 @@
 """libvirt's XML layout: two-space indent, single-quoted attributes.
 
 lxml's serializer differs from libvirt's (quotes, empty elements,
-escaping), so documents are printed by this small writer.
+escaping), so documents are printed by this small writer.  The one
+exception is foreign content kept verbatim (``<metadata>``), which libvirt
+prints through libxml2's own serializer: double quotes, libxml2 indentation.
 """
+import re
+
+from lxml import etree
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&apos;", '"': "&quot;"}
+# Control characters libvirt silently drops (all below 0x20 but tab, LF, CR).
+_SPECIAL = re.compile(r"[&<>'\"\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def escape_attr(value):
-    """Escape an attribute value as libvirt's virBufferEscapeString does."""
-    return (value.replace("&", "&amp;").replace("<", "&lt;")
-            .replace(">", "&gt;").replace("'", "&apos;").replace('"', "&quot;"))
+def escape(value):
+    """Escape text or an attribute value as libvirt's virBufferEscapeString."""
+    if _SPECIAL.search(value) is None:
+        return value
+    return _SPECIAL.sub(lambda m: _ESCAPES.get(m.group(0), ""), value)
 
 
-def escape_text(value):
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def write(elem, indent=0, out=None, verbatim=("metadata",), keep_open=lambda e: False):
+    """Return the text of lxml element *elem* in libvirt's layout.
 
-
-def write(elem, indent=0, out=None):
-    """Return the text of lxml element *elem* in libvirt's layout."""
+    Children of elements whose tag is in *verbatim* are printed by libxml2;
+    elements for which *keep_open* is true get an end tag even when empty.
+    """
     own = out is None
     if own:
         out = []
     pad = "  " * indent
-    attrs = "".join(" %s='%s'" % (_qname(elem, k), escape_attr(v))
-                    for k, v in elem.attrib.items())
-    tag = _qname(elem, elem.tag)
+    tag = elem.tag
+    attrs = "".join(" %s='%s'" % (k, escape(v)) for k, v in elem.attrib.items())
     children = [c for c in elem if isinstance(c.tag, str)]
-    text = (elem.text or "").strip() if children else (elem.text or "")
-    if not children and not text:
-        out.append("%s<%s%s/>\n" % (pad, tag, attrs))
-    elif not children:
-        out.append("%s<%s%s>%s</%s>\n" % (pad, tag, attrs, escape_text(text), tag))
-    else:
+    if tag in verbatim and indent == 1:
+        _write_foreign(elem, pad, attrs, children, out)
+    elif children:
         out.append("%s<%s%s>\n" % (pad, tag, attrs))
         for c in children:
-            write(c, indent + 1, out)
+            write(c, indent + 1, out, verbatim, keep_open)
         out.append("%s</%s>\n" % (pad, tag))
+    elif elem.text:
+        out.append("%s<%s%s>%s</%s>\n" % (pad, tag, attrs, escape(elem.text), tag))
+    elif keep_open(elem):
+        out.append("%s<%s%s>\n%s</%s>\n" % (pad, tag, attrs, pad, tag))
+    else:
+        out.append("%s<%s%s/>\n" % (pad, tag, attrs))
     if own:
         return "".join(out)
     return None
 
 
-def _qname(elem, name):
-    if name.startswith("{"):
-        uri, local = name[1:].split("}", 1)
-        for prefix, ns in elem.nsmap.items():
-            if ns == uri:
-                return "%s:%s" % (prefix, local) if prefix else local
-        return local
-    return name
+def _write_foreign(elem, pad, attrs, children, out):
+    if not children:
+        out.append("%s<%s%s/>\n" % (pad, elem.tag, attrs))
+        return
+    out.append("%s<%s%s>\n" % (pad, elem.tag, attrs))
+    for c in children:
+        c = _strip_blanks(c)
+        text = etree.tostring(c, encoding="unicode", pretty_print=True, with_tail=False)
+        for line in text.rstrip("\n").split("\n"):
+            out.append("%s  %s\n" % (pad, line))
+    out.append("%s</%s>\n" % (pad, elem.tag))
+
+
+def _strip_blanks(elem):
+    """A copy of *elem* without whitespace-only text, as libvirt re-indents it."""
+    elem = etree.fromstring(etree.tostring(elem, with_tail=False))
+    for e in elem.iter():
+        if len(e) and e.text is not None and not e.text.strip():
+            e.text = None
+        if e.tail is not None and not e.tail.strip():
+            e.tail = None
+    return elem

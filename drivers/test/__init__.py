@@ -6,19 +6,23 @@ loads a node file in libvirt's test-driver format.  All state lives in the
 Connection, so every process starts fresh, as with virsh.
 
 The connection's APIs are split by concern into mixins, one module each:
-domains (domains.py), networks (network.py), storage pools and volumes
-(storage.py), host, interfaces, node devices, secrets, nwfilters
-(host.py).  Node-file loading is node.py.
+domains (domains.py, with the Domain objects in domain.py), networks
+(network.py), storage pools and volumes (storage.py), host, interfaces,
+node devices, secrets, nwfilters (host.py).  Node-file loading is node.py,
+which calls each mixin's ``_init_*`` hook (see node.NodeHooks).
 """
 from virtsh.drivers.connection import Connection
+from virtsh.drivers.test.devices import DomainStatsMixin
 from virtsh.drivers.test.domains import DomainsMixin
 from virtsh.drivers.test.host import HostMixin
 from virtsh.drivers.test.network import NetworkMixin
+from virtsh.drivers.test.node import NodeHooks
 from virtsh.drivers.test.storage import StorageMixin
 
 
-class TestConnection(DomainsMixin, NetworkMixin, StorageMixin, HostMixin,
-                     Connection):
+class TestConnection(DomainsMixin, DomainStatsMixin, NetworkMixin,
+                     StorageMixin, HostMixin,
+                     NodeHooks, Connection):
     """A connection to an in-memory test node."""
 
     def __init__(self, uri, readonly=False):

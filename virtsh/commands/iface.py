@@ -47,7 +47,14 @@ def iface_dumpxml(ctl, args):
 @command('iface-edit', "",
          data('interface', "", required=True))
 def iface_edit(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh import editing, lookup
+    from virtsh.drivers.hostobjects import IFACE_XML_INACTIVE
+    iface = lookup.interface(ctl, args)
+    return editing.run(ctl, editing.Editable(
+        lambda: iface.xml_desc(IFACE_XML_INACTIVE),
+        lambda xml, validate: ctl.conn.define_interface(xml).name(),
+        "Interface %s XML configuration not changed." % iface.name(),
+        "Interface %s XML configuration edited."))
 
 
 @command('iface-list', "",

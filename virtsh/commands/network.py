@@ -48,7 +48,14 @@ def net_dumpxml(ctl, args):
 @command('net-edit', "",
          data('network', "", required=True))
 def net_edit(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh import editing, lookup
+    from virtsh.drivers.network import XML_INACTIVE
+    net = lookup.network(ctl, args)
+    return editing.run(ctl, editing.Editable(
+        lambda: net.xml_desc(XML_INACTIVE),
+        lambda xml, validate: ctl.conn.define_network(xml).name(),
+        "Network %s XML configuration not changed." % net.name(),
+        "Network %s XML configuration edited."))
 
 
 @command('net-event', "",

@@ -20,7 +20,13 @@ def nwfilter_dumpxml(ctl, args):
 @command('nwfilter-edit', "",
          data('nwfilter', "", required=True))
 def nwfilter_edit(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh import editing, lookup
+    nwfilter = lookup.nwfilter(ctl, args)
+    return editing.run(ctl, editing.Editable(
+        nwfilter.xml_desc,
+        lambda xml, validate: ctl.conn.define_nwfilter(xml).name(),
+        "Network filter %s XML configuration not changed." % nwfilter.name(),
+        "Network filter %s XML configuration edited."))
 
 
 @command('nwfilter-list', "")

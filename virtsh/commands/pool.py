@@ -130,7 +130,14 @@ def pool_dumpxml(ctl, args):
 @command('pool-edit', "",
          data('pool', "", required=True))
 def pool_edit(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh import editing, lookup
+    pool = lookup.pool(ctl, args)
+    inactive = 1                        # VIR_STORAGE_XML_INACTIVE
+    return editing.run(ctl, editing.Editable(
+        lambda: pool.xml_desc(inactive),
+        lambda xml, validate: ctl.conn.define_storage_pool(xml).name(),
+        "Pool %s XML configuration not changed." % pool.name(),
+        "Pool %s XML configuration edited."))
 
 
 @command('pool-info', "",

@@ -1,0 +1,14 @@
+"""The QEMU driver without a daemon: ``qemu:///system``, ``qemu:///session``,
+``qemu:///embed?root=DIR``.
+
+Module map: paths (URI -> directory tree), conf (qemu.conf), files
+(atomic writes, locks), store (definitions and runtime state on disk),
+caps (QEMU capabilities probed over QMP, cached), defaults (the driver's
+post-parse defaults), command (definition -> argv), lifecycle and
+supervisor (starting, watching and stopping QEMU), qmp (monitor client),
+live (the live definition), host (host capabilities, node info),
+connection and domain (the driver API).
+"""
+from virtsh.drivers.qemu.connection import QemuConnection
+
+__all__ = ["QemuConnection"]

@@ -1,0 +1,324 @@
+"""The QEMU command line of a domain: a pure function of its definition.
+
+``build(root, caps, runtime)`` turns the (defaults-applied) <domain> tree
+and the emulator's capabilities into an argv list, in libvirt's layout
+(``-device`` options as JSON, ``-blockdev`` node names, ids like
+``net0``/``serial0``), so ``domxml-to-native`` output compares with
+libvirt's.  Nothing here runs anything or touches the disk.
+"""
+import json
+
+from virtsh.drivers.errors import VirtError, CONFIG_UNSUPPORTED
+
+
+class Runtime:
+    """What only a start knows: monitor file descriptors, accelerator."""
+
+    def __init__(self, events_fd=None, command_fd=None, monitor_path=None,
+                 kvm=True, vnc_port_auto=True):
+        self.events_fd = events_fd          # connected socket (supervisor)
+        self.command_fd = command_fd        # listening socket (commands)
+        self.monitor_path = monitor_path    # or a path (domxml-to-native)
+        self.kvm = kvm
+
+
+def _js(obj):
+    return json.dumps(obj, separators=(",", ":"))
+
+
+def memory_kib(root, tag="memory"):
+    elem = root.find(tag)
+    if elem is None or not (elem.text or "").strip():
+        return None
+    return scale_kib(int(elem.text.strip()), elem.get("unit", "KiB"))
+
+
+_UNITS = {"b": 1, "bytes": 1, "k": 1024, "kib": 1024, "kb": 1000,
+          "m": 1024 ** 2, "mib": 1024 ** 2, "mb": 1000 ** 2,
+          "g": 1024 ** 3, "gib": 1024 ** 3, "gb": 1000 ** 3,
+          "t": 1024 ** 4, "tib": 1024 ** 4, "tb": 1000 ** 4}
+
+
+def scale_kib(value, unit):
+    return value * _UNITS.get(unit.lower(), 1024) // 1024
+
+
+def _pci_bus(addr):
+    bus = int(addr.get("bus", "0"), 16)
+    slot = int(addr.get("slot", "0"), 16)
+    func = int(addr.get("function", "0"), 16)
+    out = {"bus": "pci.%d" % bus,
+           "addr": "0x%x" % slot if func == 0 else "0x%x.0x%x" % (slot, func)}
+    if addr.get("multifunction") == "on":
+        out["multifunction"] = True
+    return out
+
+
+def _placement(dev):
+    addr = dev.find("address")
+    if addr is not None and addr.get("type") == "pci":
+        return _pci_bus(addr)
+    return {}
+
+
+def build(root, caps, runtime):
+    """The argv (list of str) that starts the domain *root*."""
+    argv = [caps["emulator"]]
+    add = argv.extend
+    name = root.findtext("name")
+    add(["-name", "guest=%s,debug-threads=on" % name.replace(",", ",,"), "-S"])
+    os_type = root.find("os/type")
+    machine = os_type.get("machine")
+    ram_id = "pc.ram" if machine.startswith("pc") else "ram"
+    add(["-machine", "%s,usb=off,dump-guest-core=off,memory-backend=%s"
+         % (machine, ram_id)])
+    kvm = root.get("type") == "kvm"
+    if kvm and not runtime.kvm:
+        raise VirtError(CONFIG_UNSUPPORTED,
+                        "Domain requires KVM, but it is not available. "
+                        "Check that virtualization is enabled in the host "
+                        "BIOS, and host configuration is setup to load the "
+                        "kvm modules.")
+    add(["-accel", "kvm" if kvm else "tcg"])
+    cpu = root.find("cpu")
+    if cpu is not None:
+        mode = cpu.get("mode", "custom")
+        model = cpu.findtext("model")
+        if mode == "host-passthrough" or (mode == "host-model" and kvm):
+            add(["-cpu", "host"])
+        elif model:
+            add(["-cpu", model])
+    mem = memory_kib(root)
+    add(["-m", str(mem // 1024),
+         "-object", _js({"qom-type": "memory-backend-ram", "id": ram_id,
+                         "size": mem * 1024}),
+         "-overcommit", "mem-lock=off"])
+    vcpus = int(root.findtext("vcpu", "1").strip())
+    current = root.find("vcpu").get("current") if root.find("vcpu") is not None else None
+    smp = "%d" % int(current) if current else "%d" % vcpus
+    if current:
+        smp += ",maxcpus=%d" % vcpus
+    add(["-smp", "%s,sockets=%d,cores=1,threads=1" % (smp, vcpus)])
+    add(["-uuid", root.findtext("uuid")])
+    devices = root.find("devices")
+    if devices.find("graphics") is None:
+        add(["-display", "none"])
+    add(["-no-user-config", "-nodefaults"])
+    add(_monitors(runtime))
+    offset = (root.find("clock").get("offset") if root.find("clock") is not None
+              else "utc")
+    add(["-rtc", "base=%s" % ("localtime" if offset == "localtime" else "utc")])
+    add(["-no-shutdown"])
+    if root.find("features/acpi") is None:
+        add(["-no-acpi"])
+    if root.findtext("on_reboot", "restart").strip() == "destroy":
+        add(["-no-reboot"])
+    _boot(root, add)
+    for c in devices.findall("controller"):
+        add(_controller(c))
+    _disks(root, devices, add)
+    for i, nic in enumerate(devices.findall("interface")):
+        add(_nic(nic, i))
+    for i, serial in enumerate(devices.findall("serial")):
+        add(_serial(serial, i))
+    audio_id = None
+    audio = devices.find("audio")
+    if audio is not None:
+        audio_id = "audio%s" % audio.get("id", "1")
+        add(["-audiodev", _js({"id": audio_id, "driver": audio.get("type", "none")})])
+    for g in devices.findall("graphics"):
+        add(_graphics(g, audio_id))
+    for i, video in enumerate(devices.findall("video")):
+        add(_video(video, i))
+    balloon = devices.find("memballoon")
+    if balloon is not None and balloon.get("model") == "virtio":
+        dev = {"driver": "virtio-balloon-pci", "id": "balloon0"}
+        dev.update(_placement(balloon))
+        add(["-device", _js(dev)])
+    add(["-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+                     "resourcecontrol=deny",
+         "-msg", "timestamp=on"])
+    return argv
+
+
+def _monitors(runtime):
+    out = []
+    if runtime.events_fd is not None:
+        out += ["-chardev", "socket,id=charevents,fd=%d" % runtime.events_fd,
+                "-mon", "chardev=charevents,id=events,mode=control"]
+    if runtime.command_fd is not None:
+        where = "fd=%d" % runtime.command_fd
+    else:
+        where = "path=%s" % runtime.monitor_path
+    out += ["-chardev", "socket,id=charmonitor,%s,server=on,wait=off" % where,
+            "-mon", "chardev=charmonitor,id=monitor,mode=control"]
+    return out
+
+
+def _boot(root, add):
+    if root.find("os/boot") is not None or root.find("os/kernel") is None:
+        add(["-boot", "strict=on"])
+    kernel = root.findtext("os/kernel")
+    if kernel:
+        add(["-kernel", kernel])
+        initrd = root.findtext("os/initrd")
+        if initrd:
+            add(["-initrd", initrd])
+        cmdline = root.findtext("os/cmdline")
+        if cmdline:
+            add(["-append", cmdline])
+
+
+_USB_DRIVERS = {"piix3-uhci": "piix3-usb-uhci", "qemu-xhci": "qemu-xhci",
+                "nec-xhci": "nec-usb-xhci", "ich9-ehci1": "ich9-usb-ehci1"}
+
+
+def _controller(c):
+    kind, model, index = c.get("type"), c.get("model"), c.get("index", "0")
+    if kind == "usb" and model in _USB_DRIVERS:
+        dev = {"driver": _USB_DRIVERS[model], "id": "usb" if index == "0" else "usb%s" % index}
+    elif kind == "scsi":
+        driver = {"virtio-scsi": "virtio-scsi-pci", "lsilogic": "lsi"}.get(model or "lsilogic", model)
+        dev = {"driver": driver, "id": "scsi%s" % index}
+    elif kind == "pci" and model == "pcie-root-port":
+        target = c.find("target")
+        dev = {"driver": "pcie-root-port", "port": int(target.get("port"), 16),
+               "chassis": int(target.get("chassis")), "id": "pci.%s" % index}
+    elif kind == "virtio-serial":
+        dev = {"driver": "virtio-serial-pci", "id": "virtio-serial%s" % index}
+    else:
+        return []
+    dev.update(_placement(c))
+    return ["-device", _js(dev)]
+
+
+def _disks(root, devices, add):
+    disks = devices.findall("disk")
+    boot_disk = root.find("os/boot[@dev='hd']") is not None
+    boot_cd = root.find("os/boot[@dev='cdrom']") is not None
+    node = len([d for d in disks if _source(d)])
+    for disk in disks:
+        target = disk.find("target")
+        bus, dev = target.get("bus"), target.get("dev")
+        device = disk.get("device", "disk")
+        source = _source(disk)
+        readonly = disk.find("readonly") is not None or device == "cdrom"
+        fmt = disk.find("driver").get("type", "raw") if disk.find("driver") is not None else "raw"
+        drive = None
+        if source:
+            storage = "libvirt-%d-storage" % node
+            drive = "libvirt-%d-format" % node
+            node -= 1
+            add(["-blockdev", _js({"driver": "host_device" if disk.get("type") == "block" else "file",
+                                   "filename": source, "node-name": storage,
+                                   "auto-read-only": True, "discard": "unmap"}),
+                 "-blockdev", _js({"node-name": drive, "read-only": readonly,
+                                   "driver": fmt, "file": storage})])
+        addr = disk.find("address")
+        if bus == "virtio":
+            spec = {"driver": "virtio-blk-pci"}
+            spec.update(_placement(disk))
+            if drive:
+                spec["drive"] = drive
+            spec["id"] = "virtio-disk%d" % _index(dev)
+        elif bus in ("ide", "sata"):
+            ctl, unit = int(addr.get("controller", "0")), int(addr.get("unit", "0"))
+            busno = int(addr.get("bus", "0"))
+            spec = {"driver": "ide-cd" if device == "cdrom" else "ide-hd",
+                    "bus": "ide.%d" % (busno if bus == "ide" else unit),
+                    "unit": unit if bus == "ide" else 0}
+            if drive:
+                spec["drive"] = drive
+            spec["id"] = "%s%d-%d-%d" % ("ide" if bus == "ide" else "sata", ctl, busno, unit)
+        elif bus == "scsi":
+            unit = int(addr.get("unit", "0"))
+            spec = {"driver": "scsi-cd" if device == "cdrom" else "scsi-hd",
+                    "bus": "scsi%s.0" % addr.get("controller", "0"),
+                    "scsi-id": unit, "device_id": "drive-scsi0-0-0-%d" % unit}
+            if drive:
+                spec["drive"] = drive
+            spec["id"] = "scsi0-0-0-%d" % unit
+        else:
+            raise VirtError(CONFIG_UNSUPPORTED, "disk bus '%s' is not supported" % bus)
+        if (boot_disk and device == "disk") or (boot_cd and device == "cdrom"):
+            spec["bootindex"] = 1
+            boot_disk = boot_disk and device != "disk"
+            boot_cd = boot_cd and device != "cdrom"
+        add(["-device", _js(spec)])
+
+
+def _source(disk):
+    src = disk.find("source")
+    if src is None:
+        return None
+    return src.get("file") or src.get("dev")
+
+
+def _index(dev):
+    stem = dev[2:]
+    n = 0
+    for ch in stem:
+        n = n * 26 + ord(ch) - ord("a") + 1
+    return n - 1
+
+
+_NIC_DRIVERS = {"virtio": "virtio-net-pci", "e1000": "e1000", "e1000e": "e1000e",
+                "rtl8139": "rtl8139"}
+
+
+def _nic(nic, i):
+    kind = nic.get("type")
+    if kind != "user":
+        raise VirtError(CONFIG_UNSUPPORTED,
+                        "interface type '%s' is not supported by this driver" % kind)
+    model = nic.find("model").get("type") if nic.find("model") is not None else "rtl8139"
+    dev = {"driver": _NIC_DRIVERS.get(model, model), "netdev": "hostnet%d" % i,
+           "id": "net%d" % i, "mac": nic.find("mac").get("address")}
+    dev.update(_placement(nic))
+    return ["-netdev", _js({"type": "user", "id": "hostnet%d" % i}),
+            "-device", _js(dev)]
+
+
+def _serial(serial, i):
+    kind = serial.get("type", "pty")
+    chardev = "charserial%d" % i
+    if kind == "pty":
+        backend = "pty,id=%s" % chardev
+    elif kind == "file":
+        backend = "file,id=%s,path=%s" % (chardev, serial.find("source").get("path"))
+    elif kind == "null":
+        backend = "null,id=%s" % chardev
+    else:
+        raise VirtError(CONFIG_UNSUPPORTED, "serial type '%s' is not supported" % kind)
+    port = int(serial.find("target").get("port", str(i)))
+    return ["-chardev", backend,
+            "-device", _js({"driver": "isa-serial", "chardev": chardev,
+                            "id": "serial%d" % i, "index": port})]
+
+
+def _graphics(g, audio_id):
+    if g.get("type") != "vnc":
+        raise VirtError(CONFIG_UNSUPPORTED,
+                        "graphics type '%s' is not supported" % g.get("type"))
+    listen = g.get("listen", "127.0.0.1")
+    host = "[%s]" % listen if ":" in listen else listen
+    if g.get("autoport") == "yes" or g.get("port", "-1") == "-1":
+        display = "%s:0,to=100" % host
+    else:
+        display = "%s:%d" % (host, int(g.get("port")) - 5900)
+    if audio_id:
+        display += ",audiodev=%s" % audio_id
+    return ["-vnc", display]
+
+
+_VIDEO_DRIVERS = {"cirrus": "cirrus-vga", "vga": "VGA", "virtio": "virtio-vga",
+                  "qxl": "qxl-vga", "bochs": "bochs-display"}
+
+
+def _video(video, i):
+    model = video.find("model").get("type") if video.find("model") is not None else "cirrus"
+    if model == "none":
+        return []
+    dev = {"driver": _VIDEO_DRIVERS.get(model, model), "id": "video%d" % i}
+    dev.update(_placement(video))
+    return ["-device", _js(dev)]

@@ -1,0 +1,381 @@
+"""The QEMU driver's own defaults, applied after parsing a definition.
+
+libvirt's QEMU driver fills in what a definition leaves open: the full
+machine type behind an alias ("pc" -> "pc-i440fx-7.2"), the default CPU
+model, the controllers every machine has (USB, PCI root, SATA on q35), a
+serial port behind a console, PS/2 input, the audio backend, a video card
+for graphics, the memory balloon, NIC MACs and models, disk drivers and
+drive addresses, and PCI addresses for everything on a PCI bus.  This
+module does the same on the parsed tree, in place.
+"""
+import random
+
+from lxml import etree
+
+from virtsh.drivers.errors import VirtError, CONFIG_UNSUPPORTED, XML_ERROR
+from virtsh.drivers.qemu import caps as capsmod
+
+# libvirt's order of device kinds inside <devices>.
+DEVICE_ORDER = ("emulator", "disk", "controller", "lease", "filesystem",
+                "interface", "smartcard", "serial", "parallel", "console",
+                "channel", "input", "tpm", "graphics", "sound", "audio",
+                "video", "hostdev", "redirdev", "redirfilter", "hub",
+                "watchdog", "memballoon", "rng", "panic", "shmem", "memory",
+                "iommu", "vsock", "crypto")
+
+# Disk target prefix -> bus when <target bus> is absent.
+_BUS_OF_PREFIX = (("hd", "ide"), ("sd", "scsi"), ("vd", "virtio"),
+                  ("xvd", "xen"), ("fd", "fdc"), ("ubd", "uml"))
+
+
+def is_q35(machine):
+    return machine.startswith("pc-q35") or machine == "q35"
+
+
+def is_i440fx(machine):
+    return machine == "pc" or machine.startswith("pc-i440fx") or machine.startswith("pc-")
+
+
+def apply(root, caps, conf):
+    """Fill in the driver defaults of the <domain> tree *root* (in place)."""
+    os_type = root.find("os/type")
+    if os_type is None:
+        raise VirtError(XML_ERROR, "missing os type")
+    arch = os_type.get("arch") or caps["arch"]
+    os_type.set("arch", arch)
+    machine = os_type.get("machine") or capsmod.default_machine(caps)
+    if not capsmod.has_machine(caps, machine):
+        raise VirtError(CONFIG_UNSUPPORTED,
+                        "Emulator '%s' does not support machine type '%s'"
+                        % (caps["emulator"], machine))
+    machine = capsmod.canonical_machine(caps, machine)
+    os_type.set("machine", machine)
+    x86 = arch in ("x86_64", "i686")
+    if x86 and root.find("cpu") is None:
+        _add_default_cpu(root, arch)
+    devices = _devices(root)
+    _controllers(devices, machine)
+    _disks(devices, machine)
+    _nics(devices)
+    _serial_console(devices)
+    if x86:
+        _inputs(devices)
+    _graphics(devices, conf)
+    if devices.find("audio") is None and devices.find("sound") is None:
+        insert_device(devices, etree.Element("audio", id="1", type="none"))
+    if devices.find("graphics") is not None and devices.find("video") is None:
+        video = etree.Element("video")
+        etree.SubElement(video, "model", type="cirrus", vram="16384", heads="1",
+                         primary="yes")
+        insert_device(devices, video)
+    if devices.find("memballoon") is None:
+        insert_device(devices, etree.Element("memballoon", model="virtio"))
+    if is_q35(machine):
+        _pci_q35(devices)
+    elif is_i440fx(machine):
+        _pci_i440fx(devices)
+    return root
+
+
+def insert_device(devices, elem):
+    """Insert *elem* after the last device of its kind or of an earlier kind."""
+    rank = DEVICE_ORDER.index(elem.tag)
+    position = 0
+    for i, child in enumerate(devices):
+        if isinstance(child.tag, str) and child.tag in DEVICE_ORDER \
+                and DEVICE_ORDER.index(child.tag) <= rank:
+            position = i + 1
+    devices.insert(position, elem)
+    return elem
+
+
+def _devices(root):
+    devices = root.find("devices")
+    if devices is None:
+        devices = etree.SubElement(root, "devices")
+    return devices
+
+
+def _add_default_cpu(root, arch):
+    cpu = etree.Element("cpu", mode="custom", match="exact", check="none")
+    etree.SubElement(cpu, "model", fallback="forbid").text = \
+        "qemu64" if arch == "x86_64" else "qemu32"
+    anchor = None
+    for tag in ("features", "os"):
+        anchor = root.find(tag)
+        if anchor is not None:
+            break
+    anchor.addnext(cpu)
+
+
+def _controller(devices, type_, index="0"):
+    for c in devices.findall("controller"):
+        if c.get("type") == type_ and c.get("index", "0") == index:
+            return c
+    return None
+
+
+def add_controller(devices, type_, index="0", model=None):
+    """Add a controller after the last one of its type (libvirt's rule)."""
+    elem = etree.Element("controller", type=type_, index=index)
+    if model:
+        elem.set("model", model)
+    same = [c for c in devices.findall("controller") if c.get("type") == type_]
+    if same:
+        same[-1].addnext(elem)
+    else:
+        insert_device(devices, elem)
+    return elem
+
+
+def _controllers(devices, machine):
+    q35 = is_q35(machine)
+    usb = _controller(devices, "usb")
+    if usb is None:
+        add_controller(devices, "usb", model="qemu-xhci" if q35 else "piix3-uhci")
+    elif usb.get("model") is None:
+        usb.set("model", "qemu-xhci" if q35 else "piix3-uhci")
+    if q35 and _controller(devices, "sata") is None:
+        add_controller(devices, "sata")
+    if _controller(devices, "pci") is None:
+        add_controller(devices, "pci", model="pcie-root" if q35 else "pci-root")
+
+
+def _disk_bus(disk):
+    target = disk.find("target")
+    dev = target.get("dev", "") if target is not None else ""
+    bus = target.get("bus") if target is not None else None
+    if bus is None:
+        bus = next((b for p, b in _BUS_OF_PREFIX if dev.startswith(p)), "ide")
+        if target is not None:
+            target.set("bus", bus)
+    return bus, dev
+
+
+def _disk_index(dev):
+    """hda -> 0, hdc -> 2, sdaa -> 26 (libvirt's virDiskNameToIndex)."""
+    stem = dev[3:] if dev.startswith(("xvd", "ubd")) else dev[2:]
+    index = 0
+    for ch in stem:
+        if not "a" <= ch <= "z":
+            break
+        index = index * 26 + (ord(ch) - ord("a") + 1)
+    return index - 1
+
+
+def _disks(devices, machine):
+    q35 = is_q35(machine)
+    for disk in devices.findall("disk"):
+        bus, dev = _disk_bus(disk)
+        if disk.find("driver") is None and disk.get("type", "file") in ("file", "block"):
+            driver = etree.Element("driver", name="qemu", type="raw")
+            disk.insert(0, driver)
+        elif disk.find("driver") is not None:
+            drv = disk.find("driver")
+            drv.set("name", drv.get("name", "qemu"))
+            if drv.get("type") is None and disk.get("type", "file") in ("file", "block"):
+                drv.set("type", "raw")
+        if disk.find("address") is not None:
+            continue
+        idx = max(_disk_index(dev), 0)
+        if bus == "ide" and q35:
+            bus = "sata"
+        if bus == "ide":
+            addr = dict(controller=str(idx // 4), bus=str(idx % 4 // 2),
+                        target="0", unit=str(idx % 2))
+            if _controller(devices, "ide", addr["controller"]) is None:
+                add_controller(devices, "ide", addr["controller"])
+        elif bus == "sata":
+            addr = dict(controller=str(idx // 6), bus="0", target="0", unit=str(idx % 6))
+            if _controller(devices, "sata", addr["controller"]) is None:
+                add_controller(devices, "sata", addr["controller"])
+        elif bus == "scsi":
+            addr = dict(controller=str(idx // 7), bus="0", target="0", unit=str(idx % 7))
+            if _controller(devices, "scsi", addr["controller"]) is None:
+                add_controller(devices, "scsi", addr["controller"], model="lsilogic")
+        elif bus == "fdc":
+            addr = dict(controller="0", bus="0", target="0", unit=str(idx))
+        else:
+            continue
+        etree.SubElement(disk, "address", type="drive", **addr)
+
+
+def random_mac():
+    return "52:54:00:%02x:%02x:%02x" % tuple(random.randrange(256) for _ in range(3))
+
+
+def _nics(devices):
+    for nic in devices.findall("interface"):
+        if nic.find("mac") is None:
+            nic.insert(0, etree.Element("mac", address=random_mac()))
+        if nic.find("model") is None:
+            mac = nic.find("mac")
+            model = etree.Element("model", type="rtl8139")
+            after = nic.find("target") if nic.find("target") is not None else \
+                nic.find("source") if nic.find("source") is not None else mac
+            after.addnext(model)
+
+
+def _serial_console(devices):
+    serials = devices.findall("serial")
+    for serial in serials:
+        _serial_target(serial)
+    consoles = devices.findall("console")
+    if consoles and not serials:
+        first = consoles[0]
+        target = first.find("target")
+        if target is None or target.get("type", "serial") == "serial":
+            serial = etree.Element("serial", type=first.get("type", "pty"))
+            for child in first:
+                if child.tag in ("source", "protocol", "log"):
+                    serial.append(etree.fromstring(etree.tostring(child)))
+            insert_device(devices, serial)
+            _serial_target(serial)
+    for console in devices.findall("console"):
+        target = console.find("target")
+        if target is None:
+            target = etree.SubElement(console, "target")
+        target.set("type", target.get("type", "serial"))
+        target.set("port", target.get("port", "0"))
+
+
+def _serial_target(serial):
+    target = serial.find("target")
+    if target is None:
+        target = etree.SubElement(serial, "target")
+    target.set("type", target.get("type", "isa-serial"))
+    port = target.get("port", "0")
+    target.attrib.pop("port", None)
+    target.set("port", port)
+    if target.find("model") is None and target.get("type") == "isa-serial":
+        etree.SubElement(target, "model", name="isa-serial")
+
+
+def _inputs(devices):
+    present = {(i.get("type"), i.get("bus")) for i in devices.findall("input")}
+    for kind in ("mouse", "keyboard"):
+        if (kind, "ps2") not in present:
+            insert_device(devices, etree.Element("input", type=kind, bus="ps2"))
+
+
+def _graphics(devices, conf):
+    for g in devices.findall("graphics"):
+        if g.get("type") not in ("vnc", "spice"):
+            continue
+        if g.get("port") is None and g.get("autoport", "yes") == "yes":
+            attrs = dict(g.attrib)
+            g.attrib.clear()
+            g.set("type", attrs.pop("type"))
+            g.set("port", "-1")
+            g.set("autoport", attrs.pop("autoport", "yes"))
+            for k, v in attrs.items():
+                g.set(k, v)
+        if g.find("listen") is None and g.get("socket") is None:
+            address = g.get("listen") or conf.get("%s_listen" % g.get("type"), "127.0.0.1")
+            g.set("listen", address)
+            g.insert(0, etree.Element("listen", type="address", address=address))
+
+
+# --- PCI addresses ----------------------------------------------------------
+
+def _pci_address(bus, slot, function=0, multifunction=False):
+    elem = etree.Element("address", type="pci", domain="0x0000",
+                         bus="0x%02x" % bus, slot="0x%02x" % slot,
+                         function="0x%x" % function)
+    if multifunction:
+        elem.set("multifunction", "on")
+    return elem
+
+
+def _set_address(dev, address):
+    old = dev.find("address")
+    if old is not None:
+        dev.remove(old)
+    dev.append(address)
+
+
+def _pci_devices(devices):
+    """Devices that want a PCI slot, in libvirt's assignment order."""
+    wanted = []
+    for fs in devices.findall("filesystem"):
+        wanted.append(fs)
+    for nic in devices.findall("interface"):
+        if nic.get("type") != "hostdev":
+            wanted.append(nic)
+    wanted.extend(devices.findall("sound"))
+    for c in devices.findall("controller"):
+        if c.get("type") in ("scsi", "virtio-serial") or \
+                (c.get("type") == "usb" and c.get("model") not in ("piix3-uhci", "none")):
+            wanted.append(c)
+    for disk in devices.findall("disk"):
+        target = disk.find("target")
+        if target is not None and target.get("bus") == "virtio":
+            wanted.append(disk)
+    wanted.extend(devices.findall("hostdev"))
+    balloon = devices.find("memballoon")
+    if balloon is not None and balloon.get("model") == "virtio":
+        wanted.append(balloon)
+    wanted.extend(devices.findall("rng"))
+    videos = devices.findall("video")
+    wanted.extend(videos[1:])
+    return [d for d in wanted if d.find("address") is None]
+
+
+def _pci_i440fx(devices):
+    used = set()
+    for addr in devices.iter("address"):
+        if addr.get("type") == "pci" and int(addr.get("bus", "0"), 16) == 0:
+            used.add(int(addr.get("slot", "0"), 16))
+    used.add(1)
+    ide = _controller(devices, "ide")
+    if ide is not None and ide.find("address") is None:
+        _set_address(ide, _pci_address(0, 1, 1))
+    usb = _controller(devices, "usb")
+    if usb is not None and usb.get("model") == "piix3-uhci" and usb.find("address") is None:
+        _set_address(usb, _pci_address(0, 1, 2))
+    video = devices.find("video")
+    if video is not None and video.find("address") is None:
+        slot = 2 if 2 not in used else _free_slot(used)
+        used.add(slot)
+        _set_address(video, _pci_address(0, slot))
+    for dev in _pci_devices(devices):
+        slot = _free_slot(used)
+        used.add(slot)
+        _set_address(dev, _pci_address(0, slot))
+
+
+def _free_slot(used):
+    slot = 1
+    while slot in used:
+        slot += 1
+    return slot
+
+
+def _pci_q35(devices):
+    sata = _controller(devices, "sata")
+    if sata is not None and sata.find("address") is None:
+        _set_address(sata, _pci_address(0, 0x1f, 2))
+    next_root_slot = 1
+    video = devices.find("video")
+    if video is not None and video.find("address") is None:
+        _set_address(video, _pci_address(0, 1))
+        next_root_slot = 2
+    endpoints = _pci_devices(devices)
+    if not endpoints:
+        return
+    ports = [c for c in devices.findall("controller")
+             if c.get("type") == "pci" and c.get("model") == "pcie-root-port"]
+    index = max([int(c.get("index", "0")) for c in devices.findall("controller")
+                 if c.get("type") == "pci"] + [0])
+    count = len(endpoints) + 1
+    for n in range(count):
+        index += 1
+        slot, func = next_root_slot + n // 8, n % 8
+        port = add_controller(devices, "pci", str(index), model="pcie-root-port")
+        etree.SubElement(port, "model", name="pcie-root-port")
+        etree.SubElement(port, "target", chassis=str(index), port="0x%x" % (slot * 8 + func))
+        multi = func == 0 and count - n > 1
+        port.append(_pci_address(0, slot, func, multi))
+        ports.append(port)
+    for dev, port in zip(endpoints, ports[-count:]):
+        _set_address(dev, _pci_address(int(port.get("index")), 0))

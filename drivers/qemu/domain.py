@@ -1,0 +1,233 @@
+"""QemuDomain: one domain of a QemuConnection, read from disk on each call.
+
+Like libvirt's virDomainPtr it is a handle (the name); the state lives in
+the files of store.py and, while running, in QEMU itself.
+"""
+import os
+
+from virtsh.drivers import domain as D
+from virtsh.drivers.domain import Domain
+from virtsh.drivers.errors import VirtError, NO_DOMAIN, OPERATION_INVALID
+from virtsh.drivers.qemu import files, lifecycle, store as S
+
+XML_INACTIVE = 2
+
+
+class QemuDomain(Domain):
+    """A guest of the QEMU driver."""
+
+    def __init__(self, conn, name):
+        super().__init__(conn)
+        self._name = name
+        self._defs = {}
+
+    # --- records ----------------------------------------------------------
+    @property
+    def store(self):
+        return self.conn.store
+
+    def exists(self):
+        return (os.path.exists(self.store.config(self._name))
+                or self.store.status(self._name) is not None)
+
+    def _status(self):
+        return self.store.status(self._name)
+
+    def _require_active(self):
+        status = self._status()
+        if status is None:
+            if not self.exists():
+                raise self._gone()
+            raise VirtError(OPERATION_INVALID, "domain is not running")
+        return status
+
+    def _gone(self):
+        return VirtError(NO_DOMAIN, "no domain with matching name '%s'" % self._name)
+
+    def _definition(self, live):
+        """The live (if running and *live*) or persistent DomainDef."""
+        from virtsh.xmlconf import domain as xd
+        text = self.store.live_xml(self._name) if live else None
+        if text is None:
+            text = self.store.config_xml(self._name)
+        if text is None:
+            text = self.store.live_xml(self._name)
+        if text is None:
+            raise self._gone()
+        key = hash(text)
+        if key not in self._defs:
+            self._defs[key] = xd.parse(text)
+        return self._defs[key]
+
+    # --- identity ---------------------------------------------------------
+    def name(self):
+        return self._name
+
+    def uuid(self):
+        return self._definition(live=True).uuid
+
+    def id(self):
+        status = self._status()
+        return status["id"] if status else -1
+
+    def os_type(self):
+        return self._definition(True).tree.findtext("os/type") or "hvm"
+
+    def is_active(self):
+        return self._status() is not None
+
+    def is_persistent(self):
+        return os.path.exists(self.store.config(self._name))
+
+    def is_updated(self):
+        return False
+
+    # --- state and info ---------------------------------------------------
+    def state(self):
+        status = self._status()
+        if status is None:
+            if not self.exists():
+                raise self._gone()
+            return D.SHUTOFF, self.store.shutoff_reason(self._name)
+        return S.state_of(status)
+
+    def info(self):
+        from virtsh.drivers.qemu.command import memory_kib
+        status = self._status()
+        root = self._definition(status is not None).tree
+        max_kib = memory_kib(root)
+        cur_kib = memory_kib(root, "currentMemory") or max_kib
+        vcpu = root.find("vcpu")
+        vcpus = int(vcpu.get("current") or vcpu.text) if vcpu is not None else 1
+        if status is None:
+            return D.SHUTOFF, max_kib, cur_kib, vcpus, 0
+        return (status["state"], max_kib, cur_kib, vcpus, S.cpu_time_ns(status["pid"]))
+
+    def messages(self, flags=0):
+        if self._status() is not None and os.geteuid() == 0:
+            return ["tainted: running with undesirable elevated privileges"]
+        return []
+
+    def xml_desc(self, flags=0):
+        from virtsh.xmlconf import domain as xd
+        status = self._status()
+        live = status is not None and not flags & XML_INACTIVE
+        return xd.format(self._definition(live), flags,
+                         live_id=status["id"] if live else None)
+
+    def autostart(self):
+        return os.path.lexists(self.store.autostart_link(self._name))
+
+    def set_autostart(self, enabled):
+        if not self.is_persistent():
+            if not self.exists():
+                raise self._gone()
+            raise VirtError(OPERATION_INVALID, "cannot set autostart for transient domain")
+        link = self.store.autostart_link(self._name)
+        if enabled and not os.path.lexists(link):
+            os.symlink(self.store.config(self._name), link)
+        elif not enabled:
+            files.remove(link)
+
+    def has_managed_save(self):
+        return False
+
+    def security_label(self):
+        return ("", False)
+
+    def security_model(self):
+        return ("none", "0")
+
+    # --- lifecycle --------------------------------------------------------
+    def create(self, flags=0):
+        with self.store.lock(self._name):
+            if self._status() is not None:
+                raise VirtError(OPERATION_INVALID, "domain is already running")
+            if not self.is_persistent():
+                raise self._gone()
+            root = self.conn.prepare_definition(self.store.config_xml(self._name)).tree
+            self.start_locked(root, paused=bool(flags & D.START_PAUSED), transient=False)
+
+    def start_locked(self, root, paused, transient):
+        """Start QEMU for *root* (the domain's lock is held by the caller)."""
+        caps = self.conn.caps(root.findtext("devices/emulator").strip())
+        try:
+            lifecycle.start(self.store, self._name, root, caps, paused=paused,
+                            transient=transient)
+        except VirtError:
+            if not transient and self.is_persistent():
+                files.write_atomic(self.store.run(self._name, "shutoff"),
+                                   str(S.SHUTOFF_FAILED))
+            raise
+
+    def destroy(self, flags=0):
+        with self.store.lock(self._name):
+            status = self._require_active()
+            lifecycle.stop(self.store, self._name, status, "destroyed",
+                           S.SHUTOFF_DESTROYED, graceful=bool(flags & 1))
+
+    def shutdown(self, flags=0):
+        with self.store.lock(self._name):
+            self._require_active()
+            lifecycle.monitor_command(self.store, self._name, "system_powerdown")
+
+    def reboot(self, flags=0):
+        with self.store.lock(self._name):
+            self._require_active()
+            files.write_atomic(self.store.run(self._name, "reboot"), "1")
+            lifecycle.monitor_command(self.store, self._name, "system_powerdown")
+
+    def reset(self, flags=0):
+        with self.store.lock(self._name):
+            self._require_active()
+            lifecycle.monitor_command(self.store, self._name, "system_reset")
+
+    def suspend(self):
+        with self.store.lock(self._name):
+            self._require_active()
+            lifecycle.monitor_command(self.store, self._name, "stop")
+            self.store.update_state(self._name, D.PAUSED, D.PAUSED_USER)
+
+    def resume(self):
+        with self.store.lock(self._name):
+            status = self._require_active()
+            if status["state"] == D.RUNNING:
+                raise VirtError(OPERATION_INVALID, "domain is already running")
+            lifecycle.monitor_command(self.store, self._name, "cont")
+            self.store.update_state(self._name, D.RUNNING, D.RUNNING_UNPAUSED)
+
+    def undefine(self, flags=0):
+        with self.store.lock(self._name):
+            if not self.is_persistent():
+                if not self.exists():
+                    raise self._gone()
+                raise VirtError(OPERATION_INVALID, "cannot undefine transient domain")
+            status = self._status()
+            if status is not None:
+                status["transient"] = True
+                self.store.write_status(self._name, status)
+            files.remove(self.store.autostart_link(self._name),
+                         self.store.config(self._name),
+                         self.store.run(self._name, "shutoff"))
+
+    # --- filters of list_all_domains ---------------------------------------
+    def matches(self, flags):
+        """Whether this domain passes virConnectListAllDomains' *flags*."""
+        status = self._status()
+        active = status is not None
+        persistent = self.is_persistent()
+        state = status["state"] if active else D.SHUTOFF
+        groups = (
+            (D.LIST_ACTIVE | D.LIST_INACTIVE, active and D.LIST_ACTIVE or D.LIST_INACTIVE),
+            (D.LIST_PERSISTENT | D.LIST_TRANSIENT,
+             persistent and D.LIST_PERSISTENT or D.LIST_TRANSIENT),
+            (D.LIST_RUNNING | D.LIST_PAUSED | D.LIST_SHUTOFF | D.LIST_OTHER,
+             {D.RUNNING: D.LIST_RUNNING, D.PAUSED: D.LIST_PAUSED,
+              D.SHUTOFF: D.LIST_SHUTOFF}.get(state, D.LIST_OTHER)),
+            (D.LIST_MANAGEDSAVE | D.LIST_NO_MANAGEDSAVE, D.LIST_NO_MANAGEDSAVE),
+            (D.LIST_AUTOSTART | D.LIST_NO_AUTOSTART,
+             self.autostart() and D.LIST_AUTOSTART or D.LIST_NO_AUTOSTART),
+            (D.LIST_HAS_SNAPSHOT | D.LIST_NO_SNAPSHOT, D.LIST_NO_SNAPSHOT),
+            (D.LIST_HAS_CHECKPOINT | D.LIST_NO_CHECKPOINT, D.LIST_NO_CHECKPOINT),
+        )
+        return all(not flags & mask or flags & mine for mask, mine in groups)

@@ -1,0 +1,172 @@
+"""Starting and stopping QEMU for a domain, and talking to a running one.
+
+Every function here runs with the domain's lock held by the caller.
+"""
+import os
+import signal
+import socket
+import time
+
+from virtsh.drivers import domain as D
+from virtsh.drivers.errors import (VirtError, INTERNAL_ERROR, SYSTEM_ERROR,
+                                   OPERATION_INVALID)
+from virtsh.drivers.qemu import files, store as S
+
+PAUSED_STARTING_UP = 11
+
+
+def check_sources(root):
+    """libvirt's error for a disk whose source file does not exist."""
+    for disk in root.findall("devices/disk"):
+        src = disk.find("source")
+        path = src is not None and (src.get("file") or src.get("dev"))
+        if not path or src.get("startupPolicy") == "optional":
+            continue
+        try:
+            os.stat(path)
+        except OSError as e:
+            raise VirtError(SYSTEM_ERROR,
+                            "Cannot access storage file '%s' (as uid:%d, gid:%d): %s"
+                            % (path, os.getuid(), os.getgid(),
+                               os.strerror(e.errno))) from None
+
+
+def _bind_listener(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    directory = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        sock.bind(_short(directory, path))
+    finally:
+        os.close(directory)
+    os.chmod(path, 0o600)
+    sock.listen(8)
+    return sock
+
+
+def _short(dirfd, path):
+    """A path for a unix socket that fits the 108-byte limit."""
+    if len(path) < 100:
+        return path
+    return "/proc/self/fd/%d/%s" % (dirfd, os.path.basename(path))
+
+
+def connect_monitor(store, name, timeout=30.0):
+    """A QMP session on the domain's command monitor."""
+    from virtsh.drivers.qemu.qmp import Monitor
+    path = store.run(name, "monitor")
+    if len(path) < 100:
+        return Monitor(path, timeout=timeout)
+    directory = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        return Monitor(_short(directory, path), timeout=timeout)
+    finally:
+        os.close(directory)
+
+
+def start(store, name, root, caps, paused=False, transient=False):
+    """Start QEMU for the live definition *root*; the new status dict.
+
+    On failure nothing is left behind: no QEMU, no runtime files."""
+    from virtsh.drivers.qemu import command, live, supervisor
+    check_sources(root)
+    events_ours, events_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener = _bind_listener(store.run(name, "monitor"))
+    runtime = command.Runtime(events_fd=events_theirs.fileno(),
+                              command_fd=listener.fileno(), kvm=caps["kvm"])
+    try:
+        argv = command.build(root, caps, runtime)
+    except VirtError:
+        events_ours.close(), events_theirs.close(), listener.close()
+        files.remove(store.run(name, "monitor"))
+        raise
+    files.remove(store.run(name, "ending"), store.run(name, "reboot"))
+    log_fd = os.open(store.log(name), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.write(log_fd, ("%s: starting up\n%s\n" % (time.strftime("%Y-%m-%d %H:%M:%S"),
+                                                 " ".join(argv))).encode())
+    log_start = os.lseek(log_fd, 0, os.SEEK_END)
+    try:
+        proc = supervisor.spawn(store, name, argv,
+                                (events_theirs.fileno(), listener.fileno()),
+                                events_ours, log_fd)
+    finally:
+        events_ours.close(), events_theirs.close(), listener.close()
+        os.close(log_fd)
+    if "error" in proc:
+        files.remove(store.run(name, "monitor"))
+        raise VirtError(SYSTEM_ERROR, "Cannot find QEMU binary %s" % proc["error"])
+    status = {"id": store.next_id(), "pid": proc["pid"], "start_time": proc["start_time"],
+              "supervisor": proc["supervisor"],
+              "supervisor_start": proc["supervisor_start"],
+              "state": D.PAUSED, "reason": PAUSED_STARTING_UP,
+              "transient": transient, "started": time.time()}
+    files.write_atomic(store.run(name, "pid"), "%d" % proc["pid"])
+    store.write_status(name, status)
+    try:
+        mon = connect_monitor(store, name)
+    except VirtError:
+        _abandon(store, name, status)
+        raise VirtError(INTERNAL_ERROR, "QEMU unexpectedly closed the monitor (vm='%s'): %s"
+                        % (name, _log_tail(store.log(name), log_start))) from None
+    try:
+        live.assign_aliases(root)
+        live.record_ptys(root, mon.cmd("query-chardev"))
+        if root.find("devices/graphics[@type='vnc']") is not None:
+            live.record_vnc(root, mon.cmd("query-vnc"))
+        if not paused:
+            mon.cmd("cont")
+    except VirtError:
+        _abandon(store, name, status)
+        raise
+    finally:
+        mon.close()
+    from virtsh.xmlconf import domain as xd
+    files.write_atomic(store.run(name, "xml"), xd.format(xd.DomainDef(root)))
+    status["state"], status["reason"] = ((D.PAUSED, D.PAUSED_USER) if paused
+                                         else (D.RUNNING, D.RUNNING_BOOTED))
+    store.write_status(name, status)
+    files.remove(store.run(name, "shutoff"))
+    return status
+
+
+def _log_tail(path, offset):
+    with open(path, "rb") as f:
+        f.seek(offset)
+        return f.read().decode(errors="replace").strip()
+
+
+def _abandon(store, name, status):
+    """Undo a start that failed half-way: stop QEMU, reason 'failed'."""
+    stop(store, name, status, "failed", S.SHUTOFF_FAILED)
+
+
+def stop(store, name, status, ending, reason, graceful=False):
+    """Stop QEMU (SIGTERM, then SIGKILL after 10 s) and settle the domain."""
+    files.write_atomic(store.run(name, "ending"), ending)
+    pid, started = status["pid"], status.get("start_time")
+    if S.process_alive(pid, started):
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        if not S.wait_process_exit(pid, started, 10.0):
+            if graceful:
+                raise VirtError(OPERATION_INVALID, "failed to terminate process %d with SIGTERM" % pid)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            S.wait_process_exit(pid, started, 5.0)
+    store.finish(name, reason)
+
+
+def monitor_command(store, name, command, **arguments):
+    """Run one QMP command on a running domain."""
+    mon = connect_monitor(store, name)
+    try:
+        return mon.cmd(command, **arguments)
+    finally:
+        mon.close()

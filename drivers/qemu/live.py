@@ -1,0 +1,106 @@
+"""The live definition of a running domain: what only QEMU can tell.
+
+Device aliases (libvirt's names, the same ids the command line gives
+QEMU), the pty behind each serial port and console, the VNC port picked
+by autoport.
+"""
+from lxml import etree
+
+
+def assign_aliases(root):
+    """Give every device libvirt's alias (``net0``, ``serial0``, ``usb`` ...)."""
+    devices = root.find("devices")
+    counters = {}
+
+    def next_of(prefix):
+        n = counters.get(prefix, 0)
+        counters[prefix] = n + 1
+        return "%s%d" % (prefix, n)
+
+    for disk in devices.findall("disk"):
+        target = disk.find("target")
+        addr = disk.find("address")
+        bus = target.get("bus")
+        if bus == "virtio":
+            alias = "virtio-disk%d" % _disk_index(target.get("dev"))
+        elif addr is not None and addr.get("type") == "drive":
+            alias = "%s%s-%s-%s" % ("sata" if bus == "sata" else bus,
+                                    addr.get("controller"), addr.get("bus"),
+                                    addr.get("unit"))
+        else:
+            alias = next_of("disk")
+        _set_alias(disk, alias)
+    for c in devices.findall("controller"):
+        kind, index = c.get("type"), c.get("index", "0")
+        if kind == "pci":
+            alias = "pci.%s" % index
+        elif kind in ("sata", "ide") and index == "0":
+            alias = "ide"
+        elif kind == "usb" and index == "0":
+            alias = "usb"
+        else:
+            alias = "%s%s" % (kind, index)
+        _set_alias(c, alias)
+    for tag, prefix in (("interface", "net"), ("serial", "serial"),
+                        ("input", "input"), ("video", "video"),
+                        ("sound", "sound"), ("rng", "rng")):
+        counters.pop(prefix, None)
+        for dev in devices.findall(tag):
+            _set_alias(dev, next_of(prefix))
+    for i, console in enumerate(devices.findall("console")):
+        _set_alias(console, "serial%d" % i if i == 0 else "console%d" % i)
+    balloon = devices.find("memballoon")
+    if balloon is not None and balloon.get("model") != "none":
+        _set_alias(balloon, "balloon0")
+
+
+def _disk_index(dev):
+    n = 0
+    for ch in dev[2:]:
+        n = n * 26 + ord(ch) - ord("a") + 1
+    return n - 1
+
+
+def _set_alias(dev, name):
+    old = dev.find("alias")
+    if old is not None:
+        dev.remove(old)
+    alias = etree.Element("alias", name=name)
+    anchor = dev.find("address")
+    if anchor is not None:
+        anchor.addprevious(alias)
+    else:
+        dev.append(alias)
+
+
+def record_ptys(root, chardevs):
+    """Put the pty paths QEMU reported (query-chardev) into the definition."""
+    paths = {c["label"]: c["filename"][4:] for c in chardevs
+             if c.get("filename", "").startswith("pty:")}
+    devices = root.find("devices")
+    for i, serial in enumerate(devices.findall("serial")):
+        path = paths.get("charserial%d" % i)
+        if path and serial.get("type") == "pty":
+            _set_source(serial, path)
+    for console in devices.findall("console"):
+        if console.get("type") == "pty" and paths.get("charserial0"):
+            console.set("tty", paths["charserial0"])
+            _set_source(console, paths["charserial0"])
+
+
+def _set_source(dev, path):
+    src = dev.find("source")
+    if src is None:
+        src = etree.Element("source")
+        dev.insert(0, src)
+    src.set("path", path)
+
+
+def record_vnc(root, vnc):
+    """Put the port QEMU's VNC server listens on into the definition."""
+    graphics = root.find("devices/graphics[@type='vnc']")
+    if graphics is None or not vnc.get("enabled"):
+        return
+    service = vnc.get("service")
+    if service and service.isdigit() and graphics.get("port", "-1") == "-1":
+        graphics.set("port", service)

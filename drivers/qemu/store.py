@@ -1,0 +1,202 @@
+"""One connection's domains on disk: definitions, runtime state, locks.
+
+Per domain NAME:
+  etc/qemu/NAME.xml          persistent definition (absent: transient)
+  etc/qemu/autostart/NAME.xml  symlink when marked for autostart
+  run/qemu/NAME.status       JSON: id, QEMU pid and start time, supervisor
+                             pid, state and reason (present: active)
+  run/qemu/NAME.xml          live definition
+  run/qemu/NAME.monitor      QMP socket for commands
+  run/qemu/NAME.pid          QEMU's pid (as libvirt keeps it)
+  run/qemu/NAME.ending       why QEMU is being stopped (destroyed, failed ...)
+  run/qemu/NAME.reboot       a guest reboot is in progress (fake reboot)
+  run/qemu/NAME.shutoff      reason number of the last stop
+  run/qemu/NAME.lock         flock held while a command operates on NAME
+  log/qemu/NAME.log          QEMU's stderr and the command lines
+"""
+import json
+import os
+import time
+
+from virtsh.drivers import domain as D
+from virtsh.drivers.qemu import files
+
+# virDomainShutoffReason / virDomainPausedReason numbers used here.
+SHUTOFF_UNKNOWN, SHUTOFF_SHUTDOWN, SHUTOFF_DESTROYED, SHUTOFF_CRASHED = 0, 1, 2, 3
+SHUTOFF_SAVED, SHUTOFF_FAILED = 5, 6
+ENDINGS = {"shutdown": SHUTOFF_SHUTDOWN, "destroyed": SHUTOFF_DESTROYED,
+           "crashed": SHUTOFF_CRASHED, "saved": SHUTOFF_SAVED,
+           "failed": SHUTOFF_FAILED}
+
+
+class Store:
+    """Paths and state files of the domains of one directory tree."""
+
+    def __init__(self, tree):
+        self.tree = tree
+
+    # --- paths ------------------------------------------------------------
+    def config(self, name):
+        return os.path.join(self.tree.config, name + ".xml")
+
+    def autostart_link(self, name):
+        return os.path.join(self.tree.autostart, name + ".xml")
+
+    def run(self, name, kind):
+        return os.path.join(self.tree.run, "%s.%s" % (name, kind))
+
+    def log(self, name):
+        return os.path.join(self.tree.log, name + ".log")
+
+    def lock(self, name):
+        return files.Lock(self.run(name, "lock"))
+
+    def driver_lock(self):
+        return files.Lock(os.path.join(self.tree.run, "driver.lock"))
+
+    # --- listing ----------------------------------------------------------
+    def names(self):
+        """Names of every persistent or active domain."""
+        out = set()
+        for directory, suffix in ((self.tree.config, ".xml"), (self.tree.run, ".status")):
+            try:
+                entries = os.listdir(directory)
+            except FileNotFoundError:
+                continue
+            out.update(e[:-len(suffix)] for e in entries
+                       if e.endswith(suffix) and not e.startswith("."))
+        return sorted(out)
+
+    # --- definitions --------------------------------------------------------
+    def config_xml(self, name):
+        return files.read_text(self.config(name))
+
+    def live_xml(self, name):
+        return files.read_text(self.run(name, "xml"))
+
+    def write_config(self, name, xml):
+        files.write_atomic(self.config(name), xml)
+
+    # --- runtime state ----------------------------------------------------
+    def status(self, name):
+        """The status dict of an active domain, or None when it is not.
+
+        A status whose QEMU has gone (killed from outside, or the
+        supervisor lost) is settled here: the domain is stopped with the
+        reason recorded in the ending file, else "crashed"."""
+        text = files.read_text(self.run(name, "status"))
+        if text is None:
+            return None
+        try:
+            status = json.loads(text)
+        except ValueError:
+            status = {}
+        if status.get("pid") and process_alive(status["pid"], status.get("start_time")):
+            return status
+        with self.lock(name):
+            text = files.read_text(self.run(name, "status"))
+            if text is None:
+                return None
+            status = json.loads(text)
+            if status.get("pid") and process_alive(status["pid"], status.get("start_time")):
+                return status
+            self.finish(name, self.ending_reason(name, SHUTOFF_CRASHED))
+        return None
+
+    def write_status(self, name, status):
+        files.write_atomic(self.run(name, "status"), json.dumps(status))
+
+    def update_state(self, name, state, reason):
+        status = json.loads(files.read_text(self.run(name, "status")))
+        status["state"], status["reason"] = state, reason
+        self.write_status(name, status)
+
+    def ending_reason(self, name, default):
+        text = files.read_text(self.run(name, "ending"))
+        return ENDINGS.get((text or "").strip(), default)
+
+    def shutoff_reason(self, name):
+        text = files.read_text(self.run(name, "shutoff"))
+        try:
+            return int(text)
+        except (TypeError, ValueError):
+            return SHUTOFF_UNKNOWN
+
+    def finish(self, name, reason, pid=None):
+        """Clear the runtime files of a domain whose QEMU has ended.
+
+        With *pid*, only if the status still names that QEMU (the domain
+        may have been settled, even started again, by someone else)."""
+        if pid is not None:
+            try:
+                if json.loads(files.read_text(self.run(name, "status"))).get("pid") != pid:
+                    return
+            except (TypeError, ValueError):
+                return
+        if os.path.exists(self.config(name)):
+            files.write_atomic(self.run(name, "shutoff"), str(reason))
+        files.remove(*(self.run(name, kind) for kind in
+                       ("xml", "pid", "monitor", "ending", "reboot", "status")))
+
+    def next_id(self):
+        """A new domain id (1, 2, 3 ... per directory tree)."""
+        path = os.path.join(self.tree.run, "driver.nextid")
+        with self.driver_lock():
+            try:
+                value = int(files.read_text(path, "1"))
+            except ValueError:
+                value = 1
+            files.write_atomic(path, str(value + 1))
+        return value
+
+
+def proc_start_time(pid):
+    """The start time (clock ticks since boot) of *pid*, None if gone."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(b")") + 2:].split()
+    if fields[0] in (b"Z", b"X"):
+        return None
+    return int(fields[19])
+
+
+def process_alive(pid, start_time=None):
+    """Whether *pid* runs and is the same process (start time) as recorded."""
+    started = proc_start_time(pid)
+    return started is not None and (start_time is None or started == start_time)
+
+
+def cpu_time_ns(pid):
+    """User plus system CPU time of *pid* (all its threads) in ns."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            stat = f.read()
+    except OSError:
+        return 0
+    fields = stat[stat.rindex(b")") + 2:].split()
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks * 1000000000 // os.sysconf("SC_CLK_TCK")
+
+
+def wait_process_exit(pid, start_time, timeout):
+    """Wait for a process (not necessarily our child) to end."""
+    try:
+        fd = os.pidfd_open(pid)
+    except OSError:
+        return True
+    try:
+        import select
+        if proc_start_time(pid) != start_time and start_time is not None:
+            return True
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(int(timeout * 1000)))
+    finally:
+        os.close(fd)
+
+
+def state_of(status):
+    return status.get("state", D.RUNNING), status.get("reason", 1)

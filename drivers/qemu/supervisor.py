@@ -1,0 +1,170 @@
+"""The per-domain supervisor: QEMU's parent for the whole life of a guest.
+
+``spawn`` forks twice (the supervisor is re-parented away from the
+command that started it and leads its own session), starts QEMU with the
+two pre-opened monitor sockets, reports QEMU's pid back through a pipe and
+then follows QEMU's events on the first monitor.  When QEMU ends it
+settles the domain (unless a command, e.g. destroy, did already): the
+shut-off reason (what the ending file says, else
+"shutdown" if QEMU announced a shutdown, else "crashed") and the removal
+of the runtime files.  A guest reboot (fake reboot) and the
+``on_poweroff`` destroy action are carried out here too.
+"""
+import json
+import os
+
+from virtsh.drivers.qemu import store as S
+
+
+def spawn(store, name, argv, keep_fds, events_sock, log_fd):
+    """Start the supervisor and QEMU; QEMU's pid details (dict) or error text.
+
+    *keep_fds* are passed to QEMU; *events_sock* is our end of the event
+    monitor; *log_fd* receives QEMU's output."""
+    rfd, wfd = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the forked processes
+        try:
+            os.close(rfd)
+            os.setsid()
+            if os.fork():
+                os._exit(0)
+            _run(store, name, argv, keep_fds, events_sock, log_fd, wfd)
+        finally:
+            os._exit(0)
+    os.close(wfd)
+    os.waitpid(child, 0)
+    with os.fdopen(rfd, "rb") as pipe:
+        data = pipe.read()
+    try:
+        return json.loads(data or b"{}")
+    except ValueError:
+        return {"error": "supervisor failed"}
+
+
+def _isolate(keep):
+    """Detach from the caller's terminal and pipes; close every other fd."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    for entry in os.listdir("/proc/self/fd"):
+        fd = int(entry)
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _run(store, name, argv, keep_fds, events_sock, log_fd, wfd):  # pragma: no cover
+    import subprocess
+    _isolate(set(keep_fds) | {events_sock.fileno(), log_fd, wfd})
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log_fd,
+                                stderr=log_fd, pass_fds=keep_fds,
+                                close_fds=True, cwd="/")
+    except OSError as e:
+        os.write(wfd, json.dumps({"error": "%s: %s" % (argv[0], e.strerror)}).encode())
+        os.close(wfd)
+        return
+    for fd in keep_fds:
+        os.close(fd)
+    os.close(log_fd)
+    me = os.getpid()
+    os.write(wfd, json.dumps({"pid": proc.pid, "start_time": S.proc_start_time(proc.pid),
+                              "supervisor": me,
+                              "supervisor_start": S.proc_start_time(me)}).encode())
+    try:
+        saw_shutdown = _follow(store, name, events_sock, proc, wfd)
+    except Exception:  # whatever happens, the domain must be settled
+        saw_shutdown = False
+    proc.wait()
+    default = S.SHUTOFF_SHUTDOWN if saw_shutdown else S.SHUTOFF_CRASHED
+    with store.lock(name):
+        store.finish(name, store.ending_reason(name, default), pid=proc.pid)
+
+
+def _follow(store, name, events_sock, proc, wfd):  # pragma: no cover
+    """Handle QEMU's events until it ends; whether it announced a SHUTDOWN.
+
+    *wfd* (the pipe to the starting command) is closed once the event
+    monitor is negotiated, so no event of the guest's life is missed.
+    The stream is read line by line here (not with qemu.qmp's client):
+    the events QEMU writes just before it exits must be seen even when
+    the socket then reports a reset."""
+    stream = EventStream(events_sock)
+    try:
+        stream.negotiate()
+    except (OSError, EOFError):
+        return False
+    finally:
+        os.close(wfd)
+    saw_shutdown = False
+    for event in stream.events(lambda: proc.poll() is None):
+        if event.get("event") != "SHUTDOWN":
+            continue
+        saw_shutdown = True
+        if event.get("data", {}).get("reason") in ("host-signal", "host-qmp-quit"):
+            continue
+        reboot = store.run(name, "reboot")
+        if os.path.exists(reboot):
+            os.unlink(reboot)
+            stream.send("system_reset")
+            stream.send("cont")
+            saw_shutdown = False
+        else:
+            stream.send("quit")
+    return saw_shutdown
+
+
+class EventStream:
+    """The supervisor's QMP monitor: a line-oriented JSON stream."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buffer = b""
+
+    def _lines(self, timeout):
+        import select
+        if not select.select([self.sock], [], [], timeout)[0]:
+            return []
+        data = self.sock.recv(65536)
+        if not data:
+            raise EOFError
+        self.buffer += data
+        *lines, self.buffer = self.buffer.split(b"\n")
+        out = []
+        for line in lines:
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                continue
+        return out
+
+    def send(self, command):
+        try:
+            self.sock.sendall(json.dumps({"execute": command}).encode() + b"\n")
+        except OSError:
+            pass
+
+    def negotiate(self):
+        self.sock.settimeout(None)
+        while not any("QMP" in m for m in self._lines(30)):
+            pass
+        self.send("qmp_capabilities")
+        while not any("return" in m for m in self._lines(30)):
+            pass
+
+    def events(self, alive):
+        """Yield events until QEMU closes the stream (or *alive* says no)."""
+        while True:
+            try:
+                messages = self._lines(0.2)
+            except (EOFError, OSError):
+                return
+            for msg in messages:
+                if "event" in msg:
+                    yield msg
+            if not messages and not alive():
+                return

@@ -1,0 +1,38 @@
+"""Small helpers many command handlers share: reading an input file and
+virsh's --live/--config/--current options."""
+from virtsh.errors import CommandError
+
+AFFECT_CURRENT, AFFECT_LIVE, AFFECT_CONFIG = 0, 1, 2
+
+
+def read_file(path):
+    """The text of *path*, or virsh's error when it cannot be read."""
+    import os
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise CommandError("Failed to open file '%s': %s"
+                           % (path, os.strerror(e.errno))) from None
+    return data.decode("utf-8", "surrogateescape")
+
+
+def affect_flags(args):
+    """virDomainModificationImpact bits from --live/--config/--current,
+    refusing --current together with either of the others."""
+    current = args.flag("current")
+    for other in ("live", "config"):
+        if current and args.flag(other):
+            raise CommandError("Options --current and --%s are mutually exclusive"
+                               % other)
+    return ((AFFECT_LIVE if args.flag("live") else 0) |
+            (AFFECT_CONFIG if args.flag("config") else 0))
+
+
+def flag_bits(args, *pairs):
+    """OR of the bit of each (option, bit) pair whose option was given."""
+    bits = 0
+    for option, bit in pairs:
+        if args.flag(option):
+            bits |= bit
+    return bits

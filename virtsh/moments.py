@@ -1,0 +1,95 @@
+"""What snapshot-* and checkpoint-* commands share: listing and specs.
+
+Both list commands collect objects from a domain (or below one of them),
+sort them by name unless asked for topological order, and print a table,
+names, or a tree; both create commands build their XML from ``--diskspec``
+strings in virsh's comma syntax.
+"""
+import time
+
+from virtsh import format as fmt
+from virtsh.errors import CommandError
+
+
+def creation_time(seconds):
+    """A creation time as virsh shows it (local time, numeric zone)."""
+    return time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(seconds))
+
+
+def by_name(items):
+    """*items* (objects with name()) sorted as virsh does: ASCII
+    case-insensitive."""
+    return sorted(items, key=lambda item: item.name().encode().lower())
+
+
+def exclusive(args, *pairs):
+    """virsh's "Options --a and --b are mutually exclusive" checks."""
+    for a, b in pairs:
+        if args.given(a) and args.given(b):
+            raise CommandError("Options --%s and --%s are mutually exclusive" % (a, b))
+
+
+def spec_fields(text):
+    """The comma-separated fields of a spec (',,' is a literal comma)."""
+    fields, current, i = [], [], 0
+    while i < len(text):
+        if text[i] == "," and text[i + 1:i + 2] == ",":
+            current.append(",")
+            i += 2
+            continue
+        if text[i] == ",":
+            fields.append("".join(current))
+            current = []
+        else:
+            current.append(text[i])
+        i += 1
+    fields.append("".join(current))
+    return fields
+
+
+def keyed_fields(fields, keys, what, spec):
+    """Map ``key=value`` fields (each key once, only *keys*) to a dict;
+    anything else is virsh's "unable to parse <what>" error."""
+    found = {}
+    for field in fields:
+        key, sep, value = field.partition("=")
+        if not sep or key not in keys or key in found:
+            raise CommandError("unable to parse %s: %s" % (what, spec))
+        found[key] = value
+    return found
+
+
+def xml_of_moment(xml):
+    """(root element of *xml*) parsed for reading a few fields."""
+    from lxml import etree
+    return etree.fromstring(xml.encode())
+
+
+def print_listing(ctl, args, items, parents, columns):
+    """Print a list command's result: names (--name), a tree (--tree), or a
+    table of ``columns(item)`` rows headed by the columns' titles.
+
+    *parents*: item -> parent name, used for the tree.
+    """
+    if args.flag("tree"):
+        from virtsh.tree import print_tree
+        print_tree(ctl, [(item.name(), parents[item]) for item in items])
+        return
+    if args.flag("name"):
+        for item in items:
+            ctl.print(item.name())
+        return
+    header, rows = columns(items)
+    fmt.print_table(ctl, header, rows)
+
+
+def parent_name(obj, missing_code):
+    """The name of *obj*'s parent, None for a root (the parent API's
+    *missing_code* error means "no parent")."""
+    from virtsh.drivers.errors import VirtError
+    try:
+        return obj.parent().name()
+    except VirtError as e:
+        if e.code == missing_code:
+            return None
+        raise

@@ -1,0 +1,71 @@
+"""Put a parsed domain document into libvirt's canonical shape.
+
+libvirt keeps only what it understands and prints it in a fixed order.
+The order tables (domain_order.py) name, per element path, the attributes
+and children libvirt knows and their output order; this module applies them:
+unknown attributes and elements are dropped, the rest is reordered, and
+text is trimmed the way libvirt's parser trims it.  ``<metadata>`` is the
+exception: its content is kept verbatim (namespaced elements only).
+"""
+from lxml import etree
+
+from virtsh.xmlconf.domain_order import ATTRS, CHILDREN
+
+# Elements whose children's order depends on their type attribute (the same
+# list as the generator's TYPED).
+TYPED = frozenset(("domain/devices/interface",))
+
+# Elements whose text libvirt keeps exactly as given (free-form text).
+VERBATIM_TEXT = frozenset(("domain/description", "domain/title"))
+
+
+def canonicalize(root):
+    """Reorder and prune *root* (a ``<domain>`` element) in place."""
+    _walk(root, "domain")
+    return root
+
+
+def _walk(elem, path):
+    known_attrs = ATTRS.get(path, ())
+    if elem.attrib:
+        items = [(k, elem.get(k)) for k in known_attrs if k in elem.attrib]
+        if len(items) != len(elem.attrib) or list(elem.attrib.keys()) != [k for k, _ in items]:
+            elem.attrib.clear()
+            for k, v in items:
+                elem.set(k, v)
+    if path == "domain/metadata":
+        keep_metadata(elem)
+        return
+    key = "%s[%s]" % (path, elem.get("type")) if path in TYPED else path
+    order = CHILDREN.get(key) or CHILDREN.get(path) or ()
+    rank = {tag: i for i, tag in enumerate(order)}
+    kids = []
+    for child in list(elem):
+        tag = child.tag
+        if not isinstance(tag, str) or tag not in rank:
+            elem.remove(child)
+            continue
+        kids.append(child)
+    if kids:
+        elem.text = None
+        sorted_kids = sorted(kids, key=lambda c: rank[c.tag])
+        if sorted_kids != kids:
+            for c in kids:
+                elem.remove(c)
+            elem.extend(sorted_kids)
+        for c in sorted_kids:
+            c.tail = None
+            _walk(c, path + "/" + c.tag)
+    elif elem.text is not None and not elem.text.strip():
+        elem.text = None
+
+
+def keep_metadata(elem):
+    """libvirt keeps the first element of each namespace, nothing else."""
+    seen = set()
+    for child in list(elem):
+        ns = etree.QName(child).namespace if isinstance(child.tag, str) else None
+        if ns is None or ns in seen:
+            elem.remove(child)
+            continue
+        seen.add(ns)

@@ -1,0 +1,369 @@
+"""libvirt's parse-time and post-parse checks of a domain definition.
+
+Each check is a small function over the canonical tree that raises
+VirtError with libvirt's wording; ``run`` calls them all.  The checks that
+need the input as written (before defaults) run from ``run_raw``.
+"""
+from virtsh.drivers.errors import (VirtError, XML_ERROR, CONFIG_UNSUPPORTED,
+                                   INTERNAL_ERROR, XML_DETAIL)
+from virtsh.xmlconf import bitmap, numbers
+
+# Enumerations libvirt rejects with "Invalid value for attribute": (element
+# path, attribute) -> allowed values.
+ENUMS = {
+    ("features/gic", "version"): ("2", "3", "host"),
+    ("cpu/numa/cell", "memAccess"): ("shared", "private"),
+    ("devices/interface/backend", "type"): ("default",),
+    ("devices/disk", "device"): ("disk", "cdrom", "floppy", "lun"),
+    ("devices/disk", "type"): ("file", "block", "dir", "network", "volume", "nvme", "vhostuser"),
+    ("devices/graphics", "type"): ("sdl", "vnc", "rdp", "desktop", "spice", "egl-headless", "dbus"),
+    ("on_poweroff", None): ("destroy", "restart", "preserve", "rename-restart"),
+    ("on_reboot", None): ("destroy", "restart", "preserve", "rename-restart"),
+    ("on_crash", None): ("destroy", "restart", "preserve", "rename-restart",
+                         "coredump-destroy", "coredump-restart"),
+    ("clock", "offset"): ("utc", "localtime", "timezone", "variable", "absolute"),
+}
+
+
+def _fail(code, msg):
+    raise VirtError(code, msg)
+
+
+def _raw(msg):
+    raise VirtError(XML_DETAIL, msg)
+
+
+def run_raw(root):
+    """Checks on the document as given (before libvirt's defaults)."""
+    for (path, name), allowed in ENUMS.items():
+        for e in root.findall(path):
+            value = e.get(name) if name else (e.text or "").strip()
+            if value is not None and value not in allowed:
+                tag = path.rsplit("/", 1)[-1]
+                if name:
+                    _fail(XML_ERROR, "Invalid value for attribute '%s' in element '%s': '%s'."
+                          % (name, tag, value))
+                _fail(XML_ERROR, "Invalid value for element '%s': '%s'" % (tag, value))
+    for d in root.findall("devices/interface/driver[@queues]"):
+        q = d.get("queues")
+        if numbers.parse_uint(q, 10) is None:
+            _fail(XML_ERROR, "Invalid value for attribute 'queues' in element 'driver': "
+                  "'%s'. Expected non-negative integer value" % q)
+    for c in root.findall("devices/*"):
+        if c.tag in ("serial", "console", "parallel", "channel", "smartcard", "redirdev") \
+                and c.get("type") != "udp" and len(c.findall("source")) > 1:
+            _fail(XML_ERROR, "only one source element is allowed for character device")
+    for a in root.iter("address"):
+        _pci_address(a)
+        if a.get("type") == "usb" and a.get("port") is not None:
+            parts = a.get("port").split(".")
+            if len(parts) > 4 or any(numbers.parse_uint(p, 10) is None for p in parts):
+                _fail(INTERNAL_ERROR, "Cannot parse <address> 'port' attribute")
+    for d in root.findall("devices/disk"):
+        if d.find("target") is None:
+            src = d.find("source")
+            name = None
+            if src is not None:
+                name = src.get("file") or src.get("dev") or src.get("dir") or src.get("name")
+            _raw("missing target information for device %s" % name)
+    if root.find("os/boot") is not None and root.find("devices//boot") is not None:
+        _fail(CONFIG_UNSUPPORTED,
+              "per-device boot elements cannot be used together with os/boot elements")
+    _resctrl(root)
+    if len(root.findall("devices/video/model[@primary='yes']")) > 1:
+        _fail(CONFIG_UNSUPPORTED, "Only one primary video device is supported")
+    for src in root.iter("source"):
+        if src.get("fdgroup") is not None:
+            t = src.getparent().find("target")
+            dev = t.get("dev") if t is not None else None
+            _fail(CONFIG_UNSUPPORTED, "driver does not support FD passing for disk '%s'" % dev)
+    sysuuid = root.find("sysinfo/system/entry[@name='uuid']")
+    if sysuuid is not None and root.findtext("uuid") and \
+            (sysuuid.text or "").replace("-", "").lower() != root.findtext("uuid").replace("-", "").lower():
+        _raw("UUID mismatch between <uuid> and <sysinfo>")
+
+
+def _pci_address(a):
+    if a.get("type") != "pci":
+        return
+    limits = (("domain", 0xFFFF, "domain='0x%x', must be <= 0x%X"),
+              ("bus", 0xFF, "bus='0x%x', must be <= 0x%X"),
+              ("slot", 0x1F, "slot='0x%x', must be <= 0x%X"),
+              ("function", 7, "function=0x%x, must be <= %d"))
+    for name, top, fmt in limits:
+        n = numbers.parse_uint(a.get(name))
+        if n is not None and n > top:
+            _fail(XML_ERROR, "Invalid PCI address " + fmt % (n, top))
+
+
+def run(root):
+    """Checks on the canonical tree, after libvirt's defaults."""
+    devs = root.find("devices")
+    _disks(devs)
+    _controllers(devs)
+    _usb(devs)
+    _chardevs(devs)
+    _graphics(devs)
+    _hostdevs(devs)
+    _video(devs)
+    _numa(root)
+    _firmware(root)
+    _misc(root, devs)
+
+
+def _drive(a):
+    return tuple(a.get(k) for k in ("controller", "bus", "target", "unit"))
+
+
+def _disks(devs):
+    seen = {}
+    addrs = {}
+    for d in devs.findall("disk"):
+        t = d.find("target")
+        dev, bus = t.get("dev"), t.get("bus")
+        src = d.find("source")
+        src_name = None
+        if src is not None:
+            src_name = src.get("file") or src.get("dev") or src.get("dir") or src.get("name")
+        if dev in seen:
+            _fail(XML_ERROR, "target '%s' duplicated for disk sources '%s' and '%s'"
+                  % (dev, seen[dev] or "<null>", src_name or "<null>"))
+        seen[dev] = src_name
+        if d.get("device") == "lun" and d.get("type") not in ("block", "network", "volume"):
+            _fail(CONFIG_UNSUPPORTED,
+                  "disk device='lun' is only valid for block type disk source")
+        a = d.find("address")
+        if a is not None and bus in ("fdc", "ide", "sata", "scsi") and a.get("type") != "drive":
+            _fail(CONFIG_UNSUPPORTED, "Invalid address type '%s' for the disk '%s' with the "
+                  "bus type '%s'" % (a.get("type"), dev, bus))
+        if a is not None and a.get("type") == "drive":
+            key = (bus,) + _drive(a)
+            if key in addrs:
+                _fail(CONFIG_UNSUPPORTED, "Found duplicate drive address for disk with target "
+                      "name '%s' controller='%s' bus='%s' target='%s' unit='%s'"
+                      % ((dev,) + _drive(a)))
+            addrs[key] = dev
+            if bus == "scsi":
+                for h in devs.findall("hostdev[@type='scsi']"):
+                    ha = h.find("address")
+                    if ha is not None and _drive(ha) == _drive(a):
+                        _fail(CONFIG_UNSUPPORTED, "using disk target name '%s' conflicts with "
+                              "SCSI host device address controller='%s' bus='%s' "
+                              "target='%s' unit='%s'" % ((dev,) + _drive(a)))
+        secret = d.find("auth/secret")
+        if secret is None:
+            secret = d.find("source/auth/secret")
+        if secret is not None:
+            stype = secret.get("type")
+            if stype is None:
+                _fail(CONFIG_UNSUPPORTED, "unknown secret type '<null>'")
+            protocol = src.get("protocol") if src is not None else None
+            if protocol == "iscsi" and stype != "iscsi" or protocol == "rbd" and stype != "ceph":
+                _fail(CONFIG_UNSUPPORTED, "invalid secret type '%s'" % stype)
+
+
+def _controllers(devs):
+    seen = set()
+    for c in devs.findall("controller"):
+        key = (c.get("type"), c.get("index"))
+        if c.get("type") == "pci" and key in seen:
+            _fail(XML_ERROR, "Multiple 'pci' controllers with index '%s'" % c.get("index"))
+        seen.add(key)
+        if c.get("type") == "pci":
+            idx = c.get("index")
+            if idx == "0" and c.find("target/node") is not None:
+                _fail(CONFIG_UNSUPPORTED, "The PCI controller with index=0 can't be "
+                      "associated with a NUMA node")
+            t = c.find("target")
+            if t is not None and t.get("index") is not None and \
+                    c.get("model") == "pci-root":
+                n = numbers.parse_uint(t.get("index"), 10)
+                if n is not None and n > 30:
+                    _fail(CONFIG_UNSUPPORTED, "PCI controller target index '%d' out of range "
+                          "- must be 0-30" % n)
+
+
+def _usb(devs):
+    usbs = devs.findall("controller[@type='usb']")
+    disabled = any(c.get("model") == "none" for c in usbs)
+    if (disabled or not usbs) and devs.find("redirdev[@bus='usb']") is not None:
+        _fail(CONFIG_UNSUPPORTED,
+              "cannot add redirected USB device: USB is disabled for this domain")
+    if disabled:
+        if devs.find("hub[@type='usb']") is not None:
+            _fail(CONFIG_UNSUPPORTED, "Can't add USB hub: USB is disabled for this domain")
+        if devs.find("input[@bus='usb']") is not None:
+            _fail(CONFIG_UNSUPPORTED, "Can't add USB input device. USB bus is disabled")
+        if len(usbs) > 1:
+            _raw("Can't add another USB controller: USB is disabled for this domain")
+    for c in usbs:
+        if c.find("master") is not None:
+            idx = c.get("index")
+            if not any(m.get("index") == idx and m.find("master") is None for m in usbs):
+                _raw("No master USB controller specified")
+
+
+def _chardevs(devs):
+    for c in devs.iter("serial", "console", "parallel", "channel", "smartcard",
+                       "redirdev", "backend"):
+        ctype = c.get("type")
+        src = c.find("source")
+        if c.tag == "backend" and c.getparent().tag != "rng":
+            continue
+        if ctype == "tcp":
+            if src is None or src.get("host") is None:
+                _fail(INTERNAL_ERROR, "Missing source host attribute for char device")
+            if src.get("service") is None:
+                _fail(INTERNAL_ERROR, "Missing source service attribute for char device")
+        elif ctype == "unix" and c.tag == "backend":
+            if src is None or src.get("path") is None:
+                _fail(INTERNAL_ERROR, "Missing source path attribute for char device")
+        elif ctype in ("dev", "file", "pipe") and c.tag != "smartcard":
+            if src is None or src.get("path") is None:
+                _fail(INTERNAL_ERROR, "Missing source path attribute for char device")
+
+
+def _graphics(devs):
+    for g in devs.findall("graphics"):
+        for lst in g.findall("listen"):
+            if lst.get("type") == "network" and lst.get("network") is None:
+                _fail(XML_ERROR, "'network' attribute is required for listen type 'network'")
+        first = g.find("listen")
+        sock = g.get("socket")
+        if sock is not None and first is not None and first.get("type") == "socket" \
+                and first.get("socket") not in (None, sock):
+            _fail(CONFIG_UNSUPPORTED, "graphics 'socket' attribute '%s' must match 'socket' "
+                  "attribute of first listen element (found '%s')" % (sock, first.get("socket")))
+
+
+def _hostdev_key(h):
+    src = h.find("source")
+    if src is None:
+        return None
+    a = src.find("address")
+    adapter = src.find("adapter")
+    if h.get("type") == "mdev":
+        return ("mdev", a.get("uuid") if a is not None else None)
+    if a is None:
+        return None
+    return (h.get("type"), adapter.get("name") if adapter is not None else None,
+            tuple(sorted(a.attrib.items())))
+
+
+def _hostdevs(devs):
+    seen = set()
+    ramfb = 0
+    scsi_addrs = set()
+    for h in devs.findall("hostdev"):
+        if h.get("type") == "mdev":
+            a = h.find("source/address")
+            if a is None or a.get("uuid") is None:
+                _fail(CONFIG_UNSUPPORTED, "Missing 'uuid' attribute for element <address>")
+            ta = h.find("address")
+            if ta is not None and h.get("model") == "vfio-pci" and ta.get("type") != "pci":
+                _fail(XML_ERROR, "Unsupported address type '%s' with mediated device model "
+                      "'vfio-pci'" % ta.get("type"))
+            if h.get("ramfb") == "on":
+                ramfb += 1
+                if ramfb > 1:
+                    _fail(CONFIG_UNSUPPORTED, "Only one vgpu device can have 'ramfb' enabled")
+        key = _hostdev_key(h)
+        if key is not None:
+            if key in seen:
+                _fail(XML_ERROR, "Hostdev already exists in the domain configuration")
+            seen.add(key)
+        a = h.find("address")
+        if h.get("type") == "scsi" and a is not None and a.get("type") == "drive":
+            k = _drive(a)
+            if k in scsi_addrs:
+                _fail(CONFIG_UNSUPPORTED, "SCSI host address controller='%s' bus='%s' "
+                      "target='%s' unit='%s' in use by another SCSI host device" % k)
+            scsi_addrs.add(k)
+
+
+def _video(devs):
+    videos = devs.findall("video")
+    types = [v.find("model").get("type") for v in videos]
+    if "none" in types and len(videos) > 1:
+        _fail(CONFIG_UNSUPPORTED,
+              "a 'none' video type must be the only video device defined for the domain")
+    for v in videos:
+        if v.find("model").get("type") == "ramfb" and v.find("address") is not None:
+            _fail(CONFIG_UNSUPPORTED, "address not supported for video type ramfb")
+
+
+def _numa(root):
+    cells = root.findall("cpu/numa/cell")
+    ids = {c.get("id") for c in cells}
+    if root.find("numatune/memnode") is not None and not cells:
+        _fail(XML_ERROR, "Element 'memnode' is invalid without any guest NUMA cells")
+    for page in root.findall("memoryBacking/hugepages/page[@nodeset]"):
+        for node in sorted(bitmap.parse(page.get("nodeset"))):
+            if str(node) not in ids:
+                _raw("hugepages: node %d not found" % node)
+    for m in root.findall("devices/memory"):
+        node = m.findtext("target/node")
+        if node is not None and cells and (numbers.parse_uint(node, 10) or 0) >= len(cells):
+            _raw("can't add memory backend for guest node '%s' as the guest has only '%d' "
+                 "NUMA nodes configured" % (node.strip(), len(cells)))
+
+
+def _firmware(root):
+    os_ = root.find("os")
+    loader = os_.find("loader")
+    fw = os_.get("firmware")
+    feats = {f.get("name"): f.get("enabled") for f in os_.findall("firmware/feature")}
+    if feats.get("enrolled-keys") == "yes" and feats.get("secure-boot") == "no":
+        _raw("firmware feature 'enrolled-keys' cannot be enabled when firmware feature "
+             "'secure-boot' is disabled")
+    if loader is not None and loader.get("stateless") == "no":
+        if fw == "bios":
+            _raw("Only EFI firmware permits NVRAM")
+        if fw is None and loader.get("type") != "pflash":
+            _raw("Only pflash loader type permits NVRAM")
+    if loader is not None and fw is None and not (loader.text or "").strip() and \
+            loader.get("type") == "pflash":
+        _raw("no loader path specified and firmware auto selection disabled")
+    nvram = os_.find("nvram")
+    if loader is not None and loader.get("stateless") == "yes" and nvram is not None \
+            and nvram.get("template") is not None:
+        _raw("NVRAM template is not permitted when loader is stateless")
+
+
+def _resctrl(root):
+    vcpu_sets = []
+    for tune in root.findall("cputune/cachetune") + root.findall("cputune/memorytune"):
+        vcpus = bitmap.parse(tune.get("vcpus"))
+        for other_tag, other in vcpu_sets:
+            if other == vcpus and other_tag == tune.tag == "cachetune":
+                _fail(XML_ERROR, "Identical vcpus in cachetunes found")
+            if other & vcpus and other != vcpus:
+                _fail(XML_ERROR, "Overlapping vcpus in resctrls")
+        vcpu_sets.append((tune.tag, vcpus))
+        allocs = {}
+        for cache in tune.findall("cache"):
+            key = (cache.get("level"), cache.get("id"))
+            types = allocs.setdefault(key, set())
+            ctype = cache.get("type")
+            if ctype in types or ("both" in types) or (ctype == "both" and types):
+                _fail(XML_ERROR, "Colliding cache allocations for cache level '%s' id '%s', "
+                      "type '%s'" % (cache.get("level"), cache.get("id"), ctype))
+            types.add(ctype)
+        nodes = set()
+        for node in tune.findall("node"):
+            if node.get("id") in nodes:
+                _fail(XML_ERROR, "Memory Bandwidth already defined for node %s" % node.get("id"))
+            nodes.add(node.get("id"))
+
+
+def _misc(root, devs):
+    models = set()
+    for s in root.findall("seclabel"):
+        model = s.get("model")
+        if model in models:
+            _raw("seclabel for model %s is already provided" % model)
+        models.add(model)
+    for s in devs.findall("shmem"):
+        msi = s.find("msi")
+        if msi is not None and msi.get("enabled") != "no" and s.find("server") is None:
+            _fail(XML_ERROR, "msi option is only supported with a server")

@@ -1,0 +1,42 @@
+"""What a formatting flag leaves out of a domain definition.
+
+libvirt prints one definition several ways: without ``--security-info``
+passwords are hidden; with ``--migratable`` whatever the destination
+re-creates on its own (the implicit PS/2 keyboard, a SPICE display's "no
+listen" marker, the default pSeries host bridge model) is left out.  Each
+view edits a copy of the canonical tree, never the definition itself.
+"""
+from virtsh.xmlconf import XML_MIGRATABLE, XML_SECURE
+
+
+def apply(root, flags):
+    """Edit *root* (a copy) for *flags*."""
+    if not flags & XML_SECURE:
+        hide_secrets(root)
+    if flags & XML_MIGRATABLE:
+        migratable(root)
+    return root
+
+
+def hide_secrets(root):
+    for g in root.iterfind("devices/graphics[@passwd]"):
+        del g.attrib["passwd"]
+
+
+def migratable(root):
+    devs = root.find("devices")
+    if devs is None:
+        return
+    for i in devs.findall("input[@type='keyboard'][@bus='ps2']"):
+        devs.remove(i)
+    for g in devs.findall("graphics[@type='spice']"):
+        listens = g.findall("listen")
+        if listens and all(lst.get("type") == "none" for lst in listens):
+            for lst in listens:
+                g.remove(lst)
+            if g.get("autoport") is None:
+                g.set("autoport", "no")
+    for c in devs.findall("controller[@type='pci'][@model='pci-root']"):
+        m = c.find("model[@name='spapr-pci-host-bridge']")
+        if m is not None and c.get("index") == "0":
+            c.remove(m)

@@ -1,0 +1,116 @@
+"""Network XML: parse, apply libvirt's defaults, format.
+
+``parse(text) -> NetworkDef`` (``.tree`` is the canonical ``<network>``
+element, ``.name``, ``.uuid``); ``format(defn) -> str``.
+"""
+from virtsh.drivers.errors import VirtError, XML_ERROR
+from virtsh.xmlconf import objxml
+
+ORDER = {
+    "network": ("name", "uuid", "metadata", "forward", "bridge", "mtu", "mac",
+                "domain", "dns", "bandwidth", "vlan", "port", "ip", "route",
+                "virtualport", "portgroup"),
+    "network/forward": ("nat", "pf", "interface", "address", "driver"),
+    "network/ip": ("tftp", "dhcp"),
+    "network/ip/dhcp": ("range", "host", "bootp"),
+    "network/dns": ("forwarder", "txt", "host", "srv"),
+}
+ATTRS = {
+    "network": ("ipv6", "trustGuestRxFilters"),
+    "network/forward": ("dev", "mode", "managed"),
+    "network/bridge": ("name", "zone", "stp", "delay", "macTableManager"),
+    "network/ip": ("family", "address", "netmask", "prefix", "localPtr"),
+    "network/ip/dhcp/range": ("start", "end"),
+    "network/ip/dhcp/host": ("mac", "id", "name", "ip"),
+    "network/domain": ("name", "localOnly", "register"),
+}
+# Forward modes whose bridge libvirt manages (it prints stp and delay).
+_ROUTED = (None, "nat", "route", "open")
+FORWARD_MODES = ("nat", "route", "open", "bridge", "private", "vepa",
+                 "passthrough", "hostdev")
+
+
+class NetworkDef:
+    """A parsed network definition."""
+
+    __slots__ = ("tree",)
+
+    def __init__(self, tree):
+        self.tree = tree
+
+    @property
+    def name(self):
+        return self.tree.findtext("name")
+
+    @property
+    def uuid(self):
+        return self.tree.findtext("uuid")
+
+    @property
+    def bridge(self):
+        """The bridge device name, or None."""
+        found = self.tree.find("bridge")
+        return None if found is None else found.get("name")
+
+    def copy(self):
+        from lxml import etree
+        return NetworkDef(etree.fromstring(etree.tostring(self.tree)))
+
+
+def parse(text):
+    """Parse and check a ``<network>`` document; VirtError on bad input."""
+    root = objxml.parse_root(text, "network", "network_definition")
+    objxml.require_name(root, "missing name information")
+    if "/" in root.findtext("name"):
+        raise VirtError(XML_ERROR, "name %s cannot contain '/'" % root.findtext("name"))
+    objxml.canonical(root, ORDER)
+    _keep_attrs(root, "network")
+    objxml.ensure_uuid(root)
+    _apply_defaults(root)
+    return NetworkDef(root)
+
+
+def _keep_attrs(elem, path):
+    known = ATTRS.get(path)
+    if known is not None and elem.attrib:
+        items = [(k, elem.get(k)) for k in known if k in elem.attrib]
+        elem.attrib.clear()
+        for k, v in items:
+            elem.set(k, v)
+    for c in elem:
+        _keep_attrs(c, path + "/" + c.tag)
+
+
+def _apply_defaults(root):
+    forward = root.find("forward")
+    mode = None
+    if forward is not None:
+        mode = forward.get("mode") or "nat"
+        if mode not in FORWARD_MODES:
+            raise VirtError(XML_ERROR, "unknown forwarding type '%s'" % mode)
+        dev = forward.get("dev")
+        forward.attrib.clear()
+        if dev is not None:
+            forward.set("dev", dev)
+        forward.set("mode", mode)
+    bridge = root.find("bridge")
+    if mode in _ROUTED:
+        if bridge is None:
+            bridge = objxml.element("bridge")
+            anchor = forward if forward is not None else root.find("uuid")
+            anchor.addnext(bridge)
+        name, zone = bridge.get("name"), bridge.get("zone")
+        stp = bridge.get("stp", "on")
+        delay = bridge.get("delay", "0")
+        bridge.attrib.clear()
+        for k, v in (("name", name), ("zone", zone), ("stp", stp), ("delay", delay)):
+            if v is not None:
+                bridge.set(k, v)
+    elif bridge is not None:
+        for k in ("stp", "delay", "zone"):
+            bridge.attrib.pop(k, None)
+
+
+def format(defn, flags=0):  # noqa: A001
+    """The network XML as libvirt prints it."""
+    return objxml.write(defn.tree, expand=("ip",))
