@@ -43,13 +43,22 @@ class ApiObject:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for attr, fn in list(cls.__dict__.items()):
+        # Overrides come from the class itself or from plain mixin classes
+        # among its bases (class TestDomain(SnapshotsMixin, Domain)).
+        names = set(cls.__dict__)
+        for base in cls.__mro__[1:]:
+            if base is not object and not issubclass(base, ApiObject):
+                names.update(base.__dict__)
+        for attr in names:
+            owner = next(k for k in cls.__mro__ if attr in k.__dict__)
+            if owner is not cls and issubclass(owner, ApiObject):
+                continue            # inherited, already guarded where defined
+            fn = owner.__dict__[attr]
             if not callable(fn) or getattr(fn, "virt_api", None):
                 continue
             for base in cls.__mro__[1:]:
-                declared = base.__dict__.get(attr)
-                if declared is not None:
-                    spec = getattr(declared, "virt_api", None)
+                if issubclass(base, ApiObject) and attr in base.__dict__:
+                    spec = getattr(base.__dict__[attr], "virt_api", None)
                     if spec and spec[1]:
                         setattr(cls, attr, _guard(spec[0], fn))
                     break

@@ -118,9 +118,13 @@ class NodeDevice(ApiObject):
     def undefine(self, flags=0):
         """Remove a defined device's definition."""
 
-    @api("virNodeDeviceDetachFlags", write=True)
-    def detach(self, driver=None, flags=0):
+    @api("virNodeDeviceDettach", write=True)
+    def detach(self):
         """Detach the device from its host driver for assignment."""
+
+    @api("virNodeDeviceDetachFlags", write=True)
+    def detach_flags(self, driver, flags=0):
+        """Detach the device, binding it to *driver* (e.g. "vfio")."""
 
     @api("virNodeDeviceReAttach", write=True)
     def reattach(self):

@@ -36,6 +36,17 @@ class Args:
         """The string value of an option (None when absent)."""
         return self.values.get(name, default)
 
+    def string(self, name, default=None):
+        """The value of an option that must not be empty (virsh's
+        vshCommandOptStringReq: most options naming an object or a file)."""
+        value = self.values.get(name)
+        if value is None:
+            return default
+        if value == "":
+            raise CommandError("Failed to get option '%s': Option argument is empty"
+                               % name)
+        return value
+
     def flag(self, name):
         """Whether a boolean option was given."""
         return bool(self.values.get(name))

@@ -6,7 +6,7 @@ given positionally), ``opt`` (only by name), ``flag`` (boolean) and ``argv``
 (all remaining data words).  The order of ``data``/``argv`` options is the
 order in which bare words fill them, as in virsh.  The handler is called as
 ``handler(ctl, args)`` with the shell control (virtsh/control.py) and the
-parsed options (virtsh.engine.Args).
+parsed options (virtsh.args.Args).
 
 Plain classes and tuples, no dataclasses: this module is on the start-up
 path of every command.

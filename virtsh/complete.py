@@ -16,7 +16,7 @@ import threading
 import time
 
 from virtsh import commands
-from virtsh.cmd import ARGV, BOOL, REGISTRY
+from virtsh.cmd import ARGV, BOOL
 
 # Hint of an option that declares none, from its name (virsh's option names
 # are regular: --domain always names a domain, --pool a pool ...).
@@ -102,17 +102,17 @@ def candidates(words, names):
         return []
     given, positional_left, pending, context = _scan(cmd, words[1:-1])
     if pending is not None:
-        return _values(cmd, pending, current, context, names)
+        return _values(pending, current, context, names)
     if current.startswith("--") and "=" in current:
         name, _, value = current[2:].partition("=")
         option = _resolve(cmd, name)
         if option is None or option.kind == BOOL:
             return []
         return ["--%s=%s" % (name, v)
-                for v in _values(cmd, option, value, context, names)]
+                for v in _values(option, value, context, names)]
     found = []
     if not current.startswith("-") and positional_left:
-        found = _values(cmd, positional_left[0], current, context, names)
+        found = _values(positional_left[0], current, context, names)
     if not found or not current:
         found += [o for o in _option_names(cmd, given) if o.startswith(current)]
     return found
@@ -121,8 +121,9 @@ def candidates(words, names):
 def command_names(prefix=""):
     """Visible command names starting with *prefix*, in virsh's group order."""
     registry = commands.load_all()
-    return [name for name, cmd in registry.items()
-            if name.startswith(prefix) and not cmd.hidden and cmd.name == name]
+    return [name for name in commands.INDEX
+            if name.startswith(prefix) and not registry[name].hidden
+            and registry[name].name == name]
 
 
 def _resolve(cmd, name):
@@ -174,7 +175,7 @@ def _option_names(cmd, given):
             if o.name not in given or o.kind == ARGV]
 
 
-def _values(cmd, option, prefix, context, names):
+def _values(option, prefix, context, names):
     hint = option.complete or _HINT_BY_NAME.get(option.name)
     if hint is None:
         return []

@@ -76,12 +76,14 @@ def edit_in_editor(ctl, thing):
     path = _write_temp(original)
     try:
         validate = True
-        run_editor(path)
-        doc = _read_back(path)
-        if doc == original:
-            ctl.print_extra(thing.not_changed)
-            return True
+        answer = "y"
         while True:
+            if answer == "y":
+                run_editor(path)
+                doc = _read_back(path)
+                if doc == original:
+                    ctl.print_extra(thing.not_changed)
+                    return True
             failure = None
             current = thing.get_xml()
             if current != original:
@@ -96,16 +98,26 @@ def edit_in_editor(ctl, thing):
                 ctl.print_extra(thing.edited_line(label))
                 return True
             answer = ask_again(ctl, failure, validate and thing.can_relax)
-            if answer == "y":
-                run_editor(path)
-                doc = _read_back(path)
-            elif answer == "i":
+            if answer == "i":
                 validate = False
-            elif answer != "f":
+            elif answer not in ("y", "f"):
                 raise CommandError(failure if answer is None else None,
                                    thing.not_changed)
     finally:
         os.unlink(path)
+
+
+def inactive_xml(obj, flag):
+    """``obj.xml_desc(flag)``, or ``obj.xml_desc()`` when the driver refuses
+    the flag as an invalid argument (virsh's fallback for net-edit and
+    pool-edit: the test driver knows no inactive network or pool XML)."""
+    from virtsh.drivers.errors import INVALID_ARG, VirtError
+    try:
+        return obj.xml_desc(flag)
+    except VirtError as e:
+        if e.code != INVALID_ARG:
+            raise
+    return obj.xml_desc()
 
 
 def ask_again(ctl, failure, can_relax):

@@ -313,12 +313,18 @@ def run_one(ctl, parsed):
     except VirtError as e:
         ctl.error(str(e))
     except Exception as e:          # a bug: one line, the traceback with -d
-        if ctl.debug is not None:
-            import traceback
-            ctl.out.flush()
-            traceback.print_exc(file=ctl.err)
-        ctl.error("%s: %s" % (type(e).__name__, e) if str(e) else type(e).__name__)
+        report_unexpected(ctl, e)
     return False
+
+
+def report_unexpected(ctl, exc):
+    """Print an unexpected exception as one error line (and its traceback
+    when -d is given): never a bare Python traceback."""
+    if ctl.debug is not None:
+        import traceback
+        ctl.out.flush()
+        traceback.print_exception(exc, file=ctl.err)
+    ctl.error("%s: %s" % (type(exc).__name__, exc) if str(exc) else type(exc).__name__)
 
 
 def run(ctl, commands):

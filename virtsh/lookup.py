@@ -27,11 +27,13 @@ def domain(ctl, args, option="domain"):
 
 
 def domain_by_text(ctl, name):
+    """virsh's order: a plain number as an id, a 36-character text
+    as a UUID, then the name; one error line when all fail."""
     conn = ctl.conn
     tries = []
-    if name.isdigit() or (name.startswith("-") and name[1:].isdigit()):
+    if name.isascii() and name.isdigit() and int(name) < 2**31:
         tries.append(lambda: conn.lookup_domain_by_id(int(name)))
-    if looks_like_uuid(name):
+    if len(name) == 36 and looks_like_uuid(name):
         tries.append(lambda: conn.lookup_domain_by_uuid(name))
     tries.append(lambda: conn.lookup_domain_by_name(name))
     for attempt in tries:

@@ -82,6 +82,10 @@ def main(argv=None):
         return run_program(ctl, rest)
     except KeyboardInterrupt:
         return 130                  # as a shell reports a SIGINT
+    except Exception as e:          # a bug outside any command (parsing, loading)
+        from virtsh.engine import report_unexpected
+        report_unexpected(ctl, e)
+        return 1
     finally:
         sys.stdout.flush()
 

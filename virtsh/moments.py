@@ -47,6 +47,12 @@ def spec_fields(text):
     return fields
 
 
+def escape(text):
+    """Escape text for XML content or a quoted attribute, as libvirt does."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("'", "&apos;").replace('"', "&quot;"))
+
+
 def keyed_fields(fields, keys, what, spec):
     """Map ``key=value`` fields (each key once, only *keys*) to a dict;
     anything else is virsh's "unable to parse <what>" error."""

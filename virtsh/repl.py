@@ -11,6 +11,7 @@ keeps a fetch from talking to the connection while a command runs, and
 the completer itself runs in a thread, so a slow host never blocks a key.
 """
 import os
+import sys
 import threading
 
 from virtsh.complete import Names, candidates, quote_word, split_line
@@ -53,6 +54,16 @@ def _history(path):
     return FileHistory(path)
 
 
+class _Plain:
+    """The line editor when stdout is no terminal: the terminal's own."""
+
+    @staticmethod
+    def prompt(text):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return input()
+
+
 class TerminalReader:
     """The shell's line reader on a terminal (see virtsh/shell.py): called
     with the prompt, returns the next line, or None at Ctrl-D.
@@ -66,9 +77,11 @@ class TerminalReader:
         self.names = Names(lambda: ctl.conn if ctl.connected() else None,
                            wait=NAMES_WAIT, lock=self.lock)
         self.session = None
+        self.holding = False
 
     def __call__(self, ctl, prompt):
-        if self.lock.locked():      # the previous line's command has ended
+        if self.holding:            # the previous line's command has ended
+            self.holding = False
             self.lock.release()
             self.names.refresh()
         if self.session is None:
@@ -77,13 +90,20 @@ class TerminalReader:
             try:
                 line = self.session.prompt(prompt)
             except KeyboardInterrupt:   # Ctrl-C: drop the line, ask again
+                if isinstance(self.session, _Plain):
+                    ctl.print()
                 continue
             except EOFError:            # Ctrl-D: leave the shell
                 return None
             self.lock.acquire()
+            self.holding = True
             return line
 
     def _session(self):
+        """A PromptSession; plain input() when the output is no terminal
+        (``virtsh | tee log``), which escape sequences would clutter."""
+        if not sys.stdout.isatty():
+            return _Plain()
         from prompt_toolkit import PromptSession
         from prompt_toolkit.completion import ThreadedCompleter
         from prompt_toolkit.shortcuts import CompleteStyle

@@ -48,4 +48,6 @@ def run_shell(ctl, reader=None):
                 engine.run_string(ctl, line)
             except KeyboardInterrupt:       # Ctrl-C stops the command, not the shell
                 ctl.print("")
+            except Exception as e:          # a bug must not end the session
+                engine.report_unexpected(ctl, e)
     ctl.print("")

@@ -15,8 +15,19 @@ from virtsh.xmlconf.domain_order import ATTRS, CHILDREN
 # list as the generator's TYPED).
 TYPED = frozenset(("domain/devices/interface",))
 
-# Elements whose text libvirt keeps exactly as given (free-form text).
-VERBATIM_TEXT = frozenset(("domain/description", "domain/title"))
+# Runtime state a persistent definition does not keep (libvirt's parser
+# ignores it for an inactive definition): path -> attributes, or None for
+# the whole element.
+RUNTIME_ONLY = {
+    "domain": ("id",),
+    "domain/devices/disk/mirror": None,
+    "domain/devices/disk/backingStore": ("index",),
+    "domain/devices/disk/source": ("index",),
+    "domain/devices/interface/source": ("portid",),
+    "domain/devices/channel/target": ("state",),
+    "domain/cputune/cachetune": ("id",),
+    "domain/cputune/memorytune": ("id",),
+}
 
 
 def canonicalize(root):
@@ -27,6 +38,9 @@ def canonicalize(root):
 
 def _walk(elem, path):
     known_attrs = ATTRS.get(path, ())
+    drop = RUNTIME_ONLY.get(path)
+    if drop:
+        known_attrs = [a for a in known_attrs if a not in drop]
     if elem.attrib:
         items = [(k, elem.get(k)) for k in known_attrs if k in elem.attrib]
         if len(items) != len(elem.attrib) or list(elem.attrib.keys()) != [k for k, _ in items]:
@@ -42,7 +56,8 @@ def _walk(elem, path):
     kids = []
     for child in list(elem):
         tag = child.tag
-        if not isinstance(tag, str) or tag not in rank:
+        if not isinstance(tag, str) or tag not in rank or \
+                (path + "/" + tag in RUNTIME_ONLY and RUNTIME_ONLY[path + "/" + tag] is None):
             elem.remove(child)
             continue
         kids.append(child)

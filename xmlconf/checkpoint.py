@@ -143,11 +143,11 @@ def format(defn, secure=False, no_domain=False, size=False):  # noqa: A001
 
 
 def _disk_line(disk, size):
-    attrs = " name='%s'" % writer.escape_attr(disk.name)
+    attrs = " name='%s'" % writer.escape(disk.name)
     if disk.type:
         attrs += " checkpoint='%s'" % TYPES[disk.type]
     if disk.bitmap:
-        attrs += " bitmap='%s'" % writer.escape_attr(disk.bitmap)
+        attrs += " bitmap='%s'" % writer.escape(disk.bitmap)
         if size and disk.size is not None:
             attrs += " size='%d'" % disk.size
     return "<disk%s/>" % attrs

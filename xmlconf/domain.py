@@ -45,6 +45,14 @@ def copy_tree(root):
     return etree.fromstring(etree.tostring(root))
 
 
+def canonical_uuid(text):
+    """A UUID as libvirt reads it (any dashes, any case) in its printed form."""
+    digits = (text or "").strip().replace("-", "")
+    if len(digits) != 32 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+        raise VirtError(INTERNAL_ERROR, "malformed uuid element")
+    return str(_uuid.UUID(digits))
+
+
 def parse_document(text, what="domain_definition"):
     """Parse XML text; libxml2's error as libvirt prints it on failure."""
     parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False,
@@ -66,16 +74,26 @@ def _libxml_message(err, text, what):
     return "(%s):%d: %s\n%s\n%s^" % (what, line, msg, src, "-" * col)
 
 
+# parse() flag: check the document against domain.rng first.
+PARSE_VALIDATE = 1 << 4
+
+
 def parse(text, flags=0):
     root = parse_document(text)
+    if flags & PARSE_VALIDATE:
+        from virtsh.xmlconf import schema
+        schema.validate(root)
     if root.tag != "domain":
         raise VirtError(XML_ERROR, "expecting root element of 'domain', not '%s'" % root.tag)
     if not (root.findtext("name") or "").strip():
         raise VirtError(INTERNAL_ERROR, "missing name information", raw=True)
-    if root.find("uuid") is None:
+    u = root.find("uuid")
+    if u is None:
         u = etree.Element("uuid")
         u.text = str(_uuid.uuid4())
         root.find("name").addnext(u)
+    else:
+        u.text = canonical_uuid(u.text)
     domain_checks.run_raw(root)
     canon.canonicalize(root)
     domain_defaults.apply(root)
@@ -97,4 +115,5 @@ def format(defn, flags=0, live_id=None):  # noqa: A001
 
 def _keep_open(elem):
     """Elements libvirt always prints with an end tag, even when empty."""
-    return elem.tag == "devices" or (elem.tag == "hyperv" and elem.get("mode") == "passthrough")
+    return (elem.tag == "devices" or (elem.tag == "hyperv" and elem.get("mode") == "passthrough")
+            or (elem.tag == "graphics" and elem.get("socket") is not None))

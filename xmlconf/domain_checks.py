@@ -357,6 +357,12 @@ def _resctrl(root):
 
 
 def _misc(root, devs):
+    panic_models = set()
+    for p in devs.findall("panic"):
+        model = p.get("model") or "default"
+        if model in panic_models:
+            _fail(XML_ERROR, "Multiple panic devices with model '%s'" % model)
+        panic_models.add(model)
     models = set()
     for s in root.findall("seclabel"):
         model = s.get("model")

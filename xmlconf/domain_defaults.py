@@ -9,13 +9,17 @@ listens, the video device graphics need.  Each step is one small function;
 """
 from lxml import etree
 
+from virtsh.drivers.errors import VirtError, XML_ERROR
 from virtsh.xmlconf import bitmap, numbers
 from virtsh.xmlconf.tree import attr, child, insert, set_attrs
 
 DEV = "domain/devices"
+# libvirt's VIR_DOMAIN_MEMORY_PARAM_UNLIMITED, in KiB: "no limit".
+MEMORY_UNLIMITED = 9007199254740991
 
 
 def apply(root):
+    genid(root)
     memory(root)
     sizes(root)
     vcpu(root)
@@ -27,13 +31,15 @@ def apply(root):
     lifecycle(root)
     devs = child(root, "domain", "devices")
     disks(devs)
-    usb_companions(devs)
-    controller_order(devs)
     usb_masters(devs)
+    controller_order(devs)
+    usb_companions(devs)
     chardevs(root, devs)
     interfaces(devs)
     hostdevs(devs)
     filesystems(devs)
+    shmems(devs)
+    boot_loadparms(devs)
     graphics(devs)
     video(devs)
     implicit_controllers(devs)
@@ -47,9 +53,16 @@ def apply(root):
 # -- memory and CPUs ---------------------------------------------------------
 
 def _kib(elem, what, unit_attr="unit"):
-    value = numbers.scaled_kib(elem.text, elem.get(unit_attr), what)
+    value = numbers.scaled_kib(elem.text, elem.get(unit_attr), "./%s[1]" % what)
     elem.text = str(value)
     return value
+
+
+def genid(root):
+    g = root.find("genid")
+    if g is not None and not (g.text or "").strip():
+        import uuid
+        g.text = str(uuid.uuid4())
 
 
 def memory(root):
@@ -74,7 +87,8 @@ def memory(root):
         mem.text = str(total)
         set_attrs(mem, "domain/memory", {"unit": "KiB"})
     if mem is None:
-        return
+        raise VirtError(XML_ERROR, "Memory size must be specified via <memory> or in the "
+                        "<numa> configuration")
     maxmem = root.find("maxMemory")
     if maxmem is not None:
         _kib(maxmem, "maxMemory")
@@ -88,12 +102,17 @@ def memory(root):
             cur.text = mem.text
         cur.attrib.clear()
         cur.set("unit", "KiB")
+    tune = root.find("memtune")
     for tag in ("hard_limit", "soft_limit", "swap_hard_limit", "min_guarantee"):
         e = root.find("memtune/" + tag)
         if e is not None:
-            _kib(e, tag)
+            if _kib(e, tag) >= MEMORY_UNLIMITED:
+                tune.remove(e)
+                continue
             e.attrib.clear()
             e.set("unit", "KiB")
+    if tune is not None and not len(tune):
+        root.remove(tune)
 
 
 _BITMAPS = (("vcpu", "cpuset"), ("cputune/vcpupin", "cpuset"),
@@ -120,7 +139,12 @@ def bitmaps(root):
 
 
 def numatune(root, placement):
+    if placement == "auto" and root.find("numatune") is None:
+        tune = child(root, "domain", "numatune")
+        insert(tune, "domain/numatune", "memory", {"mode": "strict", "placement": "auto"})
     m = root.find("numatune/memory")
+    if m is not None and m.get("placement") == "auto":
+        m.attrib.pop("nodeset", None)
     if m is not None and m.get("placement") is None and m.get("nodeset") is None:
         if placement == "auto":
             attr(m, "domain/numatune/memory", "placement", "auto")
@@ -156,10 +180,13 @@ def vcpu(root):
         v = child(root, "domain", "vcpu", text="1")
     if not v.text:
         v.text = "1"
-    if v.get("placement") is None:
-        attr(v, "domain/vcpu", "placement",
-             "auto" if root.find("numatune/memory[@placement='auto']") is not None
-             else "static")
+    count = numbers.parse_uint(v.text, 10)
+    if count is None:
+        raise VirtError(XML_ERROR, "maximum vcpus count must be an integer")
+    v.text = str(count)
+    auto_memory = root.find("numatune/memory[@placement='auto']") is not None
+    if v.get("placement") is None or (auto_memory and v.get("cpuset") is None):
+        attr(v, "domain/vcpu", "placement", "auto" if auto_memory else "static")
     if v.get("current") is not None and v.get("current") == v.text:
         del v.attrib["current"]
 
@@ -177,6 +204,8 @@ def cpu(root):
     model = c.find("model")
     mode = c.get("mode")
     if mode in ("host-model", "host-passthrough", "maximum"):
+        if model is not None and model.text and model.get("fallback") is None:
+            attr(model, "domain/cpu/model", "fallback", "allow")
         if model is not None and not model.text:
             model.attrib.pop("fallback", None)
             if not model.attrib:
@@ -192,7 +221,15 @@ def cpu(root):
         attr(model, "domain/cpu/model", "fallback", "allow")
 
 
+# Features whose bare element means state='on'.
+_ON_FEATURES = ("pmu", "vmcoreinfo", "pvspinlock")
+
+
 def features(root):
+    for tag in _ON_FEATURES:
+        f = root.find("features/" + tag)
+        if f is not None and f.get("state") is None:
+            f.set("state", "on")
     hv = root.find("features/hyperv")
     if hv is not None and hv.get("mode") is None:
         hv.set("mode", "custom")
@@ -220,6 +257,13 @@ def cputune(root):
     if tune is None:
         return
     sort_children(tune, "iothreadpin", "iothread")
+    nvcpus = numbers.parse_uint(root.findtext("vcpu"), 10) or 1
+    for ct in tune.findall("cachetune") + tune.findall("memorytune"):
+        vcpus = {n for n in bitmap.parse(ct.get("vcpus")) if n < nvcpus}
+        if not vcpus:
+            tune.remove(ct)
+        else:
+            ct.set("vcpus", bitmap.format(vcpus))
     for tag, key in (("vcpusched", "vcpus"), ("iothreadsched", "iothreads")):
         for e in tune.findall(tag):
             ids = sorted(bitmap.parse(e.get(key)))
@@ -230,6 +274,7 @@ def cputune(root):
                 new.set(key, str(n))
                 e.addnext(new)
             tune.remove(e)
+        sort_children(tune, tag, key)
 
 
 def lifecycle(root):
@@ -241,6 +286,13 @@ def lifecycle(root):
 
 def boot(root):
     os_ = child(root, "domain", "os")
+    menu = os_.find("bootmenu")
+    if menu is not None and menu.get("enable") != "yes":
+        menu.attrib.pop("timeout", None)
+    loader = os_.find("loader")
+    if loader is not None and loader.text and loader.get("type") is None \
+            and os_.get("firmware") is None:
+        attr(loader, "domain/os/loader", "type", "rom")
     if (os_.findtext("type") or "hvm") != "hvm":
         return
     if os_.find("boot") is not None:
@@ -461,13 +513,23 @@ def add_controller(devs, ctype, index, model=None):
     insert(devs, DEV, "controller", {"type": ctype, "index": str(index), "model": model})
 
 
+def boot_loadparms(devs):
+    for b in devs.iterfind("*/boot[@loadparm]"):
+        b.set("loadparm", b.get("loadparm").upper())
+
+
 def filesystems(devs):
     for f in devs.findall("filesystem"):
         vals = {}
         if f.get("type") is None:
             vals["type"] = "mount"
-        if f.get("accessmode") is None and f.get("type") in (None, "mount"):
+        if f.get("accessmode") is None and f.get("type") in (None, "mount") \
+                and f.find("driver[@type='virtiofs']") is None:
             vals["accessmode"] = "passthrough"
+        for mode in ("fmode", "dmode"):
+            n = numbers.parse_uint(f.get(mode), 8)
+            if n is not None:
+                vals[mode] = "0%o" % n
         set_attrs(f, DEV + "/filesystem", vals)
 
 
@@ -478,7 +540,42 @@ def iscsi_lun(src):
         src.set("name", src.get("name") + "/0")
 
 
+def scsi_hostdev_addresses(devs):
+    """SCSI host devices without an address take the next free drive unit."""
+    used = set()
+    for e in devs.findall("disk") + devs.findall("hostdev"):
+        a = e.find("address")
+        bus = e.find("target").get("bus") if e.tag == "disk" else "scsi"
+        if a is not None and a.get("type") == "drive" and bus == "scsi":
+            used.add((numbers.parse_uint(a.get("controller"), 10) or 0,
+                      numbers.parse_uint(a.get("unit"), 10) or 0))
+    for h in devs.findall("hostdev[@type='scsi']"):
+        if h.find("address") is not None:
+            continue
+        ctrl = unit = 0
+        while (ctrl, unit) in used:
+            unit += 1
+            if unit == 7:
+                ctrl, unit = ctrl + 1, 0
+        used.add((ctrl, unit))
+        insert(h, DEV + "/hostdev", "address", {"type": "drive", "controller": str(ctrl),
+                                                "bus": "0", "target": "0", "unit": str(unit)})
+
+
+def shmems(devs):
+    for sh in devs.findall("shmem"):
+        if sh.find("model") is None:
+            insert(sh, DEV + "/shmem", "model", {"type": "ivshmem"})
+        size = sh.find("size")
+        if size is not None:
+            kib = numbers.scaled_kib(size.text, size.get("unit"), "./size[1]", default_unit="b")
+            size.text = str(kib >> 10)
+            size.attrib.clear()
+            size.set("unit", "M")
+
+
 def hostdevs(devs):
+    scsi_hostdev_addresses(devs)
     for h in devs.findall("hostdev"):
         iscsi_lun(h.find("source"))
         if h.get("mode", "subsystem") == "subsystem" and h.get("type") in ("pci", "usb", "scsi", "mdev") \
@@ -501,7 +598,9 @@ def implicit_controllers(devs):
     for h in devs.findall("hostdev"):
         addr = h.find("address")
         if h.get("type") == "scsi" and addr is not None and addr.get("type") == "drive":
-            add_controller(devs, "scsi", numbers.parse_uint(addr.get("controller"), 10) or 0)
+            first = devs.find("controller[@type='scsi']")
+            add_controller(devs, "scsi", numbers.parse_uint(addr.get("controller"), 10) or 0,
+                           first.get("model") if first is not None else None)
     for e in devs.findall("channel") + devs.findall("console"):
         t = e.find("target")
         if t is None or t.get("type") != "virtio":
@@ -522,15 +621,22 @@ def chardevs(root, devs):
     hvm = (root.findtext("os/type") or "hvm") == "hvm"
     serials = devs.findall("serial")
     consoles = devs.findall("console")
+    mirror_port = "0"
     for i, c in enumerate(consoles):
         t = c.find("target")
         if t is not None:
             attr(t, DEV + "/console/target", "port", str(i))
     _assign_ports(serials, DEV + "/serial")
-    for c in devs.findall("*[protocol]"):
-        if c.get("type") != "tcp":
-            c.remove(c.find("protocol"))
     for c in devs.iter("serial", "console", "parallel", "channel", "smartcard", "redirdev"):
+        proto = c.find("protocol")
+        if c.get("type") != "tcp" and proto is not None:
+            c.remove(proto)
+        elif c.get("type") == "tcp" and proto is None:
+            insert(c, DEV + "/" + c.tag, "protocol", {"type": "raw"})
+        if c.get("type") == "dbus" and c.tag == "redirdev" and c.find("source") is None:
+            insert(c, DEV + "/redirdev", "source", {"channel": "org.qemu.usbredir"})
+    for c in devs.iter("serial", "console", "parallel", "channel", "smartcard", "redirdev",
+                       "backend"):
         src = c.find("source")
         if c.get("type") == "unix" and src is not None:
             if src.get("path") is None:
@@ -557,8 +663,10 @@ def chardevs(root, devs):
                 serials = [s]
             mirror = _as_chardev(serials[0], "console")
             devs.replace(first, mirror)
+            mirror_port = serials[0].find("target").get("port")
         elif serials:
             mirror = _as_chardev(serials[0], "console")
+            mirror_port = serials[0].find("target").get("port")
             if first is not None:
                 first.addprevious(mirror)
             else:
@@ -568,7 +676,7 @@ def chardevs(root, devs):
             mirror = None
         if mirror is not None:
             t = child(mirror, DEV + "/console", "target")
-            set_attrs(t, DEV + "/console/target", {"type": "serial", "port": "0"})
+            set_attrs(t, DEV + "/console/target", {"type": "serial", "port": mirror_port})
     for c in devs.findall("console"):
         t = child(c, DEV + "/console", "target")
         if t.get("type") is None:
@@ -651,6 +759,8 @@ def _vnc(g):
 
 def _spice(g):
     path = DEV + "/graphics"
+    if g.find("listen[@type='socket']") is not None:
+        return
     port = numbers.parse_int(g.get("port")) or 0
     tls = numbers.parse_int(g.get("tlsPort")) or 0
     autoport = _yes(g.get("autoport"))
@@ -695,7 +805,7 @@ def video(devs):
         if mtype == "qxl":
             if m.get("ram") is None:
                 vals["ram"] = "65536"
-        if m.get("heads") is None:
+        if m.get("heads") is None and mtype != "none":
             vals["heads"] = "1"
         vals["primary"] = "yes" if i == 0 and mtype != "none" else None
         set_attrs(m, path + "/model", vals)
@@ -703,21 +813,38 @@ def video(devs):
 
 # -- interfaces --------------------------------------------------------------
 
+# Device names the host generates; a definition does not keep them.
+_GENERATED_IFNAMES = ("vnet", "vif", "macvtap", "macvlan")
+
+
+_NIC_MODELS = ("virtio", "e1000", "e1000e", "rtl8139", "ne2k_pci", "pcnet", "virtio-transitional",
+               "virtio-non-transitional", "usb-net", "spapr-vlan", "lan9118", "smc91c111",
+               "vmxnet3", "igb")
+
+
 def interfaces(devs):
-    """Interfaces get a MAC and the test driver's 'testnetN' device names."""
+    """Interfaces get a MAC; host-generated device names are forgotten."""
     path = DEV + "/interface"
-    n = 0
     for i in devs.findall("interface"):
+        m = i.find("model")
+        if m is not None and (m.get("type") or "").lower() in _NIC_MODELS:
+            m.set("type", m.get("type").lower())
+        if i.get("type") == "hostdev":
+            drv = i.find("driver")
+            if drv is not None:
+                for name in list(drv.attrib):
+                    if name != "name":
+                        del drv.attrib[name]
+                if not drv.attrib and not len(drv):
+                    i.remove(drv)
+        if i.get("type") in ("hostdev", "vhostuser"):
+            for f in i.findall("filterref"):
+                i.remove(f)
         if i.find("mac") is None:
             insert(i, path, "mac", {"address": random_mac()})
         t = i.find("target")
-        dev = t.get("dev") if t is not None else None
-        if dev and not dev.startswith(("vnet", "vif", "macvtap", "macvlan")):
-            continue
-        if t is None:
-            t = insert(i, path, "target")
-        attr(t, path + "/target", "dev", "testnet%d" % n)
-        n += 1
+        if t is not None and (t.get("dev") or "").startswith(_GENERATED_IFNAMES):
+            del t.attrib["dev"]
 
 
 def random_mac():
@@ -763,4 +890,12 @@ def address(a):
         vals = {name: conv(a.get(name) or "0") for name, conv in fields}
     else:
         vals = {name: conv(a.get(name)) for name, conv in fields if a.get(name) is not None}
+    if atype == "pci" and given and not any(int(v, 16) for v in vals.values()
+                                            if v is not None and v.startswith("0x")):
+        vals = dict.fromkeys(vals)
     set_attrs(a, "domain/devices/disk/address", vals)
+    z = a.find("zpci")
+    if z is not None:
+        set_attrs(z, "domain/devices/hostdev/address/zpci",
+                  {"uid": _fmt("0x%04x")(z.get("uid") or "0"),
+                   "fid": _fmt("0x%08x")(z.get("fid") or "0")})

@@ -11,6 +11,9 @@ from virtsh.xmlconf import XML_MIGRATABLE, XML_SECURE
 
 def apply(root, flags):
     """Edit *root* (a copy) for *flags*."""
+    for p in root.findall("devices/panic"):
+        if not p.attrib and not len(p):
+            p.getparent().remove(p)  # libvirt prints nothing for a bare <panic/>
     if not flags & XML_SECURE:
         hide_secrets(root)
     if flags & XML_MIGRATABLE:
@@ -29,6 +32,10 @@ def migratable(root):
         return
     for i in devs.findall("input[@type='keyboard'][@bus='ps2']"):
         devs.remove(i)
+    for g in devs.findall("graphics[@socket]"):
+        for lst in g.findall("listen[@type='socket']"):
+            if lst.get("socket") == g.get("socket"):
+                g.remove(lst)
     for g in devs.findall("graphics[@type='spice']"):
         listens = g.findall("listen")
         if listens and all(lst.get("type") == "none" for lst in listens):

@@ -95,7 +95,7 @@ def header_lines(defn, between=()):
 
 def element(tag, text):
     """``<tag>text</tag>`` with libvirt's escaping."""
-    return "<%s>%s</%s>" % (tag, writer.escape_attr(text), tag)
+    return "<%s>%s</%s>" % (tag, writer.escape(text), tag)
 
 
 def document(root, lines):
@@ -133,10 +133,10 @@ def domain_disks(domdef):
                     or source.get("dir") or source.get("name")
                     or source.get("volume"))
         target = disk.find("target")
+        readonly = disk.find("readonly") is not None or disk.get("device") == "cdrom"
+        snapshot = disk.get("snapshot") or ("no" if readonly else None)
         disks.append(DomainDisk(target.get("dev") if target is not None else None,
-                                path, disk.get("snapshot"),
-                                disk.find("readonly") is not None,
-                                disk.get("type") == "network"))
+                                path, snapshot, readonly, disk.get("type") == "network"))
     return disks
 
 

@@ -113,4 +113,4 @@ def _apply_defaults(root):
 
 def format(defn, flags=0):  # noqa: A001
     """The network XML as libvirt prints it."""
-    return objxml.write(defn.tree, expand=("ip",))
+    return objxml.write(defn.tree, expand=("ip", "portgroup"))

@@ -1,6 +1,6 @@
 """Numbers as libvirt reads them: C-style bases, scaled units."""
 
-from virtsh.drivers.errors import VirtError, XML_ERROR, INTERNAL_ERROR
+from virtsh.drivers.errors import VirtError, XML_ERROR, INVALID_ARG, OVERFLOW
 
 _UNITS = {
     "b": 1, "bytes": 1,
@@ -54,11 +54,9 @@ def scaled_kib(value, unit, what, default_unit="KiB", max_kib=ULLONG_MAX // 1024
                         % (value, what))
     scale = _UNITS.get((unit or default_unit).lower())
     if scale is None:
-        raise VirtError(INTERNAL_ERROR, "unknown suffix '%s'" % unit)
+        raise VirtError(INVALID_ARG, "unknown suffix '%s'" % unit)
     total = n * scale
-    if total > ULLONG_MAX:
-        raise VirtError(82, "value too large: %s" % value, raw=True)
     kib = -(-total // 1024)
-    if kib > max_kib:
-        raise VirtError(82, "value too large: %s" % value, raw=True)
+    if total > ULLONG_MAX or kib > max_kib:
+        raise VirtError(OVERFLOW, "size value '%s%s' is too large" % (value, unit or ""))
     return kib

@@ -284,7 +284,7 @@ def format(defn, uuid=None, secure=False, internal=False, current=False):  # noq
     if defn.memory:
         attrs = " snapshot='%s'" % LOCATIONS[defn.memory]
         if defn.memory_file is not None:
-            attrs += " file='%s'" % writer.escape_attr(defn.memory_file)
+            attrs += " file='%s'" % writer.escape(defn.memory_file)
         lines.append("<memory%s/>" % attrs)
     if defn.disks:
         lines.append("<disks>")
@@ -303,7 +303,7 @@ def format(defn, uuid=None, secure=False, internal=False, current=False):  # noq
 
 
 def _disk_lines(disk):
-    attrs = " name='%s'" % writer.escape_attr(disk.name)
+    attrs = " name='%s'" % writer.escape(disk.name)
     if disk.snapshot:
         attrs += " snapshot='%s'" % LOCATIONS[disk.snapshot]
     if not (disk.path or disk.driver):
@@ -319,7 +319,7 @@ def _disk_lines(disk):
 
 def _source_line(disk):
     if disk.type == "block":
-        return "<source dev='%s'/>" % writer.escape_attr(disk.path)
+        return "<source dev='%s'/>" % writer.escape(disk.path)
     if disk.type == "file":
-        return "<source file='%s'/>" % writer.escape_attr(disk.path)
+        return "<source file='%s'/>" % writer.escape(disk.path)
     return writer.write(disk.source).rstrip("\n")

@@ -43,11 +43,11 @@ def scale_kib(value, unit):
     return value * _UNITS.get(unit.lower(), 1024) // 1024
 
 
-def _pci_bus(addr):
+def _pci_bus(addr, root_bus):
     bus = int(addr.get("bus", "0"), 16)
     slot = int(addr.get("slot", "0"), 16)
     func = int(addr.get("function", "0"), 16)
-    out = {"bus": "pci.%d" % bus,
+    out = {"bus": "pci.%d" % bus if bus else root_bus,
            "addr": "0x%x" % slot if func == 0 else "0x%x.0x%x" % (slot, func)}
     if addr.get("multifunction") == "on":
         out["multifunction"] = True
@@ -55,9 +55,12 @@ def _pci_bus(addr):
 
 
 def _placement(dev):
+    """The bus and addr properties of a device on PCI."""
     addr = dev.find("address")
     if addr is not None and addr.get("type") == "pci":
-        return _pci_bus(addr)
+        root = dev.getroottree().getroot()
+        machine = root.find("os/type").get("machine", "")
+        return _pci_bus(addr, "pcie.0" if "q35" in machine else "pci.0")
     return {}
 
 
@@ -89,7 +92,7 @@ def build(root, caps, runtime):
         elif model:
             add(["-cpu", model])
     mem = memory_kib(root)
-    add(["-m", str(mem // 1024),
+    add(["-m", str(-(-mem // 1024)),
          "-object", _js({"qom-type": "memory-backend-ram", "id": ram_id,
                          "size": mem * 1024}),
          "-overcommit", "mem-lock=off"])
@@ -114,7 +117,10 @@ def build(root, caps, runtime):
     if root.findtext("on_reboot", "restart").strip() == "destroy":
         add(["-no-reboot"])
     _boot(root, add)
-    for c in devices.findall("controller"):
+    controllers = devices.findall("controller")
+    pci = sorted((c for c in controllers if c.get("type") == "pci"),
+                 key=lambda c: int(c.get("index", "0")))
+    for c in pci + [c for c in controllers if c.get("type") != "pci"]:
         add(_controller(c))
     _disks(root, devices, add)
     for i, nic in enumerate(devices.findall("interface")):
@@ -182,6 +188,8 @@ def _controller(c):
         dev = {"driver": driver, "id": "scsi%s" % index}
     elif kind == "pci" and model == "pcie-root-port":
         target = c.find("target")
+        if target is None or target.get("port") is None or target.get("chassis") is None:
+            return []
         dev = {"driver": "pcie-root-port", "port": int(target.get("port"), 16),
                "chassis": int(target.get("chassis")), "id": "pci.%s" % index}
     elif kind == "virtio-serial":

@@ -124,7 +124,8 @@ class QemuConnection(Connection):
         from virtsh.drivers.qemu import defaults
         defn = xd.parse(xml)
         root = defn.tree
-        _drop_test_nic_names(xd.parse_document(xml), root)
+        raw = xd.parse_document(xml)
+        _drop_test_nic_names(raw, root)
         if root.get("type") not in ("qemu", "kvm"):
             raise VirtError(INVALID_ARG, "virDomainDefineXMLFlags: unsupported domain type '%s'"
                             % root.get("type"))
@@ -138,7 +139,7 @@ class QemuConnection(Connection):
             elem = etree.Element("emulator")
             elem.text = emulator = self.default_emulator(arch or "x86_64")
             devices.insert(0, elem)
-        defaults.apply(root, self.caps(emulator.strip()), self.conf)
+        defaults.apply(root, self.caps(emulator.strip()), self.conf, raw)
         return defn
 
     def _check_unique(self, name, uuid, allow_active=True):

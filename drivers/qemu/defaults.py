@@ -36,8 +36,12 @@ def is_i440fx(machine):
     return machine == "pc" or machine.startswith("pc-i440fx") or machine.startswith("pc-")
 
 
-def apply(root, caps, conf):
-    """Fill in the driver defaults of the <domain> tree *root* (in place)."""
+def apply(root, caps, conf, raw=None):
+    """Fill in the driver defaults of the <domain> tree *root* (in place).
+
+    *raw* is the document as written: controllers the generic post-parse
+    step implied (not in *raw*) stay after the driver's default ones, as
+    libvirt runs the driver's step first."""
     os_type = root.find("os/type")
     if os_type is None:
         raise VirtError(XML_ERROR, "missing os type")
@@ -54,7 +58,7 @@ def apply(root, caps, conf):
     if x86 and root.find("cpu") is None:
         _add_default_cpu(root, arch)
     devices = _devices(root)
-    _controllers(devices, machine)
+    _controllers(devices, machine, _implied_controllers(devices, raw))
     _disks(devices, machine)
     _nics(devices)
     _serial_console(devices)
@@ -115,30 +119,44 @@ def _controller(devices, type_, index="0"):
     return None
 
 
-def add_controller(devices, type_, index="0", model=None):
-    """Add a controller after the last one of its type (libvirt's rule)."""
+def add_controller(devices, type_, index="0", model=None, before=()):
+    """Add a controller after the last one of its type (libvirt's rule),
+    else at the end of the controllers but ahead of those in *before*."""
     elem = etree.Element("controller", type=type_, index=index)
     if model:
         elem.set("model", model)
     same = [c for c in devices.findall("controller") if c.get("type") == type_]
     if same:
         same[-1].addnext(elem)
+    elif before:
+        before[0].addprevious(elem)
     else:
         insert_device(devices, elem)
     return elem
 
 
-def _controllers(devices, machine):
+def _implied_controllers(devices, raw):
+    """The controllers of *devices* that the written document did not have."""
+    if raw is None:
+        return []
+    written = {(c.get("type"), c.get("index", "0")) for c in raw.iter("controller")}
+    return [c for c in devices.findall("controller")
+            if (c.get("type"), c.get("index", "0")) not in written]
+
+
+def _controllers(devices, machine, implied):
     q35 = is_q35(machine)
     usb = _controller(devices, "usb")
     if usb is None:
-        add_controller(devices, "usb", model="qemu-xhci" if q35 else "piix3-uhci")
+        add_controller(devices, "usb", model="qemu-xhci" if q35 else "piix3-uhci",
+                       before=implied)
     elif usb.get("model") is None:
         usb.set("model", "qemu-xhci" if q35 else "piix3-uhci")
     if q35 and _controller(devices, "sata") is None:
-        add_controller(devices, "sata")
+        add_controller(devices, "sata", before=implied)
     if _controller(devices, "pci") is None:
-        add_controller(devices, "pci", model="pcie-root" if q35 else "pci-root")
+        add_controller(devices, "pci", model="pcie-root" if q35 else "pci-root",
+                       before=implied)
 
 
 def _disk_bus(disk):

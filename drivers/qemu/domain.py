@@ -56,7 +56,9 @@ class QemuDomain(Domain):
             raise self._gone()
         key = hash(text)
         if key not in self._defs:
-            self._defs[key] = xd.parse(text)
+            # Stored documents are already complete and canonical: read them
+            # as they are (defaults again would, e.g., reset a live VNC port).
+            self._defs[key] = xd.DomainDef(xd.parse_document(text))
         return self._defs[key]
 
     # --- identity ---------------------------------------------------------

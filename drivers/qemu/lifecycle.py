@@ -88,13 +88,9 @@ def start(store, name, root, caps, paused=False, transient=False):
     os.write(log_fd, ("%s: starting up\n%s\n" % (time.strftime("%Y-%m-%d %H:%M:%S"),
                                                  " ".join(argv))).encode())
     log_start = os.lseek(log_fd, 0, os.SEEK_END)
-    try:
-        proc = supervisor.spawn(store, name, argv,
-                                (events_theirs.fileno(), listener.fileno()),
-                                events_ours, log_fd)
-    finally:
-        events_ours.close(), events_theirs.close(), listener.close()
-        os.close(log_fd)
+    proc = supervisor.spawn(store, name, argv,
+                            (events_theirs.detach(), listener.detach()),
+                            events_ours, log_fd)
     if "error" in proc:
         files.remove(store.run(name, "monitor"))
         raise VirtError(SYSTEM_ERROR, "Cannot find QEMU binary %s" % proc["error"])

@@ -20,7 +20,8 @@ def spawn(store, name, argv, keep_fds, events_sock, log_fd):
     """Start the supervisor and QEMU; QEMU's pid details (dict) or error text.
 
     *keep_fds* are passed to QEMU; *events_sock* is our end of the event
-    monitor; *log_fd* receives QEMU's output."""
+    monitor; *log_fd* receives QEMU's output.  All of them are handed over:
+    spawn closes the caller's copies."""
     rfd, wfd = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the forked processes
@@ -33,6 +34,10 @@ def spawn(store, name, argv, keep_fds, events_sock, log_fd):
         finally:
             os._exit(0)
     os.close(wfd)
+    for fd in keep_fds:     # QEMU's and the supervisor's now, not ours:
+        os.close(fd)        # the supervisor must see EOF when QEMU dies
+    events_sock.close()
+    os.close(log_fd)
     os.waitpid(child, 0)
     with os.fdopen(rfd, "rb") as pipe:
         data = pipe.read()

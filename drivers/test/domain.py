@@ -241,17 +241,14 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
         rec = self._rec()
         if flags & xmlconf.XML_INACTIVE and rec.config is not None:
             return xd.format(rec.config, flags)
-        live_id = rec.id if rec.active else None
+        live_id = rec.id if rec.active and not flags & xmlconf.XML_INACTIVE else None
         return xd.format(rec.current, flags, live_id)
 
     def autostart(self):
         return self._rec().autostart
 
     def set_autostart(self, enabled):
-        rec = self._rec()
-        if not rec.persistent:
-            raise VirtError(OPERATION_INVALID, "cannot set autostart for transient domain")
-        rec.autostart = bool(enabled)
+        self._rec().autostart = bool(enabled)
 
     def has_managed_save(self):
         return self._rec().managed_save
@@ -362,6 +359,19 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
     def managed_save_remove(self, flags=0):
         self._rec().managed_save = False
 
+    def inject_nmi(self, flags=0):
+        self._rec()
+
+    def send_process_signal(self, pid, signum, flags=0):
+        if not 0 <= signum <= 64:
+            raise VirtError(INVALID_ARG, "signum value %d is out of range" % signum)
+        self._active_rec()
+
+    def migrate_to_uri(self, dest_uri, params=None, flags=0):
+        from virtsh.drivers.errors import ARGUMENT_UNSUPPORTED
+        raise VirtError(ARGUMENT_UNSUPPORTED,
+                        "p2p migration is not supported by the source host")
+
     # --- resources --------------------------------------------------------
     def set_memory(self, kib, flags=0):
         rec = self._rec()
@@ -418,6 +428,10 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
     def metadata(self, type_, uri=None, flags=0):
         from virtsh.drivers.test import metadata
         rec = self._rec()
+        if rec.summary is not None and type_ == D.METADATA_TITLE and not flags:
+            if rec.summary[3] is None:
+                raise metadata.not_present()
+            return rec.summary[3]
         live, config = rec.defs(flags)
         return metadata.get((live or config).tree, type_, uri)
 

@@ -46,6 +46,7 @@ DEFAULT_DOMAIN_XML = """<domain type='test'>
   </devices>
 </domain>
 """
+DEFAULT_ARCH = "i686"       # the test driver's guest architecture
 # (max memory KiB, current memory KiB, vCPUs, title) of that domain
 DEFAULT_DOMAIN_SUMMARY = (8388608, 2097152, 2, None)
 
@@ -74,6 +75,7 @@ class DomainsMixin:
         extras = [c for c in elem if isinstance(c.tag, str) and c.tag.startswith("{%s}" % NS_TEST)]
         for c in extras:
             elem.remove(c)
+        etree.cleanup_namespaces(elem)
 
         def extra(name):
             return [c for c in extras if etree.QName(c).localname == name]
@@ -94,7 +96,7 @@ class DomainsMixin:
             raise VirtError(XML_ERROR, "domain with managedsave data can only "
                             "have runstate 'shutoff'")
         defn = xd.parse(etree.tostring(elem, encoding="unicode"))
-        generate_ifnames(defn.tree)
+        post_parse(defn.tree)
         rec = DomainRecord(defn.name, defn.uuid, config=defn)
         self._check_unique(defn)
         self._add_record(rec)
@@ -207,7 +209,7 @@ class DomainsMixin:
         from virtsh.xmlconf import domain as xd
         defn = xd.parse(xml, xd.PARSE_VALIDATE if validate and
                         hasattr(xd, "PARSE_VALIDATE") else 0)
-        generate_ifnames(defn.tree)
+        post_parse(defn.tree)
         return defn
 
     def restore_domain(self, path, xml=None, flags=0):
@@ -216,7 +218,7 @@ class DomainsMixin:
             from virtsh.drivers.errors import ARGUMENT_UNSUPPORTED
             raise VirtError(ARGUMENT_UNSUPPORTED, "xml modification unsupported")
         defn = saveimage.read(os.path.abspath(path))
-        generate_ifnames(defn.tree)
+        post_parse(defn.tree)
         rec = self._check_unique(defn, live=True)
         if rec is None:
             rec = DomainRecord(defn.name, defn.uuid, config=defn)
@@ -241,13 +243,24 @@ class DomainsMixin:
         from virtsh.xmlconf import domain as xd
         path = os.path.abspath(path)
         saveimage.read(path)
-        saveimage.write(path, xd.parse(xml))
+        defn = xd.parse(xml)
+        post_parse(defn.tree)
+        saveimage.write(path, defn)
 
 
 def _canonical_uuid(text):
     digits = text.replace("-", "").lower()
     return "%s-%s-%s-%s-%s" % (digits[:8], digits[8:12], digits[12:16],
                                digits[16:20], digits[20:])
+
+
+def post_parse(tree):
+    """The test driver's own defaults on a parsed definition: the default
+    architecture (i686) and interface names."""
+    os_type = tree.find("os/type")
+    if os_type is not None and not os_type.get("arch"):
+        os_type.set("arch", DEFAULT_ARCH)
+    generate_ifnames(tree)
 
 
 def generate_ifnames(tree):

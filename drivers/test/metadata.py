@@ -61,8 +61,6 @@ def set(tree, type_, value, key=None, uri=None):  # noqa: A001
         if holder is None:
             holder = _insert(tree, "metadata")
         holder.append(new)
-    if holder is not None and len(holder) == 0:
-        tree.remove(holder)
 
 
 def _element(text, key, uri):

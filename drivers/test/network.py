@@ -138,6 +138,7 @@ class TestNetwork(N.Network):
             targets.append("live")
         if flags & N.UPDATE_AFFECT_CONFIG:
             targets.append("config")
+        command, section = N.UPDATE_COMMANDS[command], N.UPDATE_SECTIONS[section]
         for which in targets:
             if which == "config" and rec.active:
                 base = rec.config or rec.definition

@@ -116,7 +116,7 @@ def _syntax_message(path, data, err):
     msg = msg.rsplit(", line ", 1)[0]
     if data.strip():
         src = text[line - 1] if 0 < line <= len(text) else ""
-        col = max((err.offset or 1) - 1, 0)
+        col = err.offset or 0
     else:
         src, col = "(null)", 0
     return "%s:%d: %s\n%s\n%s^" % (path, line, msg, src, "-" * col)

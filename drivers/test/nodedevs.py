@@ -149,14 +149,6 @@ class NodeDevicesMixin:
         rec = self._nodedev_by_name(name)
         return TestNodeDevice(self, rec.name, rec.parent)
 
-    def lookup_node_device_by_wwn(self, wwnn, wwpn, flags=0):
-        for rec in self._nodedevs.values():
-            fc = rec.definition.fc_host()
-            if fc is not None and fc.findtext("wwnn") == wwnn and fc.findtext("wwpn") == wwpn:
-                return TestNodeDevice(self, rec.name, rec.parent)
-        raise VirtError(NO_NODE_DEVICE, "no node device for SCSI host with matching "
-                        "wwnn '%s' and wwpn '%s'" % (wwnn, wwpn))
-
     def create_node_device(self, xml, flags=0):
         from virtsh.xmlconf import nodedev
         check_flags(flags, 0, "testNodeDeviceCreateXML")

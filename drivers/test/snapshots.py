@@ -254,9 +254,10 @@ class DomainSnapshotsMixin:
         rec.touch()
         rec.set_config(defn.dom.copy())
         if defn.online:
-            if not rec.active:
-                rec.start(self.conn._next_domain_id(), D.RUNNING_FROM_SNAPSHOT)
-                self._id = rec.id
+            if rec.active:              # libvirt's test driver always restarts
+                self._stop(rec, D.SHUTOFF_FROM_SNAPSHOT)
+            rec.start(self.conn._next_domain_id(), D.RUNNING_FROM_SNAPSHOT)
+            self._id = rec.id
             paused = (not flags & S.SNAPSHOT_REVERT_RUNNING and
                       (defn.state == D.PAUSED or flags & S.SNAPSHOT_REVERT_PAUSED))
             if paused:

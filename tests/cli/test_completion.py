@@ -199,3 +199,41 @@ def test_bash_completes_global_options_and_uris():
 def test_bash_directories_are_left_to_bash_filenames_mode(tmp_path):
     (tmp_path / "images").mkdir()
     assert bash_complete("virtsh define ima", cwd=tmp_path) == ["images"]
+
+
+# --- the zsh script ---------------------------------------------------------------
+
+ZSH_SCRIPT = os.path.join(ROOT, "completions", "_virtsh")
+
+
+def zsh_complete(*words):
+    """What the _virtsh function hands to compadd, in a real zsh, for the
+    command line *words* (the cursor in the last one)."""
+    script = (
+        'words=("${@:2}"); CURRENT=$(( $# - 1 ))\n'
+        'compadd() { while [[ $1 != -- ]]; do shift; done; shift; print -l -- "$@"; }\n'
+        'source "$1"\n')
+    env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""))
+    proc = subprocess.run(["zsh", "-f", "-c", script, "zsh", ZSH_SCRIPT] + list(words),
+                          capture_output=True, text=True, env=env, timeout=20)
+    assert proc.returncode == 0, proc.stderr
+    return [w for w in proc.stdout.split("\n") if w]
+
+
+needs_zsh = pytest.mark.skipif(shutil.which("zsh") is None or
+                               not os.path.exists(os.path.join(BIN, "virtsh")),
+                               reason="zsh or the installed virtsh is missing")
+
+
+@needs_zsh
+def test_zsh_completes_commands_and_names():
+    assert zsh_complete("virtsh", "-c", "test:///default", "net-sta") == ["net-start"]
+    assert zsh_complete("virtsh", "-c", "test:///default", "dominfo", "t") == ["test"]
+    assert zsh_complete("virtsh", "-c", "test:///default", "dominfo", "--domain=t") \
+        == ["--domain=test"]
+
+
+@needs_zsh
+def test_zsh_completes_global_options_and_uris():
+    assert "--readonly" in zsh_complete("virtsh", "--re")
+    assert "test:///default" in zsh_complete("virtsh", "-c", "")

@@ -104,12 +104,12 @@ def test_commands_run_and_quit_ends(term):
 def test_tab_completes_command_and_domain_name(term):
     t = term("-c", "test:///default")
     t.wait_for("virtsh # ")
-    t.type("domst")
+    t.type("dominf")
     t.send("Tab")
-    t.wait_for("virtsh # domstate ")
+    t.wait_for("virtsh # dominfo ")
     t.type("te")
     t.send("Tab")
-    t.wait_for("virtsh # domstate test ")
+    t.wait_for("virtsh # dominfo test ")
     t.send("Enter")
     t.wait_for("running")
 
@@ -143,7 +143,7 @@ def test_ctrl_c_clears_the_line_and_ctrl_d_leaves(term):
     time.sleep(0.3)
     t.type("echo still here")
     t.send("Enter")
-    screen = t.wait_for("still here\n")
+    screen = t.wait_for("still here\nvirtsh # ")
     assert "unknown command" not in screen
     t.send("C-d")
     t.wait_for("[exit 0]")
@@ -154,7 +154,7 @@ def test_history_persists_across_sessions(term, tmp_path):
     t.wait_for("virtsh # ")
     t.type("echo remembered")
     t.send("Enter")
-    t.wait_for("remembered\n")
+    t.wait_for("remembered\nvirtsh # ")
     t.send("C-d")
     t.wait_for("[exit 0]")
     history = tmp_path / "state" / "virtsh" / "history"

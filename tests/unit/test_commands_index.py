@@ -88,7 +88,7 @@ def test_command_matches_virsh(registry, spec):
     assert cmd is not None, "not registered"
     assert cmd.name == spec["name"]
     assert bool(cmd.hidden) == bool(spec.get("hidden"))
-    assert group_of(cmd) == spec["group"]
+    assert cmd.group == spec["group"]
     theirs = [(o["name"], _KIND[o["type"]], o["required"], o["positional"])
               for o in spec["options"]]
     known = {o["name"] for o in spec["options"]}
@@ -108,7 +108,3 @@ def test_command_matches_virsh(registry, spec):
                              for a in spec.get("option_aliases", ()))
     for other in spec.get("aliases", ()):
         assert registry.get(other) is cmd, "command alias %s" % other
-
-
-def group_of(cmd):
-    return cmd.group

@@ -266,3 +266,50 @@ class TestGlobalOptions:
     def test_valid_escape(self):
         assert [valid_escape(t) for t in ("x", "~", "^a", "^[", "^", "^1", "ab")] == \
             [True, True, True, True, False, False, False]
+
+
+# --- shell loop ------------------------------------------------------------------
+class TestShell:
+    def run(self, lines, **kw):
+        from virtsh.shell import run_shell
+        feed = iter(lines)
+        prompts = []
+
+        def reader(ctl, prompt):
+            prompts.append(prompt)
+            return next(feed, None)
+        ctl = control(**kw)
+        run_shell(ctl, reader)
+        return ctl, prompts
+
+    def test_lines_run_until_quit(self):
+        ctl, prompts = self.run(["echo a", "", "quit", "echo never"], quiet=True)
+        assert ctl.out.getvalue() == "a\n"
+        assert prompts == ["virtsh # "] * 3
+
+    def test_banner_and_final_newline_at_eof(self):
+        ctl, _ = self.run([])
+        assert ctl.out.getvalue().startswith("Welcome to virtsh, the virtualization")
+        assert ctl.out.getvalue().endswith("'quit' to quit\n\n\n")
+
+    def test_cd_works_in_the_shell(self, tmp_path, monkeypatch):
+        monkeypatch.chdir("/")
+        self.run(["cd %s" % tmp_path], quiet=True)
+        import os
+        assert os.getcwd() == str(tmp_path)
+
+    def test_readonly_prompt(self):
+        _, prompts = self.run(["echo"], quiet=True, readonly=True)
+        assert prompts == ["virtsh > ", "virtsh > "]
+
+    def test_a_broken_command_module_does_not_end_the_session(self, monkeypatch):
+        real = engine.find_command
+
+        def find(name):
+            if name == "broken":
+                raise ImportError("cannot import virtsh.commands.broken")
+            return real(name)
+        monkeypatch.setattr(engine, "find_command", find)
+        ctl, _ = self.run(["broken", "echo ok"], quiet=True)
+        assert ctl.err.getvalue() == "error: ImportError: cannot import virtsh.commands.broken\n"
+        assert ctl.out.getvalue() == "ok\n"

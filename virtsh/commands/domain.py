@@ -761,10 +761,13 @@ def managedsave_remove(ctl, args):
     return True
 
 
-@command('managedsave-edit', "",
-         data('domain', "", required=True),
-         flag('running', ""),
-         flag('paused', ""))
+@command('managedsave-edit', "change the domain XML inside a managed save image",
+         data('domain', "domain name, id or uuid", required=True,
+              complete="domain-inactive"),
+         flag('running', "resume the domain running when it next starts"),
+         flag('paused', "resume the domain paused when it next starts"),
+         desc="Edit the domain XML stored in a domain's managed save image "
+              "in $VISUAL or $EDITOR, and store the result back.")
 def managedsave_edit(ctl, args):
     from virtsh import editing
     from virtsh.lookup import domain
@@ -1149,10 +1152,12 @@ def save_image_dumpxml(ctl, args):
     return True
 
 
-@command('save-image-edit', "",
-         data('file', "", required=True),
-         flag('running', ""),
-         flag('paused', ""))
+@command('save-image-edit', "change the domain XML inside a saved state file",
+         data('file', "the saved state file", required=True, complete="file"),
+         flag('running', "restore the domain running"),
+         flag('paused', "restore the domain paused"),
+         desc="Edit the domain XML stored in a file written by 'save' in "
+              "$VISUAL or $EDITOR, and store the result back.")
 def save_image_edit(ctl, args):
     from virtsh import editing
     flags = _saved_state_flags(args)
@@ -1526,6 +1531,8 @@ def _signal_number(name):
         return int(name)
     word = name.lower()
     word = word[3:] if word.startswith("sig") else word
+    if word == "nop":
+        return 0
     try:
         return int(signal.Signals["SIG" + word.upper()])
     except KeyError:

@@ -1,158 +1,325 @@
 """Networking commands (virsh help group 'network')."""
-from virtsh.cmd import Alias, NUMBER, argv, command, data, flag, opt
+from virtsh.cmd import NUMBER, command, data, flag, opt
+from virtsh.errors import CommandError, failing
+
+NETWORK_EVENTS = ("lifecycle",)
 
 
-@command('net-autostart', "",
-         data('network', "", required=True),
-         flag('disable', ""))
+def _network(ctl, args, **how):
+    from virtsh import lookup
+    return lookup.network(ctl, args, **how)
+
+
+def _yes_no(value):
+    return "yes" if value else "no"
+
+
+def _read_xml(args):
+    from virtsh.cmdutil import read_file
+    return read_file(args.get("file"))
+
+
+@command('net-autostart', "make a network start (or not) with the host",
+         data('network', "network name or uuid", required=True, complete="network"),
+         flag('disable', "do not start the network with the host"))
 def net_autostart(ctl, args):
-    raise NotImplementedError  # TODO
+    net = _network(ctl, args)
+    name = args.get("network")
+    enable = not args.flag("disable")
+    verb = "mark" if enable else "unmark"
+    with failing("failed to %s network %s as autostarted" % (verb, name)):
+        net.set_autostart(enable)
+    ctl.print("Network %s %sed as autostarted" % (name, verb))
 
 
-@command('net-create', "",
-         data('file', "", required=True),
-         flag('validate', ""))
+@command('net-create', "create and start a transient network from an XML file",
+         data('file', "file with the network XML", required=True, complete="file"),
+         flag('validate', "validate the XML document against the schema"))
 def net_create(ctl, args):
-    raise NotImplementedError  # TODO
+    xml = _read_xml(args)
+    with failing("Failed to create network from %s" % args.get("file")):
+        net = ctl.conn.create_network(xml, 1 if args.flag("validate") else 0)
+    ctl.print("Network %s created from %s" % (net.name(), args.get("file")))
 
 
-@command('net-define', "",
-         data('file', "", required=True),
-         flag('validate', ""))
+@command('net-define', "define (but do not start) a network from an XML file",
+         data('file', "file with the network XML", required=True, complete="file"),
+         flag('validate', "validate the XML document against the schema"))
 def net_define(ctl, args):
-    raise NotImplementedError  # TODO
+    xml = _read_xml(args)
+    with failing("Failed to define network from %s" % args.get("file")):
+        net = ctl.conn.define_network(xml, 1 if args.flag("validate") else 0)
+    ctl.print("Network %s defined from %s" % (net.name(), args.get("file")))
 
 
-@command('net-destroy', "",
-         data('network', "", required=True))
+@command('net-destroy', "stop a network (a transient one disappears)",
+         data('network', "network name or uuid", required=True, complete="network"))
 def net_destroy(ctl, args):
-    raise NotImplementedError  # TODO
+    net = _network(ctl, args)
+    name = args.get("network")
+    with failing("Failed to destroy network %s" % name):
+        net.destroy()
+    ctl.print("Network %s destroyed" % name)
 
 
-@command('net-dhcp-leases', "",
-         data('network', "", required=True),
-         data('mac', ""))
+@command('net-dhcp-leases', "show the DHCP leases of a network",
+         data('network', "network name or uuid", required=True, complete="network"),
+         data('mac', "only the lease of this MAC address"))
 def net_dhcp_leases(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.format import print_table
+    net = _network(ctl, args)
+    with failing("Failed to get leases info for %s" % args.get("network")):
+        leases = net.dhcp_leases(args.get("mac"))
+    rows = []
+    for lease in sorted(leases, key=lambda l: l["mac"]):
+        import time
+        expiry = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(lease["expirytime"]))
+        rows.append((expiry, lease["mac"],
+                     "ipv6" if lease.get("type") == 1 else "ipv4",
+                     "%s/%d" % (lease["ipaddr"], lease["prefix"]),
+                     lease.get("hostname") or "-", lease.get("clientid") or "-"))
+    print_table(ctl, ("Expiry Time", "MAC address", "Protocol", "IP address",
+                      "Hostname", "Client ID or DUID"), rows)
 
 
-@command('net-dumpxml', "",
-         data('network', "", required=True),
-         flag('inactive', ""),
-         opt('xpath', ""),
-         flag('wrap', ""))
+@command('net-dumpxml', "print the XML of a network",
+         data('network', "network name or uuid", required=True, complete="network"),
+         flag('inactive', "the persistent definition, not the running one"),
+         opt('xpath', "print only the nodes this XPath expression selects"),
+         flag('wrap', "wrap the selected nodes in a <nodes> element"))
 def net_dumpxml(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.drivers.network import XML_INACTIVE
+    from virtsh.xmlout import print_xml
+    net = _network(ctl, args)
+    xml = net.xml_desc(XML_INACTIVE if args.flag("inactive") else 0)
+    print_xml(ctl, xml, args.get("xpath"), args.flag("wrap"))
 
 
-@command('net-edit', "",
-         data('network', "", required=True))
+@command('net-edit', "edit the XML of a network in an editor",
+         data('network', "network name or uuid", required=True, complete="network"))
 def net_edit(ctl, args):
     from virtsh import editing, lookup
     from virtsh.drivers.network import XML_INACTIVE
     net = lookup.network(ctl, args)
     return editing.run(ctl, editing.Editable(
-        lambda: net.xml_desc(XML_INACTIVE),
+        lambda: editing.inactive_xml(net, XML_INACTIVE),
         lambda xml, validate: ctl.conn.define_network(xml).name(),
         "Network %s XML configuration not changed." % net.name(),
         "Network %s XML configuration edited."))
 
 
-@command('net-event', "",
-         data('network', ""),
-         data('event', ""),
-         flag('loop', ""),
-         data('timeout', "", kind=NUMBER),
-         flag('list', ""),
-         flag('timestamp', ""))
+@command('net-event', "wait for network events and print them",
+         data('network', "only events of this network", complete="network"),
+         data('event', "the event to wait for (see --list)"),
+         flag('loop', "go on after the first event"),
+         data('timeout', "stop waiting after this many seconds", kind=NUMBER),
+         flag('list', "list the event names"),
+         flag('timestamp', "print a timestamp before each event"))
 def net_event(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh import objevents
+    if args.given("network"):
+        _network(ctl, args)
+    return objevents.run(ctl, args, NETWORK_EVENTS)
 
 
-@command('net-info', "",
-         data('network', "", required=True))
+@command('net-info', "show basic facts about a network",
+         data('network', "network name or uuid", required=True, complete="network"))
 def net_info(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.drivers.errors import VirtError
+    from virtsh.format import print_fields
+    net = _network(ctl, args)
+    fields = [("Name:", net.name()), ("UUID:", net.uuid())]
+    for label, query in (("Active:", net.is_active), ("Persistent:", net.is_persistent)):
+        try:
+            fields.append((label, _yes_no(query())))
+        except VirtError:
+            fields.append((label, "unknown"))
+    try:
+        fields.append(("Autostart:", _yes_no(net.autostart())))
+    except VirtError:
+        fields.append(("Autostart:", "no autostart"))
+    try:
+        fields.append(("Bridge:", net.bridge_name()))
+    except VirtError:
+        pass
+    print_fields(ctl, fields)
 
 
-@command('net-list', "",
-         flag('inactive', ""),
-         flag('all', ""),
-         flag('persistent', ""),
-         flag('transient', ""),
-         flag('autostart', ""),
-         flag('no-autostart', ""),
-         flag('uuid', ""),
-         flag('name', ""),
-         flag('table', ""))
+def list_flags(args):
+    """ListAllNetworks flags from net-list's options."""
+    from virtsh.drivers import network as N
+    if args.flag("all"):
+        flags = N.LIST_ACTIVE | N.LIST_INACTIVE
+    elif args.flag("inactive"):
+        flags = N.LIST_INACTIVE
+    else:
+        flags = N.LIST_ACTIVE
+    for option, bit in (("persistent", N.LIST_PERSISTENT),
+                        ("transient", N.LIST_TRANSIENT),
+                        ("autostart", N.LIST_AUTOSTART),
+                        ("no-autostart", N.LIST_NO_AUTOSTART)):
+        if args.flag(option):
+            flags |= bit
+    return flags
+
+
+@command('net-list', "list networks",
+         flag('inactive', "list inactive networks"),
+         flag('all', "list inactive and active networks"),
+         flag('persistent', "list persistent networks"),
+         flag('transient', "list transient networks"),
+         flag('autostart', "list networks that start with the host"),
+         flag('no-autostart', "list networks that do not start with the host"),
+         flag('uuid', "print only the UUIDs"),
+         flag('name', "print only the names"),
+         flag('table', "print a table (the default)"))
 def net_list(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.format import print_table
+    if sum(args.flag(o) for o in ("table", "name", "uuid")) > 1:
+        raise CommandError("Only one argument from --table, --name and --uuid "
+                           "may be specified.")
+    with failing("Failed to list networks"):
+        nets = sorted(ctl.conn.list_all_networks(list_flags(args)),
+                      key=lambda n: n.name().lower())
+    if args.flag("name") or args.flag("uuid"):
+        for net in nets:
+            ctl.print(net.name() if args.flag("name") else net.uuid())
+        return
+    rows = []
+    for net in nets:
+        rows.append((net.name(), "active" if net.is_active() else "inactive",
+                     _yes_no(net.autostart()), _yes_no(net.is_persistent())))
+    print_table(ctl, ("Name", "State", "Autostart", "Persistent"), rows)
 
 
-@command('net-name', "",
-         data('network', "", required=True))
+@command('net-name', "print the name of a network given its UUID",
+         data('network', "network uuid", required=True, complete="network"))
 def net_name(ctl, args):
-    raise NotImplementedError  # TODO
+    ctl.print(_network(ctl, args, by_name=False).name())
 
 
-@command('net-start', "",
-         data('network', "", required=True))
+@command('net-start', "start a defined network",
+         data('network', "network name or uuid", required=True, complete="network"))
 def net_start(ctl, args):
-    raise NotImplementedError  # TODO
+    net = _network(ctl, args)
+    name = args.get("network")
+    with failing("Failed to start network %s" % name):
+        net.create()
+    ctl.print("Network %s started" % name)
 
 
-@command('net-undefine', "",
-         data('network', "", required=True))
+@command('net-undefine', "remove the persistent definition of a network",
+         data('network', "network name or uuid", required=True, complete="network"))
 def net_undefine(ctl, args):
-    raise NotImplementedError  # TODO
+    net = _network(ctl, args)
+    name = args.get("network")
+    with failing("Failed to undefine network %s" % name):
+        net.undefine()
+    ctl.print("Network %s has been undefined" % name)
 
 
-@command('net-update', "",
-         data('network', "", required=True),
-         data('command', "", required=True),
-         data('section', "", required=True),
-         data('xml', "", required=True),
-         data('parent-index', "", kind=NUMBER),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+_UPDATE_ALIASES = {"add": "add-last"}
+
+
+@command('net-update', "change one section of a network's definition",
+         data('network', "network name or uuid", required=True, complete="network"),
+         data('command', "add, add-first, add-last, delete or modify", required=True),
+         data('section', "the section to change (ip-dhcp-host, dns-host ...)",
+              required=True),
+         data('xml', "the element as XML text, or a file holding it", required=True,
+              complete="file"),
+         data('parent-index', "which parent element (e.g. <ip>) to change",
+              kind=NUMBER),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running network"),
+         flag('current', "change the running network if active, else the "
+              "persistent definition"))
 def net_update(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.cmdutil import affect_flags, read_file
+    from virtsh.drivers import network as N
+    net = _network(ctl, args)
+    command_name = _UPDATE_ALIASES.get(args.get("command"), args.get("command"))
+    if command_name not in N.UPDATE_COMMANDS[1:]:
+        raise CommandError("unrecognized command name '%s'" % args.get("command"))
+    section = args.get("section")
+    if section not in N.UPDATE_SECTIONS[1:]:
+        raise CommandError("unrecognized section name '%s'" % section)
+    xml = args.get("xml")
+    if not xml.lstrip().startswith("<"):
+        xml = read_file(xml)
+    flags = affect_flags(args)
+    name = args.get("network")
+    with failing("Failed to update network %s" % name):
+        net.update(N.UPDATE_COMMANDS.index(command_name),
+                   N.UPDATE_SECTIONS.index(section), args.int("parent-index", -1),
+                   xml, flags)
+    if flags & N.UPDATE_AFFECT_CONFIG:
+        what = ("persistent config and live state" if flags & N.UPDATE_AFFECT_LIVE
+                else "persistent config")
+    elif flags & N.UPDATE_AFFECT_LIVE or net.is_active():
+        what = "live state"
+    else:
+        what = "persistent config"
+    ctl.print_extra("Updated network %s %s" % (name, what), end="")
 
 
-@command('net-uuid', "",
-         data('network', "", required=True))
+@command('net-uuid', "print the UUID of a network given its name",
+         data('network', "network name", required=True, complete="network"))
 def net_uuid(ctl, args):
-    raise NotImplementedError  # TODO
+    ctl.print(_network(ctl, args, by_uuid=False).uuid())
 
 
-@command('net-port-list', "",
-         data('network', "", required=True),
-         flag('uuid', ""),
-         flag('table', ""))
+@command('net-port-list', "list the ports of a network",
+         data('network', "network name or uuid", required=True, complete="network"),
+         flag('uuid', "print only the UUIDs"),
+         flag('table', "print a table (the default)"))
 def net_port_list(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.format import print_table
+    if args.flag("uuid") and args.flag("table"):
+        raise CommandError("Options --table and --uuid are mutually exclusive")
+    net = _network(ctl, args)
+    ports = sorted(net.list_all_ports(), key=lambda p: p.uuid())
+    if args.flag("uuid"):
+        for port in ports:
+            ctl.print(port.uuid())
+        return
+    print_table(ctl, ("UUID",), [(p.uuid(),) for p in ports])
 
 
-@command('net-port-create', "",
-         data('network', "", required=True),
-         data('file', "", required=True),
-         flag('validate', ""))
+@command('net-port-create', "create a port of a network from an XML file",
+         data('network', "network name or uuid", required=True, complete="network"),
+         data('file', "file with the port XML", required=True, complete="file"),
+         flag('validate', "validate the XML document against the schema"))
 def net_port_create(ctl, args):
-    raise NotImplementedError  # TODO
+    net = _network(ctl, args)
+    xml = _read_xml(args)
+    with failing("Failed to create network from %s" % args.get("file")):
+        port = net.create_port(xml, 1 if args.flag("validate") else 0)
+    ctl.print("Network port %s created from %s" % (port.uuid(), args.get("file")))
 
 
-@command('net-port-dumpxml', "",
-         data('network', "", required=True),
-         data('port', "", required=True),
-         opt('xpath', ""),
-         flag('wrap', ""))
+def _port(ctl, args, net):
+    text = args.get("port")
+    with failing("failed to get network port '%s'" % text):
+        return net.lookup_port_by_uuid(text)
+
+
+@command('net-port-dumpxml', "print the XML of a network port",
+         data('network', "network name or uuid", required=True, complete="network"),
+         data('port', "port UUID", required=True),
+         opt('xpath', "print only the nodes this XPath expression selects"),
+         flag('wrap', "wrap the selected nodes in a <nodes> element"))
 def net_port_dumpxml(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.xmlout import print_xml
+    port = _port(ctl, args, _network(ctl, args))
+    print_xml(ctl, port.xml_desc(), args.get("xpath"), args.flag("wrap"))
 
 
-@command('net-port-delete', "",
-         data('network', "", required=True),
-         data('port', "", required=True))
+@command('net-port-delete', "delete a network port",
+         data('network', "network name or uuid", required=True, complete="network"),
+         data('port', "port UUID", required=True))
 def net_port_delete(ctl, args):
-    raise NotImplementedError  # TODO
+    port = _port(ctl, args, _network(ctl, args))
+    with failing("Failed to delete network port %s" % args.get("port")):
+        port.delete()
+    ctl.print("Network port %s deleted" % args.get("port"))

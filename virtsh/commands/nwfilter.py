@@ -17,8 +17,9 @@ def nwfilter_dumpxml(ctl, args):
     raise NotImplementedError  # TODO
 
 
-@command('nwfilter-edit', "",
-         data('nwfilter', "", required=True))
+@command('nwfilter-edit', "edit the XML of a network filter in an editor",
+         data('nwfilter', "network filter name or uuid", required=True,
+              complete="nwfilter"))
 def nwfilter_edit(ctl, args):
     from virtsh import editing, lookup
     nwfilter = lookup.nwfilter(ctl, args)

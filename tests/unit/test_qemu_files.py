@@ -1,0 +1,54 @@
+"""Atomic state files and the runtime store of the QEMU driver."""
+import os
+
+from virtsh.drivers.qemu import files, paths, store
+from virtsh.drivers.uri import URI
+
+
+def test_write_atomic_replaces_whole_file_with_private_mode(tmp_path):
+    path = str(tmp_path / "state.json")
+    files.write_atomic(path, "first")
+    files.write_atomic(path, "second")
+    assert open(path).read() == "second"
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    assert os.listdir(tmp_path) == ["state.json"]      # no temp file left
+
+
+def test_store_lists_persistent_and_running_names(tmp_path):
+    tree = paths.for_uri(URI("qemu:///embed?root=%s" % tmp_path))
+    tree.ensure()
+    s = store.Store(tree)
+    s.write_config("b", "<domain/>")
+    files.write_atomic(s.run("a", "status"), "{}")
+    assert s.names() == ["a", "b"]
+
+
+def test_status_of_a_dead_qemu_settles_as_crashed(tmp_path):
+    tree = paths.for_uri(URI("qemu:///embed?root=%s" % tmp_path))
+    tree.ensure()
+    s = store.Store(tree)
+    s.write_config("vm", "<domain/>")
+    dead = os.fork()
+    if dead == 0:
+        os._exit(0)
+    os.waitpid(dead, 0)
+    s.write_status("vm", {"id": 1, "pid": dead, "state": 1, "reason": 1})
+    files.write_atomic(s.run("vm", "xml"), "<domain/>")
+    assert s.status("vm") is None
+    assert s.shutoff_reason("vm") == store.SHUTOFF_CRASHED
+    assert not os.path.exists(s.run("vm", "xml"))
+
+
+def test_ending_file_names_the_reason(tmp_path):
+    tree = paths.for_uri(URI("qemu:///embed?root=%s" % tmp_path))
+    tree.ensure()
+    s = store.Store(tree)
+    files.write_atomic(s.run("vm", "ending"), "destroyed")
+    assert s.ending_reason("vm", store.SHUTOFF_CRASHED) == store.SHUTOFF_DESTROYED
+
+
+def test_ids_increase(tmp_path):
+    tree = paths.for_uri(URI("qemu:///embed?root=%s" % tmp_path))
+    tree.ensure()
+    s = store.Store(tree)
+    assert [s.next_id() for _ in range(3)] == [1, 2, 3]
