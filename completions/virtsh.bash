@@ -21,10 +21,6 @@ _virtsh_global_options="--connect
 --timing
 --version"
 
-_virtsh_uris="qemu:///system
-qemu:///session
-test:///default"
-
 _virtsh()
 {
     local line=${COMP_LINE:0:COMP_POINT}
@@ -55,7 +51,9 @@ _virtsh()
     local IFS=$'\n'
     local -a found
     if (( start == 0 )) && [[ $prev == -c || $prev == --connect ]]; then
-        found=( $(compgen -W "$_virtsh_uris" -- "$cur") )
+        # the URIs `connect` takes: the usual ones and the user's aliases
+        found=( $(timeout 3 "${1:-virtsh}" complete -- connect "$cur" 2>/dev/null) )
+        found=( "${found[@]/#-*/}" )
     elif (( start == 0 )) && [[ $cur == -* ]]; then
         found=( $(compgen -W "$_virtsh_global_options" -- "$cur") )
     else
@@ -72,6 +70,7 @@ _virtsh()
     COMPREPLY=()
     local c
     for c in "${found[@]}"; do
+        [[ -z $c ]] && continue
         c=${c#"$lead"}
         COMPREPLY+=("${c%/}")
     done

@@ -146,7 +146,7 @@ class Connection(ApiObject):
     def lookup_network_by_name(self, name):
         """The Network called *name*."""
 
-    @api("virNetworkLookupByUUIDString")
+    @api("virNetworkLookupByUUID")
     def lookup_network_by_uuid(self, uuid):
         """The Network with this UUID (string form)."""
 
@@ -167,7 +167,7 @@ class Connection(ApiObject):
     def lookup_storage_pool_by_name(self, name):
         """The StoragePool called *name*."""
 
-    @api("virStoragePoolLookupByUUIDString")
+    @api("virStoragePoolLookupByUUID")
     def lookup_storage_pool_by_uuid(self, uuid):
         """The StoragePool with this UUID (string form)."""
 
@@ -254,7 +254,7 @@ class Connection(ApiObject):
     def num_of_secrets(self):
         """How many secrets there are (the old listing API)."""
 
-    @api("virSecretLookupByUUIDString")
+    @api("virSecretLookupByUUID")
     def lookup_secret_by_uuid(self, uuid):
         """The Secret with this UUID (string form)."""
 
@@ -279,11 +279,11 @@ class Connection(ApiObject):
     def lookup_nwfilter_by_name(self, name):
         """The NWFilter called *name*."""
 
-    @api("virNWFilterLookupByUUIDString")
+    @api("virNWFilterLookupByUUID")
     def lookup_nwfilter_by_uuid(self, uuid):
         """The NWFilter with this UUID (string form)."""
 
-    @api("virNWFilterDefineXMLFlags", write=True)
+    @api("virNWFilterDefineXML", write=True)
     def define_nwfilter(self, xml, flags=0):
         """Define (or redefine) a filter; returns the NWFilter."""
 

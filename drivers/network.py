@@ -87,7 +87,7 @@ class Network(ApiObject):
     def list_all_ports(self, flags=0):
         """Every NetworkPort of the network."""
 
-    @api("virNetworkPortLookupByUUIDString")
+    @api("virNetworkPortLookupByUUID")
     def lookup_port_by_uuid(self, uuid):
         """The NetworkPort with this UUID."""
 

@@ -1,5 +1,13 @@
 """Connection URIs: ``driver[+transport]://[user@][host][:port]/path[?params]``."""
-from urllib.parse import unquote
+
+
+def unquote(text):
+    """Percent-decoding, importing urllib only when a URI has escapes
+    (urllib.parse costs milliseconds on every command's start-up)."""
+    if "%" not in text:
+        return text
+    from urllib.parse import unquote as decode
+    return decode(text)
 
 
 class URI:

@@ -168,6 +168,80 @@ A name from
 in the configuration file stands for its URI.
 """
 
+GUIDE = r""".SH INTERACTIVE SHELL
+.TP
+.B Tab
+Complete a command, an option, or a value: domain names (only those the
+command can act on, e.g. shut-off domains after
+.BR start ),
+networks, pools, volumes, snapshots, URIs and files.
+Names come from the open connection in the background; a slow host never
+blocks the keyboard.
+.TP
+.BR Up ", " Down
+Walk the history, kept across sessions.
+.TP
+.B Ctrl\-C
+Drop the line being typed, or interrupt the running command.
+.TP
+.B Ctrl\-D
+Leave the shell, like
+.B quit
+and
+.BR exit .
+.PP
+.BR cd ,
+.BR pwd ,
+.B echo
+and
+.B connect
+work as in virsh.
+The shells bash and zsh complete virtsh command lines with the scripts
+.I completions/virtsh.bash
+and
+.IR completions/_virtsh ,
+which ask
+.B virtsh complete \-\- WORDS...
+for the candidates.
+.SH EDITING
+The
+.B *\-edit
+commands write the object's XML to a temporary file and open it in
+.B $VISUAL
+or
+.B $EDITOR
+(else
+.BR vi ).
+An untouched file changes nothing.
+When the new definition is refused, a terminal offers:
+.B y
+edit again,
+.B n
+give up,
+.B f
+try the same definition again, and for
+.B edit
+without
+.BR \-\-skip\-validate ,
+.B i
+try again without validation.
+Without a terminal, the command fails.
+A failed edit always leaves the old definition in place.
+.B "edit \-\-xpath EXPR \-\-set VALUE"
+(or
+.BR \-\-delete )
+changes a domain without an editor.
+.SH EXAMPLES
+.nf
+virtsh \-c test:///default list \-\-all
+virtsh \-c test:///default "destroy test; domstate test \-\-reason"
+virtsh \-c qemu:///session start vm1
+virtsh \-c 'qemu:///embed?root=/tmp/vms' define vm.xml
+virtsh edit vm1 \-\-xpath /domain/memory \-\-set 2097152
+virtsh \-c qemu+ssh://root@host/system list
+.fi
+"""
+
 TAIL = r""".SH ENVIRONMENT
 .TP
 .B VIRSH_DEFAULT_CONNECT_URI
@@ -270,7 +344,7 @@ def listed(module):
 
 def render():
     from virtsh import __version__, commands
-    out = [HEAD.replace("@VERSION@", __version__)]
+    out = [HEAD.replace("@VERSION@", __version__), GUIDE]
     for group, keyword, module in commands.GROUPS:
         out.append('.SH "%s COMMANDS (help keyword %s)"\n'
                    % (group.upper(), keyword))

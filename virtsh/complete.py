@@ -184,10 +184,26 @@ def _values(option, prefix, context, names):
     if hint == "command":
         return command_names(prefix) + [k for _, k, _ in commands.GROUPS
                                         if k.startswith(prefix)]
+    if hint == "uri":
+        return [u for u in uri_names() if u.startswith(prefix)]
     if names is None:
         return []
     key = (hint, context.get("pool"), context.get("domain"))
     return [n for n in names.get(key) if n.startswith(prefix)]
+
+
+COMMON_URIS = ("qemu:///system", "qemu:///session", "test:///default")
+
+
+def uri_names():
+    """The usual URIs and the aliases of the user's virtsh.conf."""
+    from virtsh import config
+    from virtsh.drivers.errors import VirtError
+    try:
+        aliases = config.load().get("uri_aliases") or []
+    except VirtError:               # a broken config offers no aliases
+        aliases = []
+    return list(COMMON_URIS) + [str(a).partition("=")[0] for a in aliases]
 
 
 def file_names(prefix):

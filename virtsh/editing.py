@@ -33,15 +33,18 @@ class Editable:
     and returns what fills the ``%s`` of *edited* (the redefined object's
     name), or None when *edited* is a complete line; *not_changed* is the
     full "... not changed." line; *can_relax*: whether validation can be
-    switched off (offers the 'i' answer).
+    switched off (offers the 'i' answer); *define_unchanged*: redefine even
+    an untouched document (``snapshot-edit --current`` makes it current).
     """
 
-    def __init__(self, get_xml, define, not_changed, edited, can_relax=False):
+    def __init__(self, get_xml, define, not_changed, edited, can_relax=False,
+                 define_unchanged=False):
         self.get_xml = get_xml
         self.define = define
         self.not_changed = not_changed
         self.edited = edited
         self.can_relax = can_relax
+        self.define_unchanged = define_unchanged
 
     def edited_line(self, label):
         return self.edited if label is None else self.edited % label
@@ -81,7 +84,7 @@ def edit_in_editor(ctl, thing):
             if answer == "y":
                 run_editor(path)
                 doc = _read_back(path)
-                if doc == original:
+                if doc == original and not thing.define_unchanged:
                     ctl.print_extra(thing.not_changed)
                     return True
             failure = None

@@ -48,7 +48,7 @@ def domain_by_text(ctl, name):
 # virsh tries a UUID lookup only for a 36-character text, then the name; the
 # failure prints its own line and then the last driver error, if any.
 
-def _first_found(message, attempts):
+def first_found(message, attempts):
     """The result of the first attempt that succeeds, or CommandError
     (*message*, last driver error)."""
     last = None
@@ -73,7 +73,7 @@ def network(ctl, args, option="network", by_uuid=True, by_name=True):
     """The Network named by option *option* (UUID, then name)."""
     text = args.get(option)
     conn = ctl.conn
-    return _first_found("failed to get network '%s'" % text, _uuid_then_name(
+    return first_found("failed to get network '%s'" % text, _uuid_then_name(
         text, by_uuid, by_name, conn.lookup_network_by_uuid, conn.lookup_network_by_name))
 
 
@@ -84,7 +84,7 @@ def pool(ctl, args, option="pool", by_uuid=True, by_name=True):
 
 def pool_by_text(ctl, text, by_uuid=True, by_name=True):
     conn = ctl.conn
-    return _first_found("failed to get pool '%s'" % text, _uuid_then_name(
+    return first_found("failed to get pool '%s'" % text, _uuid_then_name(
         text, by_uuid, by_name, conn.lookup_storage_pool_by_uuid,
         conn.lookup_storage_pool_by_name))
 
@@ -110,7 +110,7 @@ def volume(ctl, args, option="vol", pool_option="pool", by_name=True, by_key=Tru
         message = "failed to get vol '%s'" % text
     else:
         message = "failed to get vol '%s', specifying --%s might help" % (text, pool_option)
-    return _first_found(message, attempts)
+    return first_found(message, attempts)
 
 
 def looks_like_mac(text):
@@ -134,7 +134,7 @@ def interface(ctl, args, option="interface", by_name=True, by_mac=True):
             attempts.append(lambda: conn.lookup_interface_by_mac(text))
     elif by_name:
         attempts.append(lambda: conn.lookup_interface_by_name(text))
-    return _first_found("failed to get interface '%s'" % text, attempts)
+    return first_found("failed to get interface '%s'" % text, attempts)
 
 
 def nodedev(ctl, args, option="device"):
@@ -149,19 +149,22 @@ def nodedev_by_text(ctl, text):
         attempt = lambda: conn.lookup_node_device_by_wwn(wwnn, wwpn)  # noqa: E731
     else:
         attempt = lambda: conn.lookup_node_device_by_name(text)  # noqa: E731
-    return _first_found("Could not find matching device '%s'" % text, [attempt])
+    return first_found("Could not find matching device '%s'" % text, [attempt])
 
 
 def secret(ctl, args, option="secret"):
     """The Secret whose UUID option *option* gives."""
     text = args.get(option)
-    return _first_found("failed to get secret '%s'" % text,
-                        [lambda: ctl.conn.lookup_secret_by_uuid(text)])
+    message = "failed to get secret '%s'" % text
+    if not looks_like_uuid(text):
+        raise CommandError(message, "uuidstr in virSecretLookupByUUIDString must "
+                           "be a valid UUID")
+    return first_found(message, [lambda: ctl.conn.lookup_secret_by_uuid(text)])
 
 
 def nwfilter(ctl, args, option="nwfilter"):
     """The NWFilter named by option *option* (UUID, then name)."""
     text = args.get(option)
     conn = ctl.conn
-    return _first_found("failed to get nwfilter '%s'" % text, _uuid_then_name(
+    return first_found("failed to get nwfilter '%s'" % text, _uuid_then_name(
         text, True, True, conn.lookup_nwfilter_by_uuid, conn.lookup_nwfilter_by_name))

@@ -70,6 +70,10 @@ def main(argv=None):
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `virtsh ... | head` as virsh
     if argv is None:
         argv = sys.argv[1:]
+    if argv == ["--remote-helper"]:     # the far end of a DRIVER+ssh:// URI
+        from virtsh import __version__
+        from virtsh.drivers.remote.server import main as serve
+        return serve(__version__)
     ctl = Control()
     try:
         rest = parse_global_options(ctl, argv)

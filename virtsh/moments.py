@@ -8,6 +8,7 @@ strings in virsh's comma syntax.
 import time
 
 from virtsh import format as fmt
+from virtsh.commands.builtins import split_commas as spec_fields  # noqa: F401 (re-export)
 from virtsh.errors import CommandError
 
 
@@ -20,31 +21,6 @@ def by_name(items):
     """*items* (objects with name()) sorted as virsh does: ASCII
     case-insensitive."""
     return sorted(items, key=lambda item: item.name().encode().lower())
-
-
-def exclusive(args, *pairs):
-    """virsh's "Options --a and --b are mutually exclusive" checks."""
-    for a, b in pairs:
-        if args.given(a) and args.given(b):
-            raise CommandError("Options --%s and --%s are mutually exclusive" % (a, b))
-
-
-def spec_fields(text):
-    """The comma-separated fields of a spec (',,' is a literal comma)."""
-    fields, current, i = [], [], 0
-    while i < len(text):
-        if text[i] == "," and text[i + 1:i + 2] == ",":
-            current.append(",")
-            i += 2
-            continue
-        if text[i] == ",":
-            fields.append("".join(current))
-            current = []
-        else:
-            current.append(text[i])
-        i += 1
-    fields.append("".join(current))
-    return fields
 
 
 def escape(text):
@@ -65,8 +41,8 @@ def keyed_fields(fields, keys, what, spec):
     return found
 
 
-def xml_of_moment(xml):
-    """(root element of *xml*) parsed for reading a few fields."""
+def parse_xml(xml):
+    """The root element of *xml*, for reading a few of its fields."""
     from lxml import etree
     return etree.fromstring(xml.encode())
 

@@ -74,8 +74,8 @@ class TerminalReader:
 
     def __init__(self, ctl):
         self.lock = threading.Lock()
-        self.names = Names(lambda: ctl.conn if ctl.connected() else None,
-                           wait=NAMES_WAIT, lock=self.lock)
+        # ctl.conn opens the connection on the first Tab that needs names
+        self.names = Names(lambda: ctl.conn, wait=NAMES_WAIT, lock=self.lock)
         self.session = None
         self.holding = False
 

@@ -9,7 +9,7 @@ exception: its content is kept verbatim (namespaced elements only).
 """
 from lxml import etree
 
-from virtsh.xmlconf.domain_order import ATTRS, CHILDREN
+from virtsh.xmlconf.domain_order import ATTRS, CHILDREN, NEVER_BARE, REPEATED, TEXT
 
 # Elements whose children's order depends on their type attribute (the same
 # list as the generator's TYPED).
@@ -32,7 +32,16 @@ RUNTIME_ONLY = {
 
 def canonicalize(root):
     """Reorder and prune *root* (a ``<domain>`` element) in place."""
+    devices = root.findall("devices")
+    for extra in devices[1:]:
+        # libvirt collects devices from every <devices> element
+        devices[0].extend(c for c in list(extra) if isinstance(c.tag, str))
+        root.remove(extra)
     _walk(root, "domain")
+    for alias in root.iterfind("devices//alias"):
+        # Only user aliases ("ua-" prefix) belong to a persistent definition.
+        if not (alias.get("name") or "").startswith("ua-"):
+            alias.getparent().remove(alias)
     return root
 
 
@@ -52,14 +61,23 @@ def _walk(elem, path):
         return
     key = "%s[%s]" % (path, elem.get("type")) if path in TYPED else path
     order = CHILDREN.get(key) or CHILDREN.get(path) or ()
+    if not order and len(elem):
+        # A text-only element: libvirt reads the text of the whole subtree.
+        text = "".join(elem.itertext())
+        for c in list(elem):
+            elem.remove(c)
+        elem.text = text
     rank = {tag: i for i, tag in enumerate(order)}
     kids = []
+    seen = set()
     for child in list(elem):
         tag = child.tag
         if not isinstance(tag, str) or tag not in rank or \
-                (path + "/" + tag in RUNTIME_ONLY and RUNTIME_ONLY[path + "/" + tag] is None):
+                (path + "/" + tag in RUNTIME_ONLY and RUNTIME_ONLY[path + "/" + tag] is None) or \
+                (tag in seen and path + "/" + tag not in REPEATED):
             elem.remove(child)
             continue
+        seen.add(tag)
         kids.append(child)
     if kids:
         elem.text = None
@@ -71,7 +89,7 @@ def _walk(elem, path):
         for c in sorted_kids:
             c.tail = None
             _walk(c, path + "/" + c.tag)
-    elif elem.text is not None and not elem.text.strip():
+    elif elem.text is not None and (not elem.text.strip() or path not in TEXT):
         elem.text = None
 
 
@@ -84,3 +102,48 @@ def keep_metadata(elem):
             elem.remove(child)
             continue
         seen.add(ns)
+
+
+def prune_empty(elem, path="domain"):
+    """Drop elements libvirt would print empty: it leaves those out."""
+    for c in list(elem):
+        if not isinstance(c.tag, str) or path == "domain/metadata":
+            continue
+        sub = path + "/" + c.tag
+        prune_empty(c, sub)
+        if sub in NEVER_BARE and not c.attrib and not len(c) and not c.text:
+            elem.remove(c)
+
+
+def reorder(elem, path="domain"):
+    """Put children and attributes back in libvirt's order, dropping nothing.
+
+    Drivers edit a canonical tree (append a disk, set an attribute); this
+    makes the printed order right again.  Sorting is stable, so devices of
+    one kind keep their relative order.
+    """
+    order = ATTRS.get(path)
+    if order and len(elem.attrib) > 1:
+        keys = list(elem.attrib.keys())
+        rank = {k: i for i, k in enumerate(order)}
+        wanted = sorted(keys, key=lambda k: rank.get(k, len(rank)))
+        if wanted != keys:
+            items = [(k, elem.get(k)) for k in wanted]
+            elem.attrib.clear()
+            for k, v in items:
+                elem.set(k, v)
+    if path == "domain/metadata" or not len(elem):
+        return
+    key = "%s[%s]" % (path, elem.get("type")) if path in TYPED else path
+    order = CHILDREN.get(key) or CHILDREN.get(path) or ()
+    rank = {tag: i for i, tag in enumerate(order)}
+    kids = [c for c in elem if isinstance(c.tag, str)]
+    ranks = [rank.get(c.tag, len(rank)) for c in kids]
+    if ranks != sorted(ranks):
+        ordered = [c for _, _, c in sorted(zip(ranks, range(len(kids)), kids))]
+        for c in kids:
+            elem.remove(c)
+        elem.extend(ordered)
+    for c in kids:
+        if isinstance(c.tag, str) and not c.tag.startswith("{"):
+            reorder(c, path + "/" + c.tag)

@@ -3,14 +3,25 @@
 Contract used by the drivers (keep it stable):
 
 - ``parse(text, flags=0) -> DomainDef``; raises VirtError with libvirt's
-  messages for malformed or invalid documents.
+  messages for malformed or invalid documents.  ``flags`` may hold
+  ``PARSE_VALIDATE`` (check against domain.rng first, ``define --validate``).
+  The result carries libvirt's generic defaults; a driver adds its own
+  afterwards (the test driver: drivers/test/xmldefaults.apply).
 - ``DomainDef.name``, ``.uuid`` (string), ``.tree`` (the lxml root
   ``<domain>`` element in libvirt's canonical form: element order, defaults,
-  normalised values).  Drivers read and change ``.tree`` directly.
+  normalised values).  Drivers read and change ``.tree`` directly; new
+  elements and attributes may go anywhere, format() puts them in libvirt's
+  order (xmlconf.tree.insert/attr place them right away).
 - ``format(defn, flags=0, live_id=None) -> str`` prints libvirt's XML;
   *flags* are xmlconf.XML_*; *live_id* adds ``id='N'`` to a running
   domain's root element.
 - ``DomainDef.copy()`` for a live definition separate from the persistent.
+
+The pipeline: libxml2 parse -> checks on the input (domain_checks.run_raw)
+-> canonical shape (canon: libvirt's order, unknown content dropped) ->
+libvirt's defaults (domain_defaults) -> checks on the result
+(domain_checks.run).  format() applies the flag views (domain_views) to a
+copy and prints it with the writer.
 """
 import uuid as _uuid
 
@@ -85,6 +96,7 @@ def parse(text, flags=0):
         schema.validate(root)
     if root.tag != "domain":
         raise VirtError(XML_ERROR, "expecting root element of 'domain', not '%s'" % root.tag)
+    canon.canonicalize(root)
     if not (root.findtext("name") or "").strip():
         raise VirtError(INTERNAL_ERROR, "missing name information", raw=True)
     u = root.find("uuid")
@@ -95,14 +107,15 @@ def parse(text, flags=0):
     else:
         u.text = canonical_uuid(u.text)
     domain_checks.run_raw(root)
-    canon.canonicalize(root)
     domain_defaults.apply(root)
+    canon.prune_empty(root)
     domain_checks.run(root)
     return DomainDef(root)
 
 
 def format(defn, flags=0, live_id=None):  # noqa: A001
     root = domain_views.apply(copy_tree(defn.tree), flags)
+    canon.reorder(root)
     if live_id is not None:
         attrs = dict(root.attrib)
         root.attrib.clear()

@@ -7,21 +7,30 @@ need the input as written (before defaults) run from ``run_raw``.
 from virtsh.drivers.errors import (VirtError, XML_ERROR, CONFIG_UNSUPPORTED,
                                    INTERNAL_ERROR, XML_DETAIL)
 from virtsh.xmlconf import bitmap, numbers
+from virtsh.xmlconf.domain_order import ENUMS, REQUIRED
+
+# Attributes the schema requires but libvirt fills in when missing.
+DEFAULTED = frozenset((
+    ("domain/devices/serial", "type"), ("domain/devices/console", "type"),
+    ("domain/devices/parallel", "type"), ("domain/devices/channel", "type"),
+    ("domain/devices/interface", "type"), ("domain/devices/disk", "type"),
+    ("domain/devices/filesystem", "type"), ("domain/devices/controller", "index"),
+    ("domain/devices/controller", "type"),
+))
+# Where libvirt insists on the schema's required attributes: device elements
+# and these.
+REQUIRED_CHECKED = frozenset((
+    "domain/os/boot", "domain/iothreadids/iothread", "domain/perf/event",
+    "domain/vcpus/vcpu", "domain/sysinfo", "domain/devices/disk/boot",
+    "domain/devices/interface/boot", "domain/devices/hostdev/boot",
+    "domain/devices/redirdev/boot",
+))
 
 # Enumerations libvirt rejects with "Invalid value for attribute": (element
-# path, attribute) -> allowed values.
-ENUMS = {
-    ("features/gic", "version"): ("2", "3", "host"),
-    ("cpu/numa/cell", "memAccess"): ("shared", "private"),
+# path, attribute) -> allowed values.  Most come from the schema (domain_order.
+# ENUMS); these are the ones where libvirt is stricter than its schema.
+STRICTER_ENUMS = {
     ("devices/interface/backend", "type"): ("default",),
-    ("devices/disk", "device"): ("disk", "cdrom", "floppy", "lun"),
-    ("devices/disk", "type"): ("file", "block", "dir", "network", "volume", "nvme", "vhostuser"),
-    ("devices/graphics", "type"): ("sdl", "vnc", "rdp", "desktop", "spice", "egl-headless", "dbus"),
-    ("on_poweroff", None): ("destroy", "restart", "preserve", "rename-restart"),
-    ("on_reboot", None): ("destroy", "restart", "preserve", "rename-restart"),
-    ("on_crash", None): ("destroy", "restart", "preserve", "rename-restart",
-                         "coredump-destroy", "coredump-restart"),
-    ("clock", "offset"): ("utc", "localtime", "timezone", "variable", "absolute"),
 }
 
 
@@ -33,9 +42,107 @@ def _raw(msg):
     raise VirtError(XML_DETAIL, msg)
 
 
+# Enumerations libvirt compares without regard to case.
+CASELESS = frozenset((("domain/devices/interface/model", "type"),))
+
+
+def check_enums(elem, path="domain"):
+    """Every attribute and text with a fixed set of values holds one of them,
+    and every attribute libvirt requires is there."""
+    required = ()
+    if path.count("/") == 2 and path.startswith("domain/devices/") or path in REQUIRED_CHECKED:
+        required = REQUIRED.get(path, ())
+    for name in required:
+        if name not in elem.attrib and (path, name) not in DEFAULTED:
+            _fail(XML_ERROR, "Missing required attribute '%s' in element '%s'"
+                  % (name, elem.tag))
+    for name, value in elem.attrib.items():
+        allowed = ENUMS.get((path, name))
+        if allowed is not None and value not in allowed and not (
+                (path, name) in CASELESS and value.lower() in allowed):
+            _fail(XML_ERROR, "Invalid value for attribute '%s' in element '%s': '%s'."
+                  % (name, elem.tag, value))
+    allowed = ENUMS.get((path, None))
+    if allowed is not None and elem.text is not None and elem.text.strip() not in allowed:
+        _fail(XML_ERROR, "Invalid value for element '%s': '%s'" % (elem.tag, elem.text))
+    if path == "domain/metadata":
+        return
+    for c in elem:
+        if isinstance(c.tag, str):
+            check_enums(c, path + "/" + c.tag)
+
+
+_OS_TYPES = ("hvm", "xen", "linux", "exe", "xenpvh")
+_ARCHES = ("aarch64", "alpha", "armv6l", "armv7l", "armv7b", "cris", "i686", "ia64", "lm32",
+           "loongarch64", "m68k", "microblaze", "microblazeel", "mips", "mipsel", "mips64",
+           "mips64el", "openrisc", "parisc", "parisc64", "ppc", "ppcle", "ppc64", "ppc64le",
+           "ppcemb", "riscv32", "riscv64", "s390", "s390x", "sh4", "sh4eb", "sparc", "sparc64",
+           "unicore32", "x86_64", "xtensa", "xtensaeb")
+
+
+# The attribute naming a disk's source, per disk type.
+_SOURCE_ATTR = {"file": "file", "block": "dev", "dir": "dir"}
+
+
+def _basics(root):
+    """What every definition needs: a type, an OS type, valid names of things."""
+    if root.get("type") is None:
+        _fail(INTERNAL_ERROR, "missing domain type attribute")
+    ostype = root.find("os/type")
+    if ostype is None or not (ostype.text or "").strip():
+        _fail(XML_ERROR, "an os <type> must be specified")
+    if ostype.text.strip() not in _OS_TYPES:
+        _fail(CONFIG_UNSUPPORTED, "unknown OS type '%s'" % ostype.text.strip())
+    arch = ostype.get("arch")
+    if arch is not None and arch not in _ARCHES:
+        _fail(CONFIG_UNSUPPORTED, "Unknown architecture %s" % arch)
+    for b in root.findall("os/boot"):
+        if b.get("dev") is None:
+            _fail(XML_ERROR, "Missing required attribute 'dev' in element 'boot'")
+    devs = root.find("devices")
+    if devs is None:
+        return
+    for c in devs.findall("controller[@index]"):
+        if numbers.parse_uint(c.get("index"), 10) is None:
+            _fail(XML_ERROR, "Invalid value for attribute 'index' in element 'controller': "
+                  "'%s'. Expected non-negative integer value" % c.get("index"))
+    orders = set()
+    for b in devs.iterfind("*/boot[@order]"):
+        if b.get("order") in orders:
+            _fail(CONFIG_UNSUPPORTED, "boot order '%s' used for more than one device"
+                  % b.get("order"))
+        orders.add(b.get("order"))
+    for a in devs.iterfind("*/address"):
+        if a.get("type") is None:
+            _fail(INTERNAL_ERROR, "No type specified for device address")
+    balloons = devs.findall("memballoon")
+    if len(balloons) > 1:
+        _fail(INTERNAL_ERROR, "only a single memory balloon device is supported")
+    for b in balloons:
+        if b.get("model") is None:
+            _fail(XML_ERROR, "Missing required attribute 'model' in element 'memballoon'")
+    for g in devs.findall("graphics"):
+        if g.get("type") is None:
+            _fail(XML_ERROR, "Missing required attribute 'type' in element 'graphics'")
+    for d in devs.findall("disk"):
+        t = d.find("target")
+        src = d.find("source")
+        path_attr = _SOURCE_ATTR.get(d.get("type", "file"))
+        if d.get("device", "disk") in ("disk", "lun") and t is not None and \
+                (src is None or not src.attrib and not len(src) or
+                 path_attr is not None and src.get(path_attr) is None):
+            _raw("missing source information for device %s" % t.get("dev"))
+
+
 def run_raw(root):
     """Checks on the document as given (before libvirt's defaults)."""
-    for (path, name), allowed in ENUMS.items():
+    check_enums(root)
+    _basics(root)
+    for s in root.iterfind("devices/shmem"):
+        msi = s.find("msi")
+        if msi is not None and msi.get("enabled") != "no" and s.find("server") is None:
+            _fail(XML_ERROR, "msi option is only supported with a server")
+    for (path, name), allowed in STRICTER_ENUMS.items():
         for e in root.findall(path):
             value = e.get(name) if name else (e.text or "").strip()
             if value is not None and value not in allowed:
@@ -60,7 +167,7 @@ def run_raw(root):
             if len(parts) > 4 or any(numbers.parse_uint(p, 10) is None for p in parts):
                 _fail(INTERNAL_ERROR, "Cannot parse <address> 'port' attribute")
     for d in root.findall("devices/disk"):
-        if d.find("target") is None:
+        if d.find("target") is None or not d.find("target").get("dev"):
             src = d.find("source")
             name = None
             if src is not None:
@@ -166,8 +273,11 @@ def _controllers(devs):
     seen = set()
     for c in devs.findall("controller"):
         key = (c.get("type"), c.get("index"))
-        if c.get("type") == "pci" and key in seen:
-            _fail(XML_ERROR, "Multiple 'pci' controllers with index '%s'" % c.get("index"))
+        if key in seen and not (c.get("type") == "usb" and c.find("master") is not None) \
+                and not any(o.get("type") == "usb" and o.get("index") == c.get("index")
+                            and o.find("master") is not None and o is not c
+                            for o in devs.findall("controller")):
+            _fail(XML_ERROR, "Multiple '%s' controllers with index '%s'" % key)
         seen.add(key)
         if c.get("type") == "pci":
             idx = c.get("index")
@@ -369,7 +479,4 @@ def _misc(root, devs):
         if model in models:
             _raw("seclabel for model %s is already provided" % model)
         models.add(model)
-    for s in devs.findall("shmem"):
-        msi = s.find("msi")
-        if msi is not None and msi.get("enabled") != "no" and s.find("server") is None:
-            _fail(XML_ERROR, "msi option is only supported with a server")
+

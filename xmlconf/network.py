@@ -3,17 +3,17 @@
 ``parse(text) -> NetworkDef`` (``.tree`` is the canonical ``<network>``
 element, ``.name``, ``.uuid``); ``format(defn) -> str``.
 """
-from virtsh.drivers.errors import VirtError, XML_ERROR
+from virtsh.drivers.errors import VirtError, CONFIG_UNSUPPORTED, XML_ERROR
 from virtsh.xmlconf import objxml
 
 ORDER = {
     "network": ("name", "uuid", "metadata", "forward", "bridge", "mtu", "mac",
                 "domain", "dns", "bandwidth", "vlan", "port", "ip", "route",
                 "virtualport", "portgroup"),
-    "network/forward": ("nat", "pf", "interface", "address", "driver"),
+    "network/forward": ("driver", "nat", "pf", "interface", "address"),
     "network/ip": ("tftp", "dhcp"),
     "network/ip/dhcp": ("range", "host", "bootp"),
-    "network/dns": ("forwarder", "txt", "host", "srv"),
+    "network/dns": ("forwarder", "txt", "srv", "host"),
 }
 ATTRS = {
     "network": ("ipv6", "trustGuestRxFilters"),
@@ -87,12 +87,16 @@ def _apply_defaults(root):
     if forward is not None:
         mode = forward.get("mode") or "nat"
         if mode not in FORWARD_MODES:
-            raise VirtError(XML_ERROR, "unknown forwarding type '%s'" % mode)
-        dev = forward.get("dev")
+            raise VirtError(CONFIG_UNSUPPORTED, "unknown forwarding type '%s'" % mode)
+        dev, managed = forward.get("dev"), forward.get("managed")
         forward.attrib.clear()
         if dev is not None:
             forward.set("dev", dev)
         forward.set("mode", mode)
+        if managed is not None and mode == "hostdev":
+            forward.set("managed", managed)
+        for address in forward.findall("address"):
+            _pci_address(address)
     bridge = root.find("bridge")
     if mode in _ROUTED:
         if bridge is None:
@@ -109,6 +113,19 @@ def _apply_defaults(root):
     elif bridge is not None:
         for k in ("stp", "delay", "zone"):
             bridge.attrib.pop(k, None)
+
+
+def _pci_address(elem):
+    """Write a PCI <address> the way libvirt prints one (0x0000:0x04 ...)."""
+    widths = (("domain", 4), ("bus", 2), ("slot", 2), ("function", 1))
+    try:
+        values = [(name, int(elem.get(name, "0"), 0), width) for name, width in widths]
+    except ValueError:
+        raise VirtError(XML_ERROR, "Cannot parse <address> 'domain' attribute") from None
+    elem.attrib.clear()
+    elem.set("type", "pci")
+    for name, value, width in values:
+        elem.set(name, "0x%0*x" % (width, value))
 
 
 def format(defn, flags=0):  # noqa: A001

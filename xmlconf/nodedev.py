@@ -8,7 +8,7 @@ from virtsh.drivers.errors import VirtError, XML_ERROR
 from virtsh.xmlconf import objxml
 
 ORDER = {
-    "device": ("name", "path", "devnode", "parent", "driver", "capability"),
+    "device": ("name", "path", "devnode", "parent", "capability"),
     "device/capability[system]": ("product", "hardware", "firmware"),
     "device/capability[system]/hardware": ("vendor", "version", "serial", "uuid"),
     "device/capability[system]/firmware": ("vendor", "version", "release_date"),
@@ -53,7 +53,7 @@ class NodeDeviceDef:
 def parse(text, create=False):
     """Parse a ``<device>`` document; *create*: a device to be created
     (it has no name yet)."""
-    root = objxml.parse_root(text, "device", "nodedev_definition")
+    root = objxml.parse_root(text, "device", "node_device_definition")
     if not create and not (root.findtext("name") or "").strip():
         raise VirtError(XML_ERROR, "no device name")
     if root.find("capability") is None:

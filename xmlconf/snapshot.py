@@ -65,6 +65,7 @@ class SnapshotDef:
         self.disks = []
         self.dom = None               # the domain's DomainDef at that moment
         self.inactive_dom = None      # its persistent definition, if different
+        self.cookie = None            # hypervisor data (<cookie> element) kept as is
         self.active = False           # node files: was this the current one
 
     @property
@@ -104,6 +105,8 @@ def parse_element(root, flags=0):
     else:
         moment.stamp(defn)
     _parse_memory(root, defn, redefine, offline)
+    if not offline:
+        defn.cookie = root.find("cookie")
     disks = root.find("disks")
     for elem in (disks if disks is not None else ()):
         if isinstance(elem.tag, str):
@@ -201,10 +204,12 @@ def _parse_disk(elem):
 
 
 # --- alignment with the domain ---------------------------------------------
-def align_disks(defn, default, require_match, domain=None):
+def align_disks(defn, default, uniform, domain=None):
     """Give every disk of the domain (defn.dom, else *domain*) an entry, in
     the domain's order, with the location *default* where nothing says
-    otherwise; *require_match*: every disk must use *default* (or 'no')."""
+    otherwise; *uniform*: an internal snapshot must cover every disk (each
+    disk 'internal', or 'no' where the domain says so)."""
+    require_match = uniform and default == LOC_INTERNAL
     domdef = defn.dom or domain
     if domdef is None:
         raise VirtError(INTERNAL_ERROR, "missing domain in snapshot")
@@ -297,6 +302,8 @@ def format(defn, uuid=None, secure=False, internal=False, current=False):  # noq
         lines += ["<domain>", "  <uuid>%s</uuid>" % uuid, "</domain>"]
     if defn.inactive_dom is not None:
         lines.extend(moment.format_domain(defn.inactive_dom, secure, "inactiveDomain"))
+    if defn.cookie is not None:
+        lines.extend(writer.write(defn.cookie).rstrip("\n").split("\n"))
     if internal:
         lines.append("<active>%d</active>" % int(current))
     return moment.document("domainsnapshot", lines)

@@ -44,11 +44,12 @@ _POOL_ORDER = {
     "pool/target/permissions": ("mode", "owner", "group", "label"),
 }
 _VOL_ORDER = {
-    "volume": ("name", "key", "source", "target", "backingStore"),
+    "volume": ("name", "key", "target", "backingStore"),
     "volume/target": ("path", "format", "permissions", "timestamps",
                       "compat", "clusterSize", "nocow", "features"),
     "volume/target/permissions": ("mode", "owner", "group", "label"),
     "volume/backingStore": ("path", "format", "permissions"),
+    "volume/backingStore/permissions": ("mode", "owner", "group", "label"),
 }
 
 
@@ -83,12 +84,13 @@ class PoolDef:
 
 def parse_pool(text):
     """Parse and check a ``<pool>`` document; VirtError on bad input."""
-    root = objxml.parse_root(text, "pool", "pool_definition")
+    root = objxml.parse_root(text, "pool", "storage_pool_definition")
     ptype = root.get("type")
     if ptype is None:
-        raise VirtError(XML_ERROR, "storage pool missing type attribute")
+        raise VirtError(XML_ERROR, "Missing required attribute 'type' in element 'pool'")
     if ptype not in POOL_TYPES:
-        raise VirtError(XML_ERROR, "unknown storage pool type %s" % ptype)
+        raise VirtError(XML_ERROR, "Invalid value for attribute 'type' in element "
+                        "'pool': '%s'." % ptype)
     source = root.find("source")
     if source is not None:
         source = _canonical_source(source, ptype)
@@ -201,7 +203,7 @@ class VolDef:
 
 def parse_volume(text, pool_type):
     """Parse and check a ``<volume>`` document for a pool of *pool_type*."""
-    root = objxml.parse_root(text, "volume", "volume_definition")
+    root = objxml.parse_root(text, "volume", "storage_volume_definition")
     vtype = root.get("type", "file")
     if vtype not in VOL_TYPES:
         raise VirtError(XML_ERROR, "unknown volume type '%s'" % vtype)
@@ -219,6 +221,12 @@ def parse_volume(text, pool_type):
     root.attrib.clear()
     root.set("type", vtype)
     root.find("name").text = name
+    cluster = root.find("target/clusterSize")
+    if cluster is not None:
+        size = objxml.scaled_bytes(cluster.text, cluster.get("unit"), "clusterSize")
+        cluster.attrib.clear()
+        cluster.set("unit", "B")
+        cluster.text = str(size)
     if pool_type in FILE_POOLS:
         target = root.find("target")
         if target is None:

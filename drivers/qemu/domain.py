@@ -8,7 +8,7 @@ import os
 from virtsh.drivers import domain as D
 from virtsh.drivers.domain import Domain
 from virtsh.drivers.errors import VirtError, NO_DOMAIN, OPERATION_INVALID
-from virtsh.drivers.qemu import files, lifecycle, store as S
+from virtsh.drivers.qemu import files, store as S
 
 XML_INACTIVE = 2
 
@@ -141,6 +141,11 @@ class QemuDomain(Domain):
         return ("none", "0")
 
     # --- lifecycle --------------------------------------------------------
+    def _qmp(self, command, **arguments):
+        """Run a QMP command on the running domain (lock held by the caller)."""
+        from virtsh.drivers.qemu import lifecycle
+        return lifecycle.monitor_command(self.store, self._name, command, **arguments)
+
     def create(self, flags=0):
         with self.store.lock(self._name):
             if self._status() is not None:
@@ -152,6 +157,7 @@ class QemuDomain(Domain):
 
     def start_locked(self, root, paused, transient):
         """Start QEMU for *root* (the domain's lock is held by the caller)."""
+        from virtsh.drivers.qemu import lifecycle
         caps = self.conn.caps(root.findtext("devices/emulator").strip())
         try:
             lifecycle.start(self.store, self._name, root, caps, paused=paused,
@@ -159,10 +165,11 @@ class QemuDomain(Domain):
         except VirtError:
             if not transient and self.is_persistent():
                 files.write_atomic(self.store.run(self._name, "shutoff"),
-                                   str(S.SHUTOFF_FAILED))
+                                   str(S.SHUTOFF_FAILED), durable=False)
             raise
 
     def destroy(self, flags=0):
+        from virtsh.drivers.qemu import lifecycle
         with self.store.lock(self._name):
             status = self._require_active()
             lifecycle.stop(self.store, self._name, status, "destroyed",
@@ -171,23 +178,23 @@ class QemuDomain(Domain):
     def shutdown(self, flags=0):
         with self.store.lock(self._name):
             self._require_active()
-            lifecycle.monitor_command(self.store, self._name, "system_powerdown")
+            self._qmp("system_powerdown")
 
     def reboot(self, flags=0):
         with self.store.lock(self._name):
             self._require_active()
-            files.write_atomic(self.store.run(self._name, "reboot"), "1")
-            lifecycle.monitor_command(self.store, self._name, "system_powerdown")
+            files.write_atomic(self.store.run(self._name, "reboot"), "1", durable=False)
+            self._qmp("system_powerdown")
 
     def reset(self, flags=0):
         with self.store.lock(self._name):
             self._require_active()
-            lifecycle.monitor_command(self.store, self._name, "system_reset")
+            self._qmp("system_reset")
 
     def suspend(self):
         with self.store.lock(self._name):
             self._require_active()
-            lifecycle.monitor_command(self.store, self._name, "stop")
+            self._qmp("stop")
             self.store.update_state(self._name, D.PAUSED, D.PAUSED_USER)
 
     def resume(self):
@@ -195,7 +202,7 @@ class QemuDomain(Domain):
             status = self._require_active()
             if status["state"] == D.RUNNING:
                 raise VirtError(OPERATION_INVALID, "domain is already running")
-            lifecycle.monitor_command(self.store, self._name, "cont")
+            self._qmp("cont")
             self.store.update_state(self._name, D.RUNNING, D.RUNNING_UNPAUSED)
 
     def undefine(self, flags=0):

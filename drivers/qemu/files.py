@@ -4,8 +4,12 @@ import fcntl
 import os
 
 
-def write_atomic(path, data, mode=0o600):
-    """Replace *path* with *data* (str or bytes) so readers never see half."""
+def write_atomic(path, data, mode=0o600, durable=True):
+    """Replace *path* with *data* (str or bytes) so readers never see half.
+
+    *durable* also flushes the data and the directory entry to disk
+    (definitions); runtime state, gone with the host's run directory
+    anyway, skips that cost."""
     if isinstance(data, str):
         data = data.encode()
     directory = os.path.dirname(path)
@@ -15,10 +19,13 @@ def write_atomic(path, data, mode=0o600):
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
     finally:
         os.close(fd)
     os.rename(tmp, path)
+    if not durable:
+        return
     dfd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(dfd)

@@ -4,7 +4,6 @@ Every function here runs with the domain's lock held by the caller.
 """
 import os
 import signal
-import socket
 import time
 
 from virtsh.drivers import domain as D
@@ -32,6 +31,7 @@ def check_sources(root):
 
 
 def _bind_listener(path):
+    import socket
     try:
         os.unlink(path)
     except FileNotFoundError:
@@ -71,6 +71,7 @@ def start(store, name, root, caps, paused=False, transient=False):
     """Start QEMU for the live definition *root*; the new status dict.
 
     On failure nothing is left behind: no QEMU, no runtime files."""
+    import socket
     from virtsh.drivers.qemu import command, live, supervisor
     check_sources(root)
     events_ours, events_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -88,7 +89,7 @@ def start(store, name, root, caps, paused=False, transient=False):
     os.write(log_fd, ("%s: starting up\n%s\n" % (time.strftime("%Y-%m-%d %H:%M:%S"),
                                                  " ".join(argv))).encode())
     log_start = os.lseek(log_fd, 0, os.SEEK_END)
-    proc = supervisor.spawn(store, name, argv,
+    proc, watching = supervisor.spawn(store, name, argv,
                             (events_theirs.detach(), listener.detach()),
                             events_ours, log_fd)
     if "error" in proc:
@@ -99,11 +100,12 @@ def start(store, name, root, caps, paused=False, transient=False):
               "supervisor_start": proc["supervisor_start"],
               "state": D.PAUSED, "reason": PAUSED_STARTING_UP,
               "transient": transient, "started": time.time()}
-    files.write_atomic(store.run(name, "pid"), "%d" % proc["pid"])
+    files.write_atomic(store.run(name, "pid"), "%d" % proc["pid"], durable=False)
     store.write_status(name, status)
     try:
         mon = connect_monitor(store, name)
     except VirtError:
+        supervisor.wait_watching(watching, 0)
         _abandon(store, name, status)
         raise VirtError(INTERNAL_ERROR, "QEMU unexpectedly closed the monitor (vm='%s'): %s"
                         % (name, _log_tail(store.log(name), log_start))) from None
@@ -115,12 +117,14 @@ def start(store, name, root, caps, paused=False, transient=False):
         if not paused:
             mon.cmd("cont")
     except VirtError:
+        supervisor.wait_watching(watching, 0)
         _abandon(store, name, status)
         raise
     finally:
         mon.close()
+    supervisor.wait_watching(watching)
     from virtsh.xmlconf import domain as xd
-    files.write_atomic(store.run(name, "xml"), xd.format(xd.DomainDef(root)))
+    files.write_atomic(store.run(name, "xml"), xd.format(xd.DomainDef(root)), durable=False)
     status["state"], status["reason"] = ((D.PAUSED, D.PAUSED_USER) if paused
                                          else (D.RUNNING, D.RUNNING_BOOTED))
     store.write_status(name, status)
@@ -141,7 +145,7 @@ def _abandon(store, name, status):
 
 def stop(store, name, status, ending, reason, graceful=False):
     """Stop QEMU (SIGTERM, then SIGKILL after 10 s) and settle the domain."""
-    files.write_atomic(store.run(name, "ending"), ending)
+    files.write_atomic(store.run(name, "ending"), ending, durable=False)
     pid, started = status["pid"], status.get("start_time")
     if S.process_alive(pid, started):
         try:

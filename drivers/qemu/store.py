@@ -104,7 +104,7 @@ class Store:
         return None
 
     def write_status(self, name, status):
-        files.write_atomic(self.run(name, "status"), json.dumps(status))
+        files.write_atomic(self.run(name, "status"), json.dumps(status), durable=False)
 
     def update_state(self, name, state, reason):
         status = json.loads(files.read_text(self.run(name, "status")))
@@ -134,7 +134,7 @@ class Store:
             except (TypeError, ValueError):
                 return
         if os.path.exists(self.config(name)):
-            files.write_atomic(self.run(name, "shutoff"), str(reason))
+            files.write_atomic(self.run(name, "shutoff"), str(reason), durable=False)
         files.remove(*(self.run(name, kind) for kind in
                        ("xml", "pid", "monitor", "ending", "reboot", "status")))
 
@@ -146,7 +146,7 @@ class Store:
                 value = int(files.read_text(path, "1"))
             except ValueError:
                 value = 1
-            files.write_atomic(path, str(value + 1))
+            files.write_atomic(path, str(value + 1), durable=False)
         return value
 
 

@@ -17,7 +17,8 @@ from virtsh.drivers.qemu import store as S
 
 
 def spawn(store, name, argv, keep_fds, events_sock, log_fd):
-    """Start the supervisor and QEMU; QEMU's pid details (dict) or error text.
+    """Start the supervisor and QEMU: (details of QEMU's pid, or {"error"},
+    and the pipe to pass to wait_watching).
 
     *keep_fds* are passed to QEMU; *events_sock* is our end of the event
     monitor; *log_fd* receives QEMU's output.  All of them are handed over:
@@ -39,12 +40,24 @@ def spawn(store, name, argv, keep_fds, events_sock, log_fd):
     events_sock.close()
     os.close(log_fd)
     os.waitpid(child, 0)
-    with os.fdopen(rfd, "rb") as pipe:
-        data = pipe.read()
+    pipe = os.fdopen(rfd, "rb")
     try:
-        return json.loads(data or b"{}")
+        info = json.loads(pipe.readline() or b"{}")
     except ValueError:
-        return {"error": "supervisor failed"}
+        info = {}
+    if "pid" not in info:
+        pipe.close()
+        return info if "error" in info else {"error": "supervisor failed"}, None
+    return info, pipe
+
+
+def wait_watching(pipe, timeout=10.0):
+    """Wait until the supervisor follows QEMU's events (it closes *pipe*)."""
+    import select
+    try:
+        select.select([pipe], [], [], timeout)
+    finally:
+        pipe.close()
 
 
 def _isolate(keep):
@@ -70,7 +83,7 @@ def _run(store, name, argv, keep_fds, events_sock, log_fd, wfd):  # pragma: no c
                                 stderr=log_fd, pass_fds=keep_fds,
                                 close_fds=True, cwd="/")
     except OSError as e:
-        os.write(wfd, json.dumps({"error": "%s: %s" % (argv[0], e.strerror)}).encode())
+        os.write(wfd, json.dumps({"error": "%s: %s" % (argv[0], e.strerror)}).encode() + b"\n")
         os.close(wfd)
         return
     for fd in keep_fds:
@@ -79,7 +92,7 @@ def _run(store, name, argv, keep_fds, events_sock, log_fd, wfd):  # pragma: no c
     me = os.getpid()
     os.write(wfd, json.dumps({"pid": proc.pid, "start_time": S.proc_start_time(proc.pid),
                               "supervisor": me,
-                              "supervisor_start": S.proc_start_time(me)}).encode())
+                              "supervisor_start": S.proc_start_time(me)}).encode() + b"\n")
     try:
         saw_shutdown = _follow(store, name, events_sock, proc, wfd)
     except Exception:  # whatever happens, the domain must be settled

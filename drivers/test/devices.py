@@ -252,7 +252,7 @@ class DomainDevicesMixin:
     def iothread_info(self, flags=0):
         import os
         tree = one_def(self._rec(), flags).tree
-        every = set(range(os.cpu_count() or 1))
+        every = default_cpumask(tree, os.cpu_count() or 1)
         result = []
         for ident in iothread_ids(tree):
             pin = pin_of(tree, "iothreadpin", "iothread", ident)
@@ -273,7 +273,11 @@ class DomainDevicesMixin:
             if iothread_id in ids:
                 raise VirtError(INVALID_ARG, "an IOThread is already using "
                                 "iothread_id '%d'" % iothread_id)
-            holder = child(tree, "domain", "iothreadids")
+            holder = tree.find("iothreadids")
+            if holder is None:
+                # libvirt prints <iothreadids> right after <iothreads>
+                holder = etree.Element("iothreadids")
+                child(tree, "domain", "iothreads").addnext(holder)
             if not len(holder):
                 for ident in ids:
                     etree.SubElement(holder, "iothread", id=str(ident))
@@ -338,7 +342,8 @@ class DomainDevicesMixin:
         return "fair", 1
 
     def scheduler_params(self, flags=0):
-        check_flags(flags, 0, "testDomainGetSchedulerParametersFlags")
+        # libvirt adds VIR_TYPED_PARAM_STRING_OKAY (4) to what callers pass
+        check_flags(flags | 4 if flags else 0, 0, "testDomainGetSchedulerParametersFlags")
         self._rec()
         return [("weight", 50)]
 
@@ -390,15 +395,18 @@ class DomainDevicesMixin:
             if name == "weight":
                 child(blkiotune, "domain/blkiotune", "weight").text = str(value)
             else:
-                self._set_blkio_devices(blkiotune, tags[name], value)
+                self._set_blkio_devices(blkiotune, tags[name], value, name)
 
     @staticmethod
-    def _set_blkio_devices(blkiotune, tag, text):
+    def _set_blkio_devices(blkiotune, tag, text, name):
         from lxml import etree
         words = text.split(",") if text else []
         if len(words) % 2:
             raise VirtError(INVALID_ARG, "unable to parse blkio device '%s'" % text)
         for path, value in zip(words[::2], words[1::2]):
+            if not value.isdigit():
+                raise VirtError(INVALID_ARG, "invalid value '%s' for parameter '%s' of "
+                                "device '%s'" % (value, name, path))
             device = next((d for d in blkiotune.findall("device")
                            if d.findtext("path") == path), None)
             if device is None:
@@ -589,8 +597,8 @@ class DomainDevicesMixin:
         check_flags(flags, D.AFFECT_LIVE | D.AFFECT_CONFIG, "testDomainSetLifecycleAction")
         if type_ != D.LIFECYCLE_CRASH and action in (D.ACTION_COREDUMP_DESTROY,
                                                      D.ACTION_COREDUMP_RESTART):
-            raise VirtError(CONFIG_UNSUPPORTED, "Lifecycle type '%s' doesn't support "
-                            "action '%s'" % (("poweroff", "reboot", "crash")[type_],
+            raise VirtError(CONFIG_UNSUPPORTED, "Lifecycle event '%s' doesn't support "
+                            "'%s' action" % (("poweroff", "reboot", "crash")[type_],
                                              LIFECYCLE_ACTIONS[action]))
         rec = self._rec()
         rec.touch()
@@ -609,8 +617,12 @@ class DomainDevicesMixin:
             from virtsh.drivers.errors import INTERNAL_ERROR
             raise VirtError(INTERNAL_ERROR, "No memory balloon device configured, "
                             "can not set the collection period")
-        from virtsh.drivers.test.xmltree import child
-        child(balloon, "domain/devices/memballoon", "stats").set("period", str(period))
+        from lxml import etree
+        stats = balloon.find("stats")
+        if stats is None:
+            stats = etree.Element("stats")
+            balloon.insert(0, stats)
+        stats.set("period", str(period))
 
     # --- statistics -----------------------------------------------------------
     def block_stats(self, path):
@@ -702,6 +714,7 @@ class DomainDevicesMixin:
         self._guest(self._active_rec())["clock"] = (seconds, nseconds)
 
     def hostname(self, flags=0):
+        check_flags(flags, 0, "testDomainGetHostname")
         return "%shost" % self._active_rec().name
 
     def fs_info(self, flags=0):

@@ -6,8 +6,6 @@ which HostMixin brings in.  Secrets and network filters: libvirt's test
 driver has none, so neither has this one (the base class reports the APIs
 as not supported).  Numbers are those of libvirt's test driver.
 """
-import socket
-
 from virtsh.drivers.errors import VirtError, INVALID_ARG, check_flags
 from virtsh.drivers.test.interfaces import InterfacesMixin
 from virtsh.drivers.test.nodedevs import NodeDevicesMixin
@@ -94,6 +92,7 @@ class HostMixin(InterfacesMixin, NodeDevicesMixin):
         return LIB_VERSION
 
     def get_hostname(self):
+        import socket
         return socket.gethostname()
 
     def is_alive(self):

@@ -7,7 +7,7 @@ test driver, the copy's interfaces come back inactive.
 from virtsh.drivers import hostobjects as H
 from virtsh.drivers.errors import (
     VirtError, NO_INTERFACE, OPERATION_INVALID, check_flags)
-from virtsh.drivers.test.listing import wanted
+from virtsh.drivers.listing import wanted
 
 DEFAULT_IFACE_XML = """<interface type='ethernet' name='eth1'>
   <start mode='onboot'/>

@@ -8,7 +8,7 @@ from virtsh.drivers import network as N
 from virtsh.drivers.errors import (
     VirtError, INTERNAL_ERROR, NO_NETWORK, OPERATION_FAILED, OPERATION_INVALID,
     check_flags)
-from virtsh.drivers.test.listing import wanted
+from virtsh.drivers.listing import wanted
 
 DEFAULT_NETWORK_XML = """<network>
   <name>default</name>
@@ -27,14 +27,15 @@ DEFAULT_NETWORK_XML = """<network>
 class NetworkRecord:
     """One network of the test node: its definitions and state."""
 
-    __slots__ = ("name", "uuid", "_xml", "_def", "config", "active",
+    __slots__ = ("name", "uuid", "_xml", "_def", "_bridge", "config", "active",
                  "persistent", "autostart")
 
-    def __init__(self, name, uuid, xml=None, definition=None):
+    def __init__(self, name, uuid, xml=None, definition=None, bridge=None):
         self.name = name
         self.uuid = uuid
         self._xml = xml
         self._def = definition
+        self._bridge = bridge       # known without parsing _xml
         self.config = None          # the next persistent definition, if changed
         self.active = False
         self.persistent = True
@@ -52,6 +53,12 @@ class NetworkRecord:
     def definition(self, value):
         self._def = value
         self._xml = None
+
+    @property
+    def bridge(self):
+        if self._def is None and self._bridge is not None:
+            return self._bridge
+        return self.definition.bridge
 
 
 class TestNetwork(N.Network):
@@ -85,7 +92,7 @@ class TestNetwork(N.Network):
 
     def bridge_name(self):
         rec = self._rec()
-        bridge = rec.definition.bridge
+        bridge = rec.bridge
         if not bridge:
             raise VirtError(INTERNAL_ERROR, "network '%s' does not have a bridge name."
                             % rec.name)
@@ -157,7 +164,7 @@ class NetworkMixin:
         self._networks = {}
         if root is None:
             rec = NetworkRecord("default", "dd8fe884-6c02-601e-7551-cca97df1c5df",
-                                xml=DEFAULT_NETWORK_XML)
+                                xml=DEFAULT_NETWORK_XML, bridge="virbr0")
             rec.active = True
             self._networks[rec.name] = rec
             return

@@ -129,7 +129,8 @@ def _delete(tree, moment, children, children_only):
 
 
 class DomainSnapshotsMixin:
-    """The snapshot, checkpoint and backup APIs of TestDomain."""
+    """The snapshot and checkpoint APIs of TestDomain (like libvirt's test
+    driver, it offers no backup APIs)."""
 
     def _moments(self):
         return moments_of(self._rec())
@@ -165,7 +166,7 @@ class DomainSnapshotsMixin:
             current = tree.current
             defn.parent_name = current.name if current else None
             if flags & S.SNAPSHOT_CREATE_HALT and rec.active:
-                self._stop(rec, D.SHUTOFF_FROM_SNAPSHOT)
+                self._stop_for_snapshot(rec, D.SHUTOFF_FROM_SNAPSHOT)
         if not redefine or flags & S.SNAPSHOT_CREATE_CURRENT:
             tree.current = snap
         tree.link(snap)
@@ -233,12 +234,12 @@ class DomainSnapshotsMixin:
                             "no domain snapshot with matching name '%s'" % name)
         return snap
 
-    def _stop(self, rec, reason):
+    def _stop_for_snapshot(self, rec, reason):
         """Shut the domain off, keeping a transient one (testDomainShutdownState)."""
         rec.stop(reason)
         self._id = -1
 
-    def _revert(self, snap, flags):
+    def _revert_to(self, snap, flags):
         """testDomainRevertToSnapshot on the Moment *snap*."""
         rec = self._rec()
         defn = snap.defn
@@ -255,7 +256,7 @@ class DomainSnapshotsMixin:
         rec.set_config(defn.dom.copy())
         if defn.online:
             if rec.active:              # libvirt's test driver always restarts
-                self._stop(rec, D.SHUTOFF_FROM_SNAPSHOT)
+                self._stop_for_snapshot(rec, D.SHUTOFF_FROM_SNAPSHOT)
             rec.start(self.conn._next_domain_id(), D.RUNNING_FROM_SNAPSHOT)
             self._id = rec.id
             paused = (not flags & S.SNAPSHOT_REVERT_RUNNING and
@@ -265,7 +266,7 @@ class DomainSnapshotsMixin:
             else:
                 rec.state, rec.reason = D.RUNNING, D.RUNNING_FROM_SNAPSHOT
         elif rec.active:
-            self._stop(rec, D.SHUTOFF_FROM_SNAPSHOT)
+            self._stop_for_snapshot(rec, D.SHUTOFF_FROM_SNAPSHOT)
         tree.current = snap
 
     # --- checkpoints -------------------------------------------------------
@@ -376,7 +377,7 @@ class TestSnapshot(S.DomainSnapshot):
         S.check_snapshot_revert_flags(flags)
         S.check_flags(flags, S.SNAPSHOT_REVERT_RUNNING | S.SNAPSHOT_REVERT_PAUSED |
                       S.SNAPSHOT_REVERT_FORCE, "testDomainRevertToSnapshot")
-        self._domain._revert(self._moment(), flags)
+        self._domain._revert_to(self._moment(), flags)
 
     def delete(self, flags=0):
         S.check_snapshot_delete_flags(flags)

@@ -9,7 +9,7 @@ from virtsh.drivers import storage as S
 from virtsh.drivers.errors import (
     VirtError, INTERNAL_ERROR, INVALID_ARG, NO_STORAGE_POOL, NO_STORAGE_VOL,
     NO_SUPPORT, OPERATION_FAILED, OPERATION_INVALID, check_flags)
-from virtsh.drivers.test.listing import wanted
+from virtsh.drivers.listing import wanted
 
 POOL_CAPACITY = 100 * 1024 ** 3
 
@@ -111,11 +111,7 @@ class TestStoragePool(S.StoragePool):
         return self.conn._pool_by_name(self._name)
 
     def _active_rec(self):
-        rec = self._rec()
-        if not rec.active:
-            raise VirtError(OPERATION_INVALID, "storage pool '%s' is not active"
-                            % rec.name)
-        return rec
+        return _active_pool(self.conn, self._name)
 
     def _inactive_rec(self):
         rec = self._rec()
@@ -214,6 +210,14 @@ class TestStoragePool(S.StoragePool):
         return TestStorageVol(self.conn, rec.name, vol)
 
 
+def _active_pool(conn, name):
+    """The record of running pool *name* (libvirt's FindActiveByName)."""
+    rec = conn._pool_by_name(name)
+    if not rec.active:
+        raise VirtError(OPERATION_INVALID, "storage pool '%s' is not active" % rec.name)
+    return rec
+
+
 def _volume_in(rec, name):
     vol = rec.volumes.get(name)
     if vol is None:
@@ -240,7 +244,7 @@ class TestStorageVol(S.StorageVol):
         return self._pool
 
     def _vol(self):
-        rec = TestStoragePool(self.conn, self.conn._pool_by_name(self._pool))._active_rec()
+        rec = _active_pool(self.conn, self._pool)
         return rec, _volume_in(rec, self._name)
 
     def pool(self):
@@ -412,7 +416,7 @@ class StorageMixin:
 def _source_host(spec):
     """The host name of a ``<source>`` document (find-storage-pool-sources)."""
     from virtsh.xmlconf import objxml
-    root = objxml.parse_root(spec, "source", "srcSpec")
+    root = objxml.parse_root(spec, "source", "storage_source_specification")
     host = root.find("host")
     return None if host is None else host.get("name")
 

@@ -2,14 +2,20 @@
 
 libvirt's test driver names every interface that has no device name
 ``testnetN`` (N counts the names it generated), as a real host would give
-it a tap device.  The generic defaults are xmlconf's; this is the one the
-test driver adds on top.
+it a tap device, and its pretend host is an i686 machine, the architecture
+a guest without one gets.  The generic defaults are xmlconf's; these are
+the ones the test driver adds on top.
 """
+
+HOST_ARCH = "i686"
 
 
 def apply(tree):
-    """Name unnamed interfaces of the domain tree *tree* in place."""
+    """Apply the test driver's defaults to the domain tree *tree* in place."""
     from virtsh.xmlconf.tree import attr, insert
+    ostype = tree.find("os/type")
+    if ostype is not None and ostype.get("arch") is None:
+        attr(ostype, "domain/os/type", "arch", HOST_ARCH)
     path = "domain/devices/interface"
     n = 0
     for nic in tree.findall("devices/interface"):

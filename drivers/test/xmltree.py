@@ -20,8 +20,7 @@ def child(parent, path, tag, create=True):
 
 def insert(parent, path, elem):
     """Insert *elem* into *parent* after the siblings libvirt prints first."""
-    from virtsh.xmlconf.domain_order import CHILDREN
-    order = CHILDREN.get(path, ())
+    order = child_order(path)
     if elem.tag not in order:
         parent.append(elem)
         return
@@ -32,6 +31,17 @@ def insert(parent, path, elem):
                 and order.index(sibling.tag) <= rank:
             position = i + 1
     parent.insert(position, elem)
+
+
+def child_order(path):
+    """libvirt's child order at *path*; <iothreadids> always follows
+    <iothreads> (libvirt prints them together)."""
+    from virtsh.xmlconf.domain_order import CHILDREN
+    order = list(CHILDREN.get(path, ()))
+    if "iothreadids" in order and "iothreads" in order:
+        order.remove("iothreadids")
+        order.insert(order.index("iothreads") + 1, "iothreadids")
+    return order
 
 
 def drop_if_empty(parent, tag):

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 
@@ -177,7 +178,7 @@ def test_retry_prompt_on_a_terminal(tmp_path, answer, edited):
     command = ("EDITOR=%s %s -m virtsh -c test:///default "
                "'edit test; dumpxml --inactive --xpath //memory test'; "
                "echo \"[exit $?]\"; sleep 30" % (ed, sys.executable))
-    sock = "virtsh-edit-%d" % os.getpid()
+    sock = "virtsh-edit-%s" % uuid.uuid4().hex[:8]
     tmux = ["tmux", "-L", sock]
     try:
         subprocess.run(tmux + ["new-session", "-d", "-x", "120", "-y", "40",
@@ -223,3 +224,13 @@ def test_save_image_edit_running_and_paused_exclude_each_other(tmp_path):
                "--paused", env={"EDITOR": "true"})
     assert r.returncode == 1
     assert r.stderr == "error: Options --running and --paused are mutually exclusive\n"
+
+
+def test_snapshot_edit_current_redefines_even_when_untouched():
+    r = virtsh("-c", TEST, "snapshot-create-as test s1; snapshot-create-as test s2; "
+               "snapshot-edit test s1 --current; snapshot-current test --name; "
+               "snapshot-edit test s1", env={"EDITOR": "true"})
+    assert r.returncode == 0, r.stderr
+    assert "Snapshot s1 edited.\n" in r.stdout
+    assert "\ns1\n" in r.stdout            # --current made it current
+    assert r.stdout.endswith("Snapshot s1 XML configuration not changed.\n\n")

@@ -18,12 +18,12 @@ LAB = "test:///work/shared/conformance/cli/data/lab.xml"
 class Terminal:
     """virtsh in a detached tmux pane on a private tmux server."""
 
-    def __init__(self, tmp_path, *args):
+    def __init__(self, tmp_path, *args, env=None):
         self.socket = "virtsh-test-%s" % uuid.uuid4().hex[:8]
         self.home = tmp_path
-        env = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state"),
-               "XDG_CONFIG_HOME": str(tmp_path / "config"), "TERM": "xterm",
-               "PATH": os.environ.get("PATH", "")}
+        env = dict({"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state"),
+                    "XDG_CONFIG_HOME": str(tmp_path / "config"), "TERM": "xterm",
+                    "PATH": os.environ.get("PATH", "")}, **(env or {}))
         command = " ".join(
             ["env", "-i"] + ["%s=%s" % (k, shlex.quote(v)) for k, v in env.items()]
             + [shlex.quote(sys.executable), "-m", "virtsh"]
@@ -70,8 +70,8 @@ class Terminal:
 def term(tmp_path):
     opened = []
 
-    def start(*args):
-        t = Terminal(tmp_path, *args)
+    def start(*args, env=None):
+        t = Terminal(tmp_path, *args, env=env)
         opened.append(t)
         return t
     yield start
@@ -176,3 +176,11 @@ def test_connect_switches_host_and_completion_follows(term):
     t.type("dominfo we")
     t.send("Tab")
     t.wait_for("virtsh # dominfo web ")
+
+
+def test_first_tab_opens_the_default_connection(term):
+    t = term(env={"LIBVIRT_DEFAULT_URI": "test:///default"})
+    t.wait_for("virtsh # ")
+    t.type("dominfo t")
+    t.send("Tab")
+    t.wait_for("virtsh # dominfo test ")

@@ -38,6 +38,8 @@ def collect(corpus):
     attr_edges = collections.defaultdict(set)
     child_edges = collections.defaultdict(set)
     first_seen = collections.defaultdict(dict)
+    repeated = set()
+    texts, bare, seen_paths = set(), set(), set()
 
     def note(kind, path, seq):
         edges = attr_edges if kind == "a" else child_edges
@@ -53,6 +55,13 @@ def collect(corpus):
         key = key_of(path, elem)
         note("a", path, list(elem.attrib.keys()))
         kids = [c for c in elem if isinstance(c.tag, str)]
+        if not kids and (elem.text or "").strip():
+            texts.add(path)
+        if not kids and not (elem.text or "").strip() and not elem.attrib:
+            bare.add(path)
+        seen_paths.add(path)
+        counts = collections.Counter(c.tag for c in kids)
+        repeated.update(path + "/" + t for t, n in counts.items() if n > 1)
         seq = []
         for c in kids:
             tag = etree.QName(c).localname if c.tag.startswith("{") else c.tag
@@ -79,7 +88,7 @@ def collect(corpus):
             p = os.path.join(corpus, case, out)
             if os.path.exists(p) and os.path.getsize(p):
                 walk(etree.parse(p).getroot(), "")
-    return attr_edges, child_edges, first_seen
+    return attr_edges, child_edges, first_seen, repeated, texts, bare, seen_paths
 
 
 def toposort(items, edges, path):
@@ -124,13 +133,108 @@ def names_of(node):
     return []
 
 
-def schema_tables():
-    """Per element path: (attribute names, child element names) domain.rng allows."""
+def enum_values(node, defines, element=False, refs=None):
+    """The fixed values a pattern allows, or None if it allows free text.
+
+    For an element (*element*), only its text counts: attributes and child
+    elements are skipped, and an element with children is not an enum."""
+    refs = set() if refs is None else refs
+    out = []
+    kids = [c for c in node if isinstance(c.tag, str)]
+    if element:
+        kids = [c for c in kids if c.tag != RNG + "attribute"]
+    if node.tag == RNG + "attribute" and not [c for c in kids if c.tag != RNG + "name"]:
+        return None
+    for c in kids:
+        tag = c.tag[len(RNG):]
+        if tag == "name":
+            continue
+        if tag == "value":
+            out.append((c.text or "").strip() if c.get("type") != "string" else c.text or "")
+        elif tag == "ref":
+            if c.get("name") in refs:
+                return None
+            refs.add(c.get("name"))
+            for d in defines.get(c.get("name"), ()):
+                v = enum_values(d, defines, element, refs)
+                if v is None:
+                    return None
+                out.extend(v)
+        elif tag in ("choice", "group", "define"):
+            v = enum_values(c, defines, element, refs)
+            if v is None:
+                return None
+            out.extend(v)
+        else:
+            return None
+    return out or None
+
+
+def required_attrs(node, defines, refs):
+    """Attributes every instance of an element pattern must carry."""
+    out = set()
+    for c in node:
+        if not isinstance(c.tag, str) or not c.tag.startswith(RNG):
+            continue
+        tag = c.tag[len(RNG):]
+        if tag == "attribute":
+            out.update(n for n in names_of(c) if ":" not in n)
+        elif tag == "ref" and c.get("name") not in refs:
+            ds = defines.get(c.get("name"), ())
+            sets = [required_attrs(d, defines, refs | {c.get("name")}) for d in ds]
+            if len(ds) > 1 and any(d.get("combine") == "choice" for d in ds):
+                out.update(set.intersection(*sets) if sets else set())
+            else:
+                for x in sets:
+                    out.update(x)
+        elif tag in ("group", "interleave", "define"):
+            out.update(required_attrs(c, defines, refs))
+        elif tag == "choice":
+            branches = [b for b in c if isinstance(b.tag, str)]
+            sets = [required_attrs(_wrap(b), defines, refs) for b in branches]
+            if sets:
+                out.update(set.intersection(*sets))
+    return out
+
+
+def _wrap(node):
+    """A pattern node as the only child of a group (for uniform walking)."""
+    g = etree.Element(RNG + "group")
+    g.append(etree.fromstring(etree.tostring(node)))
+    return g
+
+
+def has_text(node, defines, refs):
+    """Whether an element pattern allows text content of its own."""
+    for c in node:
+        if not isinstance(c.tag, str) or not c.tag.startswith(RNG):
+            continue
+        tag = c.tag[len(RNG):]
+        if tag in ("text", "data", "value"):
+            return True
+        if tag == "ref" and c.get("name") not in refs:
+            refs.add(c.get("name"))
+            if any(has_text(d, defines, refs) for d in defines.get(c.get("name"), ())):
+                return True
+        elif tag in ("choice", "group", "interleave", "optional", "zeroOrMore",
+                     "oneOrMore", "mixed", "define"):
+            if tag == "mixed" or has_text(c, defines, refs):
+                return True
+    return False
+
+
+def schema_tables(repeatable, enums, texts):
+    """Per element path: (attribute names, child element names) domain.rng allows.
+
+    Paths of elements the schema lets repeat are added to *repeatable*."""
     defines = {}
     load_defines("domain.rng", defines, set())
     tables = {}
+    plural = set()
+    values = {}
+    required = enums.setdefault("required", {})
 
-    def content(node, attrs, kids, refs):
+    def content(node, attrs, kids, refs, many=False):
         for c in node:
             if not isinstance(c.tag, str):
                 continue
@@ -139,23 +243,44 @@ def schema_tables():
                 for n in names_of(c):
                     if ":" not in n and n not in attrs:
                         attrs.append(n)
-            elif tag == "element":
+                    if ":" not in n:
+                        values.setdefault(n, []).append(enum_values(c, defines))
+            elif tag == "element" and not c.get("ns"):
                 for n in names_of(c):
                     if ":" not in n:
                         kids.setdefault(n, []).append(c)
+                        if many:
+                            plural.add(n)
             elif tag == "ref":
                 if c.get("name") not in refs:
                     refs.add(c.get("name"))
                     for d in defines.get(c.get("name"), ()):
-                        content(d, attrs, kids, refs)
-            elif tag in ("group", "interleave", "choice", "optional", "zeroOrMore",
-                         "oneOrMore", "mixed", "define"):
-                content(c, attrs, kids, refs)
+                        content(d, attrs, kids, refs, many)
+            elif tag in ("zeroOrMore", "oneOrMore"):
+                content(c, attrs, kids, refs, True)
+            elif tag in ("group", "interleave", "choice", "optional", "mixed", "define"):
+                content(c, attrs, kids, refs, many)
 
     def walk(elements, path, depth):
         attrs, kids = [], {}
+        plural.clear()
+        values.clear()
         for e in elements:
             content(e, attrs, kids, set())
+            values.setdefault(None, []).append(enum_values(e, defines, element=True))
+        repeatable.update(path + "/" + n for n in plural)
+        req = None
+        for e in elements:
+            if has_text(e, defines, set()):
+                texts.add(path)
+            r = required_attrs(e, defines, set())
+            req = r if req is None else req & r
+        if req:
+            required[path] = sorted(req)
+        for name, choices in values.items():
+            if all(v is not None for v in choices):
+                vals = enums.setdefault((path, name), [])
+                vals.extend(v for vs in choices for v in vs if v not in vals)
         old = tables.get(path)
         if old:
             attrs = old[0] + [a for a in attrs if a not in old[0]]
@@ -172,18 +297,22 @@ def schema_tables():
     start = [e for d in defines.get("domain", ()) for e in d.iter(RNG + "element")
              if e.get("name") == "domain"]
     walk(start[:1], "domain", 0)
-    return tables
+    return tables, repeatable
 
 
 def main():
-    attr_edges, child_edges, first_seen = collect(CORPUS)
+    attr_edges, child_edges, first_seen, repeated, texts, bare, seen_paths = collect(CORPUS)
     attrs, children = {}, {}
     for (kind, path), seen in sorted(first_seen.items()):
         if kind == "a" and seen:
             attrs[path] = toposort(seen, attr_edges[path], path + "@")
         elif kind == "c" and seen:
             children[path] = toposort(seen, child_edges[path], path)
-    for path, (s_attrs, s_kids) in sorted(schema_tables().items()):
+    enums = {}
+    tables, repeated = schema_tables(repeated, enums, texts)
+    never_bare = (set(attrs) | set(children) | texts) - bare
+    never_bare = {p for p in never_bare if p in seen_paths}
+    for path, (s_attrs, s_kids) in sorted(tables.items()):
         if s_attrs:
             known = attrs.setdefault(path, [])
             known.extend(a for a in s_attrs if a not in known)
@@ -198,6 +327,32 @@ def main():
         for path, order in table.items():
             print("    %r: %r," % (path, tuple(order)))
         print("}\n")
+    print("# Elements that may occur more than once under their parent; of any")
+    print("# other element libvirt reads the first only.")
+    print("REPEATED = frozenset((")
+    for path in sorted(repeated):
+        print("    %r," % path)
+    print("))\n")
+    for name, paths, doc in (("TEXT", texts, "Elements whose text libvirt keeps."),
+                             ("NEVER_BARE", never_bare,
+                              "Elements libvirt prints only with content (attributes, text or "
+                              "children): it drops them when empty.")):
+        print("# %s" % doc)
+        print("%s = frozenset((" % name)
+        for path in sorted(paths):
+            print("    %r," % path)
+        print("))\n")
+    required = enums.pop("required")
+    print("# Attributes an element must have.")
+    print("REQUIRED = {")
+    for path, names in sorted(required.items()):
+        print("    %r: %r," % (path, tuple(names)))
+    print("}\n")
+    print("# Values libvirt accepts, per (element path, attribute); None: the text.")
+    print("ENUMS = {")
+    for (path, name), vals in sorted(enums.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        print("    (%r, %r): %r," % (path, name, tuple(vals)))
+    print("}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ def test_define_list_dumpxml_undefine(host):
     assert "<controller type='usb' index='0' model='piix3-uhci'>" in xml
     config = os.path.join(host.root, "etc", "qemu", "vm1.xml")
     assert os.stat(config).st_mode & 0o777 == 0o600
-    assert open(config).read() == xml
+    assert open(config).read() + "\n" == xml    # virsh adds an empty line
     host.virtsh("undefine", "vm1")
     assert not os.path.exists(config)
     assert host.virtsh("domstate", "vm1", check=False).returncode == 1

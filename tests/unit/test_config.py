@@ -84,27 +84,23 @@ def run(tmp_path, *args, env=None):
 
 
 def test_alias_given_with_c(tmp_path):
-    r = run(tmp_path, "-c", "lab", "list", "--all", "--name")
-    assert r.returncode == 0, r.stderr
-    assert sorted(r.stdout.split()) == ["archive", "batch", "cache", "db", "web"]
+    r = run(tmp_path, "-c", "lab", "uri")
+    assert (r.returncode, r.stdout) == (0, LAB + "\n\n"), r.stderr
 
 
 def test_alias_given_to_connect(tmp_path):
-    r = run(tmp_path, "-c", "test:///default", "connect lab; list --all --name")
-    assert r.returncode == 0, r.stderr
-    assert "web" in r.stdout.split()
+    r = run(tmp_path, "-c", "test:///default", "connect lab; uri")
+    assert (r.returncode, r.stdout) == (0, "\n" + LAB + "\n\n"), r.stderr
 
 
 def test_uri_default_when_nothing_else_names_one(tmp_path):
-    r = run(tmp_path, "list", "--all", "--name")
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["test"]
+    r = run(tmp_path, "uri")
+    assert (r.returncode, r.stdout) == (0, "test:///default\n\n"), r.stderr
 
 
 def test_environment_wins_over_uri_default(tmp_path):
-    r = run(tmp_path, "list", "--all", "--name", env={"LIBVIRT_DEFAULT_URI": "lab"})
-    assert r.returncode == 0, r.stderr
-    assert "web" in r.stdout.split()
+    r = run(tmp_path, "uri", env={"LIBVIRT_DEFAULT_URI": "lab"})
+    assert (r.returncode, r.stdout) == (0, LAB + "\n\n"), r.stderr
 
 
 def test_broken_config_fails_the_connection(tmp_path):
@@ -117,3 +113,10 @@ def test_broken_config_fails_the_connection(tmp_path):
     assert r.returncode == 1
     assert r.stderr.startswith("error: failed to connect to the hypervisor\n"
                                "error: configuration file syntax error: ")
+
+
+def test_connect_completes_aliases(tmp_path):
+    r = run(tmp_path, "complete", "--", "connect", "")
+    assert r.returncode == 0, r.stderr
+    found = r.stdout.split()
+    assert {"lab", "far", "test:///default", "qemu:///session"} <= set(found)

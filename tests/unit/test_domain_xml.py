@@ -269,3 +269,13 @@ def test_every_formatted_corpus_document_validates_against_domain_rng():
         assert schema.is_valid(etree.fromstring(out.encode())), case
         checked += 1
     assert checked > 600
+
+
+def test_elements_a_driver_appends_are_printed_in_libvirts_order():
+    d = domain.parse(dom("<memballoon model='virtio'/>"))
+    disk = etree.SubElement(d.tree.find("devices"), "disk", device="disk", type="file")
+    etree.SubElement(disk, "target", bus="virtio", dev="vda")
+    etree.SubElement(disk, "source", file="/x.img")
+    out = domain.format(d, INACTIVE)
+    assert out.index("<disk type='file' device='disk'>") < out.index("<memballoon")
+    assert "<source file='/x.img'/>\n      <target dev='vda' bus='virtio'/>" in out

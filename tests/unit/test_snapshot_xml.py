@@ -15,7 +15,7 @@ DOMAIN = """<domain type='test'>
   <devices>
     <disk type='file' device='disk'><source file='/img/a.qcow2'/><target dev='vda'/></disk>
     <disk type='file' device='cdrom'><source file='/iso/b.iso'/><target dev='hdc'/></disk>
-    <disk type='file' device='disk'><target dev='vdb'/></disk>
+    <disk type='file' device='cdrom'><target dev='hdd'/></disk>
   </devices>
 </domain>"""
 
@@ -48,6 +48,14 @@ def test_recorded_snapshot_round_trips():
                             "  </domain>\n</domainsnapshot>")
     assert xs.format(defn, uuid="U") == expected
     assert defn.is_external()
+
+
+def test_cookie_of_an_online_snapshot_is_kept():
+    text = ("<domainsnapshot>\n  <name>s</name>\n  <state>running</state>\n"
+            "  <creationTime>5</creationTime>\n  <memory snapshot='internal'/>\n"
+            "  <cookie>\n    <cpu mode='custom'>\n      <model>qemu64</model>\n"
+            "    </cpu>\n  </cookie>\n</domainsnapshot>\n")
+    assert xs.format(xs.parse(text, xs.PARSE_REDEFINE)) == text
 
 
 def test_recorded_offline_snapshot_defaults_memory_to_no():
@@ -96,10 +104,9 @@ def test_align_fills_every_domain_disk_in_order():
                     "</domainsnapshot>")
     defn.dom = xd.parse(DOMAIN)
     xs.align_disks(defn, xs.LOC_INTERNAL, True)
-    # named by source path; vdb is empty and the cdrom read-only: 'no'
-    # (the domain lists its disks in libvirt's order: by bus, then target)
+    # named by source path; a cdrom is read-only, hdd also empty: 'no'
     assert [(d.name, xs.LOCATIONS[d.snapshot]) for d in defn.disks] == [
-        ("vda", "internal"), ("vdb", "no"), ("hdc", "no")]
+        ("vda", "internal"), ("hdc", "no"), ("hdd", "no")]
 
 
 @pytest.mark.parametrize("disks,message", [
@@ -124,8 +131,8 @@ def test_checkpoint_bitmaps_for_writable_disks():
     text = xc.format(defn, no_domain=True)
     assert text.split("\n")[4:8] == [
         "    <disk name='vda' checkpoint='bitmap' bitmap='c'/>",
-        "    <disk name='vdb' checkpoint='no'/>",
-        "    <disk name='hdc' checkpoint='no'/>", "  </disks>"]
+        "    <disk name='hdc' checkpoint='no'/>",
+        "    <disk name='hdd' checkpoint='no'/>", "  </disks>"]
     assert "<domain type='test'>" in xc.format(defn) and "<domain " not in text
 
 

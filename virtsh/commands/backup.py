@@ -1,20 +1,10 @@
 """Backup commands (virsh help group 'backup')."""
 from virtsh import lookup
 from virtsh.cmd import command, data, flag, opt
-from virtsh.errors import CommandError
+from virtsh.cmdutil import read_file
 from virtsh.xmlout import print_xml
 
 BACKUP_BEGIN_REUSE_EXTERNAL = 1     # drivers.snapshot's value
-
-
-def _read(path):
-    if path is None:
-        return None
-    try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as f:
-            return f.read()
-    except OSError as e:
-        raise CommandError("Failed to open file '%s': %s" % (path, e.strerror)) from None
 
 
 @command('backup-begin', "Start a backup job of a running domain",
@@ -27,8 +17,9 @@ def _read(path):
          desc="Start a push or pull backup of a running domain's disks.")
 def backup_begin(ctl, args):
     dom = lookup.domain(ctl, args)
-    backup_xml = _read(args.get("backupxml")) or "<domainbackup/>"
-    checkpoint_xml = _read(args.get("checkpointxml"))
+    backup_path, checkpoint_path = args.string("backupxml"), args.string("checkpointxml")
+    backup_xml = read_file(backup_path) if backup_path else "<domainbackup/>"
+    checkpoint_xml = read_file(checkpoint_path) if checkpoint_path else None
     flags = BACKUP_BEGIN_REUSE_EXTERNAL if args.flag("reuse-external") else 0
     dom.backup_begin(backup_xml, checkpoint_xml, flags)
     ctl.print("Backup started")

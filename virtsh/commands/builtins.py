@@ -111,7 +111,8 @@ def pwd(ctl, args):
 
 
 @command('connect', "open a connection to a hypervisor (closing the current one)",
-         data('name', "the connection URI (default: the current or default one)"),
+         data('name', "the connection URI (default: the current or default one)",
+              complete="uri"),
          flag('readonly', "open the connection read-only"),
          desc="Connect to a hypervisor by URI; the shell uses it from now on.",
          noconnect=True)

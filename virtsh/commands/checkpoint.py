@@ -1,8 +1,10 @@
 """Checkpoint commands (virsh help group 'checkpoint')."""
 from virtsh import lookup
 from virtsh import moments as M
+from virtsh.cmdutil import flag_bits, read_file
 from virtsh.cmd import argv, command, data, flag, opt
 from virtsh.errors import CommandError, failing
+from virtsh.format import field_line
 from virtsh.xmlout import print_xml
 
 # drivers.snapshot's CHECKPOINT_* values (not imported: start-up budget)
@@ -42,24 +44,12 @@ def _create(ctl, dom, xml, flags, source=None):
 def checkpoint_create(ctl, args):
     if args.flag("redefine-validate") and not args.flag("redefine"):
         raise CommandError("Option --redefine is required by option --redefine-validate")
-    flags = 0
-    if args.flag("redefine"):
-        flags |= CREATE_REDEFINE
-    if args.flag("redefine-validate"):
-        flags |= CREATE_REDEFINE_VALIDATE
-    if args.flag("quiesce"):
-        flags |= CREATE_QUIESCE
+    flags = flag_bits(args, ("redefine", CREATE_REDEFINE),
+                      ("redefine-validate", CREATE_REDEFINE_VALIDATE),
+                      ("quiesce", CREATE_QUIESCE))
     dom = lookup.domain(ctl, args)
-    path = args.get("xmlfile")
-    if path is None:
-        xml = "<domaincheckpoint/>"
-    else:
-        try:
-            with open(path, encoding="utf-8", errors="surrogateescape") as f:
-                xml = f.read()
-        except OSError as e:
-            raise CommandError("Failed to open file '%s': %s"
-                               % (path, e.strerror)) from None
+    path = args.string("xmlfile")
+    xml = "<domaincheckpoint/>" if path is None else read_file(path)
     _create(ctl, dom, xml, flags, path)
 
 
@@ -86,10 +76,11 @@ def _diskspec_line(spec):
 def checkpoint_create_as(ctl, args):
     dom = lookup.domain(ctl, args)
     lines = []
-    if args.get("name") is not None:
-        lines.append("<name>%s</name>" % M.escape(args.get("name")))
-    if args.get("description") is not None:
-        lines.append("<description>%s</description>" % M.escape(args.get("description")))
+    name, description = args.string("name"), args.string("description")
+    if name is not None:
+        lines.append("<name>%s</name>" % M.escape(name))
+    if description is not None:
+        lines.append("<description>%s</description>" % M.escape(description))
     if args.given("diskspec"):
         lines.append("<disks>")
         lines.extend("  " + _diskspec_line(spec) for spec in args.argv("diskspec"))
@@ -103,7 +94,7 @@ def checkpoint_create_as(ctl, args):
 
 
 def _checkpoint(args, dom, option="checkpointname"):
-    name = args.get(option)
+    name = args.string(option)
     if name is None:
         raise CommandError("--%s is required" % option)
     return dom.checkpoint_lookup_by_name(name)
@@ -119,13 +110,9 @@ def _checkpoint(args, dom, option="checkpointname"):
 def checkpoint_delete(ctl, args):
     dom = lookup.domain(ctl, args)
     chk = _checkpoint(args, dom)
-    flags = 0
-    if args.flag("children"):
-        flags |= DELETE_CHILDREN
-    if args.flag("children-only"):
-        flags |= DELETE_CHILDREN_ONLY
-    if args.flag("metadata"):
-        flags |= DELETE_METADATA_ONLY
+    flags = flag_bits(args, ("children", DELETE_CHILDREN),
+                      ("children-only", DELETE_CHILDREN_ONLY),
+                      ("metadata", DELETE_METADATA_ONLY))
     with failing("Failed to delete checkpoint %s" % chk.name()):
         chk.delete(flags)
     what = "children deleted" if flags & DELETE_CHILDREN_ONLY else "deleted"
@@ -142,11 +129,8 @@ def checkpoint_delete(ctl, args):
          flag('wrap', "wrap the --xpath results in a <nodes> element"),
          desc="Print the XML description of a checkpoint.")
 def checkpoint_dumpxml(ctl, args):
-    flags = 0
-    for name, value in (("security-info", XML_SECURE), ("no-domain", XML_NO_DOMAIN),
-                        ("size", XML_SIZE)):
-        if args.flag(name):
-            flags |= value
+    flags = flag_bits(args, ("security-info", XML_SECURE), ("no-domain", XML_NO_DOMAIN),
+                      ("size", XML_SIZE))
     dom = lookup.domain(ctl, args)
     chk = _checkpoint(args, dom)
     print_xml(ctl, chk.xml_desc(flags), args.get("xpath"), args.flag("wrap"))
@@ -184,11 +168,11 @@ def checkpoint_edit(ctl, args):
 def checkpoint_info(ctl, args):
     dom = lookup.domain(ctl, args)
     chk = _checkpoint(args, dom)
-    ctl.print(M.fmt.field_line("Name:", chk.name()))
-    ctl.print(M.fmt.field_line("Domain:", dom.name()))
-    ctl.print(M.fmt.field_line("Parent:", M.parent_name(chk, NO_DOMAIN_CHECKPOINT) or "-"))
-    ctl.print(M.fmt.field_line("Children:", len(chk.list_all_children(0))))
-    ctl.print(M.fmt.field_line("Descendants:",
+    ctl.print(field_line("Name:", chk.name()))
+    ctl.print(field_line("Domain:", dom.name()))
+    ctl.print(field_line("Parent:", M.parent_name(chk, NO_DOMAIN_CHECKPOINT) or "-"))
+    ctl.print(field_line("Children:", len(chk.list_all_children(0))))
+    ctl.print(field_line("Descendants:",
                                len(chk.list_all_children(LIST_DESCENDANTS))))
 
 
@@ -205,18 +189,14 @@ def checkpoint_info(ctl, args):
          flag('topological', "parents before children instead of by name"),
          desc="List the checkpoints of a domain as a table, names or a tree.")
 def checkpoint_list(ctl, args):
-    M.exclusive(args, ("tree", "name"), ("parent", "roots"), ("parent", "tree"),
-                ("roots", "tree"), ("roots", "from"))
-    flags = 0
-    for name, value in (("leaves", LIST_LEAVES), ("no-leaves", LIST_NO_LEAVES)):
-        if args.flag(name):
-            if args.flag("tree"):
-                raise CommandError("--%s and --tree are mutually exclusive" % name)
-            flags |= value
-    if args.flag("topological"):
-        flags |= LIST_TOPOLOGICAL
-    if args.flag("roots"):
-        flags |= LIST_ROOTS
+    for pair in (("tree", "name"), ("parent", "roots"), ("parent", "tree"),
+                 ("roots", "tree"), ("roots", "from")):
+        args.exclusive(*pair)
+    for name in ("leaves", "no-leaves"):
+        if args.flag(name) and args.flag("tree"):
+            raise CommandError("--%s and --tree are mutually exclusive" % name)
+    flags = flag_bits(args, ("leaves", LIST_LEAVES), ("no-leaves", LIST_NO_LEAVES),
+                      ("topological", LIST_TOPOLOGICAL), ("roots", LIST_ROOTS))
     if args.flag("descendants"):
         if not args.given("from"):
             raise CommandError("--descendants requires --from")
@@ -241,7 +221,7 @@ def _table(chks, args):
         header.append("Parent")
     rows = []
     for chk in chks:
-        root = M.xml_of_moment(chk.xml_desc(XML_NO_DOMAIN))
+        root = M.parse_xml(chk.xml_desc(XML_NO_DOMAIN))
         row = [chk.name(), M.creation_time(int(root.findtext("creationTime") or 0))]
         if args.flag("parent"):
             row.append(root.findtext("parent/name") or "")

@@ -7,70 +7,149 @@ from virtsh.drivers.errors import NO_DOMAIN_METADATA, VirtError
 from virtsh.errors import CommandError, failing
 
 
-@command('attach-device', "",
-         data('domain', "", required=True),
-         data('file', "", required=True),
-         flag('persistent', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('attach-device', "Attach a device described by an XML file.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('file', "XML file describing the device", required=True, complete="file"),
+         flag('persistent', "make the change persistent too"),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"))
 def attach_device(ctl, args):
-    raise NotImplementedError  # TODO
+    change_device(ctl, args, "attach", "Failed to attach device from %s"
+                  % args.get("file"), "Device attached successfully")
 
 
-@command('attach-disk', "",
-         data('domain', "", required=True),
-         data('source', "", required=True),
-         data('target', "", required=True),
-         data('targetbus', ""),
-         data('driver', ""),
-         data('subdriver', ""),
-         data('iothread', ""),
-         data('cache', ""),
-         data('io', ""),
-         data('type', ""),
-         data('mode', ""),
-         data('sourcetype', ""),
-         data('serial', ""),
-         data('wwn', ""),
-         data('alias', ""),
-         flag('rawio', ""),
-         data('address', ""),
-         flag('multifunction', ""),
-         flag('print-xml', ""),
-         data('source-protocol', ""),
-         data('source-host-name', ""),
-         data('source-host-transport', ""),
-         data('source-host-socket', ""),
-         flag('persistent', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""),
+@command('attach-disk', "Attach a disk to a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('source', "disk image, device or network volume name", required=True,
+              complete="file"),
+         data('target', "target device name in the guest (vdb, sdc ...)",
+              required=True),
+         data('targetbus', "bus of the target (virtio, scsi, sata ...)"),
+         data('driver', "driver name (qemu ...)"),
+         data('subdriver', "image format (raw, qcow2 ...)"),
+         data('iothread', "IOThread serving the disk"),
+         data('cache', "cache mode"),
+         data('io', "I/O policy"),
+         data('type', "device type (disk, cdrom, floppy, lun)"),
+         data('mode', "readonly or shareable"),
+         data('sourcetype', "source type: file, block or network"),
+         data('serial', "serial number"),
+         data('wwn', "World Wide Name"),
+         data('alias', "user alias of the device"),
+         flag('rawio', "give the disk raw I/O capability"),
+         data('address', "guest address (pci:D.B.S.F, scsi:C.B.U, ide:C.B.U ...)"),
+         flag('multifunction', "mark the PCI address multifunction"),
+         flag('print-xml', "print the disk XML instead of attaching it"),
+         data('source-protocol', "protocol of a network source (nbd, rbd ...)"),
+         data('source-host-name', "host[:port] of a network source"),
+         data('source-host-transport', "transport to the network source host"),
+         data('source-host-socket', "socket of the network source host"),
+         flag('persistent', "make the change persistent too"),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"),
          aliases=(Alias('shareable', 'mode', 'shareable'),))
 def attach_disk(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import exclusive
+    import os
+    import stat
+    from virtsh import devicexml
+    from virtsh.domopts import exclusive
+    for first, second in (("persistent", "current"), ("current", "live"),
+                          ("current", "config"),
+                          ("source-host-name", "source-host-socket")):
+        exclusive(args, first, second)
+    for option, required in (("source-host-name", "source-protocol"),
+                             ("source-host-transport", "source-protocol"),
+                             ("source-host-socket", "source-protocol"),
+                             ("source-host-socket", "source-host-transport")):
+        if args.given(option) and not args.given(required):
+            raise CommandError("Option --%s is required by option --%s"
+                               % (required, option))
+
+    def is_block_device(path):
+        try:
+            return stat.S_ISBLK(os.stat(path).st_mode)
+        except OSError:
+            return False
+    xml = devicexml.disk_xml(
+        args.get("source"), args.get("target"), sourcetype=args.get("sourcetype"),
+        device=args.get("type"), driver=args.get("driver"),
+        subdriver=args.get("subdriver"), iothread=args.get("iothread"),
+        cache=args.get("cache"), io=args.get("io"), mode=args.get("mode"),
+        serial=args.get("serial"), wwn=args.get("wwn"), alias=args.get("alias"),
+        rawio=args.flag("rawio"), address=args.get("address"),
+        multifunction=args.flag("multifunction"), targetbus=args.get("targetbus"),
+        protocol=args.get("source-protocol"), host_name=args.get("source-host-name"),
+        host_transport=args.get("source-host-transport"),
+        host_socket=args.get("source-host-socket"), is_block_device=is_block_device)
+    if args.flag("print-xml"):
+        ctl.print(xml, end="")
+        return
+    attach_xml(ctl, args, xml, "Failed to attach disk", "Disk attached successfully")
 
 
-@command('attach-interface', "",
-         data('domain', "", required=True),
-         data('type', "", required=True),
-         data('source', "", required=True),
-         data('target', ""),
-         data('mac', ""),
-         data('script', ""),
-         data('model', ""),
-         data('alias', ""),
-         data('inbound', ""),
-         data('outbound', ""),
-         flag('persistent', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""),
-         flag('print-xml', ""),
-         flag('managed', ""),
-         data('source-mode', ""))
+@command('attach-interface', "Attach a network interface to a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('type', "interface type (network, bridge, direct ...)", required=True),
+         data('source', "network, bridge or device to connect to", required=True),
+         data('target', "host device name"),
+         data('mac', "MAC address"),
+         data('script', "script setting up the interface"),
+         data('model', "device model (virtio, e1000 ...)"),
+         data('alias', "user alias of the device"),
+         data('inbound', "inbound rate: average,peak,burst,floor"),
+         data('outbound', "outbound rate: average,peak,burst"),
+         flag('persistent', "make the change persistent too"),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"),
+         flag('print-xml', "print the interface XML instead of attaching it"),
+         flag('managed', "let libvirt detach the host device automatically"),
+         data('source-mode', "mode of a vhostuser socket: server or client"))
 def attach_interface(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import exclusive
+    from virtsh import devicexml
+    from virtsh.domopts import exclusive
+    for first, second in (("persistent", "current"), ("current", "live"),
+                          ("current", "config")):
+        exclusive(args, first, second)
+    xml = devicexml.interface_xml(
+        args.get("type"), args.get("source"), target=args.get("target"),
+        mac=args.get("mac"), script=args.get("script"), model=args.get("model"),
+        alias=args.get("alias"), inbound=args.get("inbound"),
+        outbound=args.get("outbound"), managed=args.flag("managed"),
+        source_mode=args.get("source-mode"))
+    if args.flag("print-xml"):
+        ctl.print(xml, end="")
+        return
+    attach_xml(ctl, args, xml, "Failed to attach interface",
+               "Interface attached successfully")
+
+
+def change_device(ctl, args, action, failure, success):
+    """attach-device / detach-device: read the XML file and apply it."""
+    xml = read_file(args.get("file"))
+    apply_device_xml(ctl, args, action, xml, failure, success)
+
+
+def attach_xml(ctl, args, xml, failure, success):
+    apply_device_xml(ctl, args, "attach", xml, failure, success)
+
+
+def apply_device_xml(ctl, args, action, xml, failure, success):
+    """Attach or detach *xml* with the flag-less API unless a
+    --live/--config/--current/--persistent option was given."""
+    from virtsh.domopts import device_flags
+    dom = lookup.domain(ctl, args)
+    flags, explicit = device_flags(args, dom)
+    with failing(failure):
+        if explicit:
+            getattr(dom, action + "_device")(xml, flags)
+        else:
+            getattr(dom, action + "_device_current")(xml)
+    ctl.print_extra(success)
 
 
 @command('autostart', "Choose whether a domain starts when the host boots.",
@@ -90,170 +169,356 @@ def autostart(ctl, args):
     return True
 
 
-@command('blkdeviotune', "",
-         data('domain', "", required=True),
-         data('device', "", required=True),
-         data('total-bytes-sec', "", kind=NUMBER),
-         data('read-bytes-sec', "", kind=NUMBER),
-         data('write-bytes-sec', "", kind=NUMBER),
-         data('total-iops-sec', "", kind=NUMBER),
-         data('read-iops-sec', "", kind=NUMBER),
-         data('write-iops-sec', "", kind=NUMBER),
-         data('total-bytes-sec-max', "", kind=NUMBER),
-         data('read-bytes-sec-max', "", kind=NUMBER),
-         data('write-bytes-sec-max', "", kind=NUMBER),
-         data('total-iops-sec-max', "", kind=NUMBER),
-         data('read-iops-sec-max', "", kind=NUMBER),
-         data('write-iops-sec-max', "", kind=NUMBER),
-         data('size-iops-sec', "", kind=NUMBER),
-         data('group-name', ""),
-         data('total-bytes-sec-max-length', "", kind=NUMBER),
-         data('read-bytes-sec-max-length', "", kind=NUMBER),
-         data('write-bytes-sec-max-length', "", kind=NUMBER),
-         data('total-iops-sec-max-length', "", kind=NUMBER),
-         data('read-iops-sec-max-length', "", kind=NUMBER),
-         data('write-iops-sec-max-length', "", kind=NUMBER),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""),
-         aliases=(Alias('total_bytes_sec', 'total-bytes-sec'), Alias('read_bytes_sec', 'read-bytes-sec'), Alias('write_bytes_sec', 'write-bytes-sec'), Alias('total_iops_sec', 'total-iops-sec'), Alias('read_iops_sec', 'read-iops-sec'), Alias('write_iops_sec', 'write-iops-sec'), Alias('total_bytes_sec_max', 'total-bytes-sec-max'), Alias('read_bytes_sec_max', 'read-bytes-sec-max'), Alias('write_bytes_sec_max', 'write-bytes-sec-max'), Alias('total_iops_sec_max', 'total-iops-sec-max'), Alias('read_iops_sec_max', 'read-iops-sec-max'), Alias('write_iops_sec_max', 'write-iops-sec-max'), Alias('size_iops_sec', 'size-iops-sec'), Alias('group_name', 'group-name'), Alias('total_bytes_sec_max_length', 'total-bytes-sec-max-length'), Alias('read_bytes_sec_max_length', 'read-bytes-sec-max-length'), Alias('write_bytes_sec_max_length', 'write-bytes-sec-max-length'), Alias('total_iops_sec_max_length', 'total-iops-sec-max-length'), Alias('read_iops_sec_max_length', 'read-iops-sec-max-length'), Alias('write_iops_sec_max_length', 'write-iops-sec-max-length'),))
+@command('blkdeviotune', "Show or set the I/O throttling of a domain's disk.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('device', "disk target or source path", required=True),
+         data('total-bytes-sec', "total byte rate (scaled, default bytes)",
+              kind=NUMBER),
+         data('read-bytes-sec', "read byte rate (scaled)", kind=NUMBER),
+         data('write-bytes-sec', "write byte rate (scaled)", kind=NUMBER),
+         data('total-iops-sec', "total I/O operations per second", kind=NUMBER),
+         data('read-iops-sec', "read I/O operations per second", kind=NUMBER),
+         data('write-iops-sec', "write I/O operations per second", kind=NUMBER),
+         data('total-bytes-sec-max', "total burst byte rate (scaled)", kind=NUMBER),
+         data('read-bytes-sec-max', "read burst byte rate (scaled)", kind=NUMBER),
+         data('write-bytes-sec-max', "write burst byte rate (scaled)", kind=NUMBER),
+         data('total-iops-sec-max', "total burst I/O operations", kind=NUMBER),
+         data('read-iops-sec-max', "read burst I/O operations", kind=NUMBER),
+         data('write-iops-sec-max', "write burst I/O operations", kind=NUMBER),
+         data('size-iops-sec', "I/O size counted as one operation", kind=NUMBER),
+         data('group-name', "throttle group shared between disks"),
+         data('total-bytes-sec-max-length', "seconds the total byte burst may last",
+              kind=NUMBER),
+         data('read-bytes-sec-max-length', "seconds the read byte burst may last",
+              kind=NUMBER),
+         data('write-bytes-sec-max-length', "seconds the write byte burst may last",
+              kind=NUMBER),
+         data('total-iops-sec-max-length', "seconds the total I/O burst may last",
+              kind=NUMBER),
+         data('read-iops-sec-max-length', "seconds the read I/O burst may last",
+              kind=NUMBER),
+         data('write-iops-sec-max-length', "seconds the write I/O burst may last",
+              kind=NUMBER),
+         flag('config', "of the persistent definition"),
+         flag('live', "of the running domain"),
+         flag('current', "of the current state of the domain"),
+         aliases=tuple(Alias(o.replace("-", "_"), o) for o in
+                       ("total-bytes-sec", "read-bytes-sec", "write-bytes-sec",
+                        "total-iops-sec", "read-iops-sec", "write-iops-sec",
+                        "total-bytes-sec-max", "read-bytes-sec-max",
+                        "write-bytes-sec-max", "total-iops-sec-max",
+                        "read-iops-sec-max", "write-iops-sec-max", "size-iops-sec",
+                        "group-name", "total-bytes-sec-max-length",
+                        "read-bytes-sec-max-length", "write-bytes-sec-max-length",
+                        "total-iops-sec-max-length", "read-iops-sec-max-length",
+                        "write-iops-sec-max-length")))
 def blkdeviotune(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import print_params
+    from virtsh.domopts import print_params
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    disk = args.get("device")
+    params = []
+    for option in IOTUNE_BYTE_OPTIONS:
+        if args.given(option):
+            params.append((option.replace("-", "_"), args.scaled(option, 1)))
+    for option in IOTUNE_COUNT_OPTIONS:
+        if args.given(option):
+            params.append((option.replace("-", "_"), args.ulong(option)))
+    if args.given("group-name"):
+        params.append(("group_name", args.get("group-name")))
+    if params:
+        with failing("Unable to change block I/O throttle"):
+            dom.set_block_iotune(disk, params, flags)
+        return
+    with failing("Unable to get block I/O throttle parameters"):
+        current = dom.block_iotune(disk, flags)
+    print_params(ctl, current)
 
 
-@command('blkiotune', "",
-         data('domain', "", required=True),
-         data('weight', "", kind=NUMBER),
-         data('device-weights', ""),
-         data('device-read-iops-sec', ""),
-         data('device-write-iops-sec', ""),
-         data('device-read-bytes-sec', ""),
-         data('device-write-bytes-sec', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('blkiotune', "Show or set the block I/O tuning of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('weight', "I/O weight", kind=NUMBER),
+         data('device-weights', "per-device weights: /path,weight,..."),
+         data('device-read-iops-sec', "per-device read IOPS limits: /path,limit,..."),
+         data('device-write-iops-sec', "per-device write IOPS limits: /path,limit,..."),
+         data('device-read-bytes-sec', "per-device read byte rates: /path,limit,..."),
+         data('device-write-bytes-sec', "per-device write byte rates: /path,limit,..."),
+         flag('config', "of the persistent definition"),
+         flag('live', "of the running domain"),
+         flag('current', "of the current state of the domain"))
 def blkiotune(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import print_params
+    from virtsh.domopts import print_params
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    params = []
+    if args.given("weight"):
+        params.append(("weight", args.uint("weight")))
+    for option in ("device-weights", "device-read-iops-sec", "device-write-iops-sec",
+                   "device-read-bytes-sec", "device-write-bytes-sec"):
+        if args.given(option):
+            name = "device_weight" if option == "device-weights" else \
+                option.replace("-", "_")
+            params.append((name, args.get(option)))
+    if params:
+        with failing("Unable to change blkio parameters"):
+            dom.set_blkio_params(params, flags)
+        return
+    with failing("Unable to get blkio parameters"):
+        current = dom.blkio_params(flags)
+    print_params(ctl, current)
 
 
-@command('blockcommit', "",
-         data('domain', "", required=True),
-         data('path', "", required=True),
-         data('bandwidth', "", kind=NUMBER),
-         data('base', ""),
-         flag('shallow', ""),
-         data('top', ""),
-         flag('active', ""),
-         flag('delete', ""),
-         flag('wait', ""),
-         flag('verbose', ""),
-         data('timeout', "", kind=NUMBER),
-         flag('pivot', ""),
-         flag('keep-overlay', ""),
-         flag('async', ""),
-         flag('keep-relative', ""),
-         flag('bytes', ""))
+@command('blockcommit', "Merge a layer of a disk's backing chain into a lower one.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('path', "disk target or source path", required=True),
+         data('bandwidth', "bandwidth limit (MiB/s)", kind=NUMBER),
+         data('base', "image to merge into"),
+         flag('shallow', "merge into the backing file of the top"),
+         data('top', "image to merge from"),
+         flag('active', "merge the active layer (needs a pivot)"),
+         flag('delete', "delete the merged images"),
+         flag('wait', "wait for the job to finish"),
+         flag('verbose', "show progress"),
+         data('timeout', "abort after this many seconds", kind=NUMBER),
+         flag('pivot', "pivot when done"),
+         flag('keep-overlay', "keep the overlay when done"),
+         flag('async', "do not wait for the abort"),
+         flag('keep-relative', "keep relative backing paths"),
+         flag('bytes', "bandwidth is in bytes/s"))
 def blockcommit(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    flags = flag_bits(args, ("shallow", 1), ("delete", 2), ("active", 4),
+                      ("keep-relative", 8), ("bytes", 16))
+    dom.block_commit(args.get("path"), args.get("base"), args.get("top"),
+                     args.ulong("bandwidth", 0), flags)
+    ctl.print_extra("Block Commit started")
 
 
-@command('blockcopy', "",
-         data('domain', "", required=True),
-         data('path', "", required=True),
-         data('dest', ""),
-         data('bandwidth', "", kind=NUMBER),
-         flag('shallow', ""),
-         flag('reuse-external', ""),
-         flag('blockdev', ""),
-         flag('wait', ""),
-         flag('verbose', ""),
-         data('timeout', "", kind=NUMBER),
-         flag('pivot', ""),
-         flag('finish', ""),
-         flag('async', ""),
-         data('xml', ""),
-         data('format', ""),
-         data('granularity', "", kind=NUMBER),
-         data('buf-size', "", kind=NUMBER),
-         flag('bytes', ""),
-         flag('transient-job', ""),
-         flag('synchronous-writes', ""),
-         flag('print-xml', ""),
+@command('blockcopy', "Copy a disk to a new destination.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('path', "disk target or source path", required=True),
+         data('dest', "destination file", complete="file"),
+         data('bandwidth', "bandwidth limit (MiB/s)", kind=NUMBER),
+         flag('shallow', "copy only the top image"),
+         flag('reuse-external', "reuse an existing destination"),
+         flag('blockdev', "the destination is a block device"),
+         flag('wait', "wait for the job to finish"),
+         flag('verbose', "show progress"),
+         data('timeout', "abort after this many seconds", kind=NUMBER),
+         flag('pivot', "pivot to the copy when done"),
+         flag('finish', "stop mirroring when done"),
+         flag('async', "do not wait for the abort"),
+         data('xml', "XML file describing the destination", complete="file"),
+         data('format', "destination format"),
+         data('granularity', "dirty bitmap granularity", kind=NUMBER),
+         data('buf-size', "copy buffer size", kind=NUMBER),
+         flag('bytes', "bandwidth is in bytes/s"),
+         flag('transient-job', "the copy does not survive a restart"),
+         flag('synchronous-writes', "mirror writes synchronously"),
+         flag('print-xml', "print the destination XML"),
          aliases=(Alias('raw', 'format', 'raw'),))
 def blockcopy(ctl, args):
-    raise NotImplementedError  # TODO
+    if not (args.given("dest") or args.given("xml")):
+        raise CommandError("need either --dest or --xml")
+    dom = lookup.domain(ctl, args)
+    if args.given("xml"):
+        flags = flag_bits(args, ("shallow", 1), ("reuse-external", 2),
+                          ("transient-job", 4), ("synchronous-writes", 8))
+        dom.block_copy(args.get("path"), read_file(args.get("xml")), None, flags)
+    else:
+        # virDomainBlockRebase with VIR_DOMAIN_BLOCK_REBASE_COPY (8)
+        flags = 8 | flag_bits(args, ("shallow", 1), ("reuse-external", 2),
+                              ("blockdev", 64), ("bytes", 16))
+        dom.block_rebase(args.get("path"), args.get("dest"),
+                         args.ulong("bandwidth", 0), flags)
+    ctl.print_extra("Block Copy started")
 
 
-@command('blockjob', "",
-         data('domain', "", required=True),
-         data('path', "", required=True),
-         flag('abort', ""),
-         flag('async', ""),
-         flag('pivot', ""),
-         flag('info', ""),
-         flag('bytes', ""),
-         flag('raw', ""),
-         data('bandwidth', "", kind=NUMBER))
+@command('blockjob', "Show, abort or limit the block job on a disk.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('path', "disk target or source path", required=True),
+         flag('abort', "abort the job"),
+         flag('async', "do not wait for the abort"),
+         flag('pivot', "pivot a finished copy or commit"),
+         flag('info', "show the job (default)"),
+         flag('bytes', "show or set the bandwidth in bytes/s"),
+         flag('raw', "show raw figures"),
+         data('bandwidth', "new bandwidth limit", kind=NUMBER))
 def blockjob(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    path = args.get("path")
+    if args.flag("abort") or args.flag("pivot"):
+        dom.block_job_abort(path, flag_bits(args, ("async", 1), ("pivot", 2)))
+        return
+    if args.given("bandwidth"):
+        dom.block_job_set_speed(path, args.ulong("bandwidth"),
+                                1 if args.flag("bytes") else 0)
+        return
+    job = dom.block_job_info(path, 1 if args.flag("bytes") else 0)
+    if job is None:
+        ctl.print("No current block job for %s" % path)
+        return
+    kind, bandwidth, cur, end = job
+    if args.flag("raw"):
+        ctl.print(" type=%s\n bandwidth=%d\n cur=%d\n end=%d"
+                  % (kind, bandwidth, cur, end))
+        return
+    percent = 100.0 * cur / end if end else 100.0
+    ctl.print("%s: [%3d %%]" % (kind, int(percent)))
 
 
-@command('blockpull', "",
-         data('domain', "", required=True),
-         data('path', "", required=True),
-         data('bandwidth', "", kind=NUMBER),
-         data('base', ""),
-         flag('wait', ""),
-         flag('verbose', ""),
-         data('timeout', "", kind=NUMBER),
-         flag('async', ""),
-         flag('keep-relative', ""),
-         flag('bytes', ""))
+@command('blockpull', "Pull a disk's backing chain into it.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('path', "disk target or source path", required=True),
+         data('bandwidth', "bandwidth limit (MiB/s)", kind=NUMBER),
+         data('base', "stop at this backing image"),
+         flag('wait', "wait for the job to finish"),
+         flag('verbose', "show progress"),
+         data('timeout', "abort after this many seconds", kind=NUMBER),
+         flag('async', "do not wait for the abort"),
+         flag('keep-relative', "keep relative backing paths"),
+         flag('bytes', "bandwidth is in bytes/s"))
 def blockpull(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    bandwidth = args.ulong("bandwidth", 0)
+    if args.given("base") or args.flag("keep-relative"):
+        dom.block_rebase(args.get("path"), args.get("base"), bandwidth,
+                         flag_bits(args, ("keep-relative", 16), ("bytes", 64)))
+    else:
+        dom.block_pull(args.get("path"), bandwidth, 64 if args.flag("bytes") else 0)
+    ctl.print_extra("Block Pull started")
 
 
-@command('blockresize', "",
-         data('domain', "", required=True),
-         data('path', "", required=True),
-         data('size', "", required=True, kind=NUMBER))
+@command('blockresize', "Resize a domain's disk.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('path', "disk target or source path", required=True),
+         data('size', "new size (scaled, default KiB)", required=True, kind=NUMBER))
 def blockresize(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    path = args.get("path")
+    size = args.scaled("size", 1024)
+    # sizes in bytes need VIR_DOMAIN_BLOCK_RESIZE_BYTES (1)
+    with failing("Failed to resize block device '%s'" % path):
+        dom.block_resize(path, size, 1)
+    ctl.print_extra("Block device '%s' is resized" % path)
 
 
-@command('change-media', "",
-         data('domain', "", required=True),
-         data('path', "", required=True),
-         data('source', ""),
-         flag('eject', ""),
-         flag('insert', ""),
-         flag('update', ""),
-         flag('current', ""),
-         flag('live', ""),
-         flag('config', ""),
-         flag('force', ""),
-         flag('print-xml', ""),
-         flag('block', ""))
+@command('change-media', "Insert, eject or change the media of a CD-ROM or floppy.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('path', "target or source path of the removable disk", required=True),
+         data('source', "new media (file or device)", complete="file"),
+         flag('eject', "eject the media"),
+         flag('insert', "insert media"),
+         flag('update', "replace (or with no source, eject) the media"),
+         flag('current', "change the current state of the domain"),
+         flag('live', "change the running domain"),
+         flag('config', "change the persistent definition"),
+         flag('force', "force the change even if the tray is locked"),
+         flag('print-xml', "print the new disk XML instead of applying it"),
+         flag('block', "the source is a block device"))
 def change_media(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domxml import domain_tree, element_text, find_disk
+    from virtsh.domxml import domain_tree, element_text, find_disk
+    actions = [a for a in ("eject", "insert", "update") if args.flag(a)]
+    if len(actions) > 1:
+        raise CommandError("--eject, --insert, and --update must be specified "
+                           "exclusively.")
+    action = actions[0] if actions else "update"
+    source = args.get("source")
+    if action == "insert" and not source:
+        raise CommandError("No source is specified for inserting media")
+    if action == "eject" and source:
+        raise CommandError("The --source option is not allowed with --eject")
+    flags = affect_flags(args) | (D.DEVICE_MODIFY_FORCE if args.flag("force") else 0)
+    dom = lookup.domain(ctl, args)
+    disk = find_disk(domain_tree(dom, inactive=flags & D.AFFECT_CONFIG),
+                     args.get("path"), removable=True)
+    set_media(disk, action, source, args.flag("block"), args.get("path"))
+    xml = element_text(disk)
+    if args.flag("print-xml"):
+        ctl.print(xml)
+        return
+    done = {"eject": "ejected", "insert": "inserted", "update": "updated"}[action]
+    with failing("Failed to complete action %s on media" % action):
+        dom.update_device(xml, flags)
+    ctl.print_extra("Successfully %s media." % done)
 
 
-@command('console', "",
-         data('domain', "", required=True),
-         data('devname', ""),
-         flag('force', ""),
-         flag('safe', ""))
+def set_media(disk, action, source, block, path):
+    """Change the <source> of a removable disk element in place."""
+    from lxml import etree
+    old = disk.find("source")
+    if action == "insert" and old is not None and (old.get("file") or old.get("dev")):
+        raise CommandError("The disk device '%s' already has media" % path)
+    if old is not None:
+        old.getparent().remove(old)
+    if action == "eject" or not source:
+        return
+    new = etree.Element("source")
+    new.set("dev" if block or disk.get("type") == "block" else "file", source)
+    driver = disk.find("driver")
+    (driver.addnext(new) if driver is not None else disk.insert(0, new))
+
+
+@command('console', "Connect to a domain's console.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('devname', "console, serial or parallel device alias"),
+         flag('force', "take over a session already connected"),
+         flag('safe', "only connect if the session is safe"))
 def console(ctl, args):
-    raise NotImplementedError  # TODO
+    import os
+    dom = lookup.domain(ctl, args)
+    if not (os.isatty(0) and os.isatty(1)):
+        raise CommandError("Cannot run interactive console without a controlling TTY")
+    flags = (1 if args.flag("force") else 0) | (2 if args.flag("safe") else 0)
+    dom.open_console(args.get("devname"), flags)
 
 
-@command('cpu-stats', "",
-         data('domain', "", required=True),
-         flag('total', ""),
-         data('start', "", kind=NUMBER),
-         data('count', "", kind=NUMBER))
+@command('cpu-stats', "Show the CPU time a domain used, per host CPU and in total.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('total', "show the total"),
+         data('start', "first host CPU to show", kind=NUMBER),
+         data('count', "number of host CPUs to show", kind=NUMBER))
 def cpu_stats(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    start, count = args.int("start", 0), args.int("count")
+    if start < 0:
+        raise CommandError("Invalid value for start CPU")
+    if count is not None and count < 0:
+        raise CommandError("Invalid value for number of CPUs to show")
+    per_cpu = not args.flag("total") or args.given("start") or args.given("count")
+    show_total = args.flag("total") or not (args.given("start") or args.given("count"))
+    failure = "Failed to retrieve CPU statistics for domain '%s'" % dom.name()
+    if per_cpu:
+        with failing(failure):
+            total_cpus = dom.cpu_stats(0, 0)
+        if start >= total_cpus:
+            raise CommandError("Start CPU %d is out of range (min: 0, max: %d)"
+                               % (start, total_cpus - 1))
+        count = total_cpus - start if count is None else min(count, total_cpus - start)
+        with failing(failure):
+            stats = dom.cpu_stats(start, count) if count else []
+        for offset, params in enumerate(stats):
+            ctl.print("CPU%d:" % (start + offset))
+            print_cpu_times(ctl, params)
+    if show_total:
+        with failing(failure):
+            totals = dom.cpu_stats(-1, 1)
+        ctl.print("Total:")
+        print_cpu_times(ctl, totals)
+
+
+def print_cpu_times(ctl, params):
+    for name, value in params:
+        if name.endswith("_time"):
+            ctl.print("\t%-12s %9d.%09d seconds" % (name, value // 10**9, value % 10**9))
+        else:
+            ctl.print("\t%-15s %d" % (name, value))
+
+
+GRAPHICS_SCHEMES = ("vnc", "spice", "rdp")
 
 
 @command('create', "Start a new transient domain from an XML file.",
@@ -337,94 +602,218 @@ def destroy(ctl, args):
     return True
 
 
-@command('detach-device', "",
-         data('domain', "", required=True),
-         data('file', "", required=True),
-         flag('persistent', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('detach-device', "Detach a device described by an XML file.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('file', "XML file describing the device", required=True, complete="file"),
+         flag('persistent', "make the change persistent too"),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"))
 def detach_device(ctl, args):
-    raise NotImplementedError  # TODO
+    change_device(ctl, args, "detach", "Failed to detach device from %s"
+                  % args.get("file"), "Device detached successfully")
 
 
-@command('detach-device-alias', "",
-         data('domain', "", required=True),
-         data('alias', "", required=True),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('detach-device-alias', "Detach the device with the given alias.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('alias', "alias of the device", required=True),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"))
 def detach_device_alias(ctl, args):
-    raise NotImplementedError  # TODO
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    alias = args.get("alias")
+    with failing("Failed to detach device with alias %s" % alias):
+        dom.detach_device_alias(alias, flags)
+    ctl.print_extra("Device detach request sent successfully")
 
 
-@command('detach-disk', "",
-         data('domain', "", required=True),
-         data('target', "", required=True),
-         flag('persistent', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""),
-         flag('print-xml', ""))
+@command('detach-disk', "Detach a disk from a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('target', "target device or source path of the disk", required=True),
+         flag('persistent', "make the change persistent too"),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"),
+         flag('print-xml', "print the disk XML instead of detaching it"))
 def detach_disk(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import device_flags
+    from virtsh.domxml import domain_tree, element_text, find_disk
+    from virtsh.domopts import device_flags
+    from virtsh.domxml import domain_tree, element_text, find_disk
+    dom = lookup.domain(ctl, args)
+    flags, _ = device_flags(args, dom)
+    tree = domain_tree(dom, inactive=flags == D.AFFECT_CONFIG)
+    xml = element_text(find_disk(tree, args.get("target")))
+    if args.flag("print-xml"):
+        ctl.print(xml, end="")
+        return
+    apply_device_xml(ctl, args, "detach", xml, "Failed to detach disk",
+                     "Disk detached successfully")
 
 
-@command('detach-interface', "",
-         data('domain', "", required=True),
-         data('type', "", required=True),
-         data('mac', ""),
-         flag('persistent', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""),
-         flag('print-xml', ""))
+@command('detach-interface', "Detach a network interface from a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('type', "interface type (network, bridge ...)", required=True),
+         data('mac', "MAC address of the interface"),
+         flag('persistent', "make the change persistent too"),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"),
+         flag('print-xml', "print the interface XML instead of detaching it"))
 def detach_interface(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import device_flags
+    from virtsh.domxml import domain_tree, element_text
+    from virtsh.domopts import device_flags
+    from virtsh.domxml import domain_tree, element_text
+    dom = lookup.domain(ctl, args)
+    flags, _ = device_flags(args, dom)
+    type_, mac = args.get("type"), args.get("mac")
+    failure = "Failed to detach interface"
+    tree = domain_tree(dom, inactive=flags == D.AFFECT_CONFIG)
+    nets = [n for n in tree.findall("devices/interface") if n.get("type") == type_]
+    if not nets:
+        raise CommandError("No interface found whose type is %s" % type_, failure)
+    if mac:
+        nets = [n for n in nets if n.find("mac") is not None
+                and n.find("mac").get("address", "").lower() == mac.lower()]
+        if not nets:
+            raise CommandError("No interface with MAC address %s was found" % mac,
+                               failure)
+    if len(nets) > 1:
+        raise CommandError("Domain has %d interfaces. Please specify which one to "
+                           "detach using --mac" % len(nets), failure)
+    xml = element_text(nets[0])
+    if args.flag("print-xml"):
+        ctl.print(xml, end="")
+        return
+    apply_device_xml(ctl, args, "detach", xml, failure,
+                     "Interface detached successfully")
 
 
-@command('domdisplay', "",
-         data('domain', "", required=True),
-         flag('include-password', ""),
-         data('type', ""),
-         flag('all', ""))
+@command('domdisplay', "Show the URI of a domain's graphical display.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('include-password', "include the password in the URI"),
+         data('type', "only this kind of display (vnc, spice, rdp)"),
+         flag('all', "show every display"))
 def domdisplay(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domxml import domain_tree
+    from virtsh.domxml import domain_tree
+    dom = lookup.domain(ctl, args)
+    if not dom.is_active():
+        raise CommandError("Domain is not running")
+    wanted = args.get("type")
+    tree = domain_tree(dom, secure=args.flag("include-password"))
+    shown = 0
+    for scheme in GRAPHICS_SCHEMES:
+        if wanted and wanted != scheme:
+            continue
+        graphics = tree.find("devices/graphics[@type='%s']" % scheme)
+        uri = graphics_uri(scheme, graphics, args.flag("include-password"))
+        if uri is None:
+            continue
+        shown += 1
+        if not args.flag("all"):
+            ctl.print(uri, end="")
+            break
+        ctl.print(uri)
+    if not shown:
+        if wanted:
+            raise CommandError("No graphical display with type '%s' found" % wanted)
+        raise CommandError("No graphical display found")
 
 
-@command('domfsfreeze', "",
-         data('domain', "", required=True),
-         argv('mountpoint', ""))
+def graphics_uri(scheme, graphics, with_password):
+    """``vnc://127.0.0.1:1`` for a <graphics> element, None without a port."""
+    if graphics is None:
+        return None
+    port = int(graphics.get("port", "0") or 0)
+    tls_port = int(graphics.get("tlsPort", "0") or 0)
+    if port <= 0 and tls_port <= 0:
+        return None
+    listen = graphics.find("listen")
+    address = (listen.get("address") if listen is not None else None) \
+        or graphics.get("listen")
+    if not address or address in ("0.0.0.0", "::"):
+        address = "localhost"
+    if ":" in address:
+        address = "[%s]" % address
+    uri = scheme + "://"
+    password = graphics.get("passwd")
+    if with_password and password:
+        uri += ":%s@" % password
+    uri += address
+    if port > 0:
+        uri += ":%d" % (port - 5900 if scheme == "vnc" else port)
+    if tls_port > 0:
+        uri += "?tls-port=%d" % tls_port
+    return uri
+
+
+@command('domfsfreeze', "Freeze a guest's file systems.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         argv('mountpoint', "mount points to freeze (default: all)"))
 def domfsfreeze(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    with failing("Unable to freeze filesystems"):
+        count = dom.fs_freeze(args.argv("mountpoint"), 0)
+    ctl.print_extra("Froze %d filesystem(s)" % count)
 
 
-@command('domfsthaw', "",
-         data('domain', "", required=True),
-         argv('mountpoint', ""))
+@command('domfsthaw', "Thaw a guest's frozen file systems.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         argv('mountpoint', "mount points to thaw (default: all)"))
 def domfsthaw(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    with failing("Unable to thaw filesystems"):
+        count = dom.fs_thaw(args.argv("mountpoint"), 0)
+    ctl.print_extra("Thawed %d filesystem(s)" % count)
 
 
-@command('domfsinfo', "",
-         data('domain', "", required=True))
+@command('domfsinfo', "List the file systems mounted in a guest.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"))
 def domfsinfo(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.format import print_table
+    from virtsh.format import print_table
+    dom = lookup.domain(ctl, args)
+    with failing("Unable to get filesystem information"):
+        systems = dom.fs_info()
+    if not systems:
+        ctl.print_extra("No filesystems are mounted in the domain")
+        return
+    print_table(ctl, ("Mountpoint", "Name", "Type", "Target"),
+                [(mount, name, fstype, ",".join(targets) or "-")
+                 for mount, name, fstype, targets in systems])
 
 
-@command('domfstrim', "",
-         data('domain', "", required=True),
-         data('minimum', "", kind=NUMBER),
-         data('mountpoint', ""))
+@command('domfstrim', "Discard unused blocks of a guest's file systems.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('minimum', "only free ranges at least this long (bytes)", kind=NUMBER),
+         data('mountpoint', "only this mount point"))
 def domfstrim(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    minimum = args.ulong("minimum", 0)
+    with failing("Unable to invoke fstrim"):
+        dom.fs_trim(args.get("mountpoint"), minimum, 0)
 
 
-@command('domhostname', "",
-         data('domain', "", required=True),
-         data('source', ""))
+GUEST_INFO_TYPES = (("user", 1), ("os", 2), ("timezone", 4), ("hostname", 8),
+                    ("filesystem", 16), ("disk", 32), ("interface", 64))
+
+
+@command('domhostname', "Show the host name of a guest.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('source', "where to ask: agent or lease"))
 def domhostname(ctl, args):
-    raise NotImplementedError  # TODO
+    source = args.get("source")
+    flags = {None: 0, "lease": 1, "agent": 2}.get(source)
+    if flags is None:
+        raise CommandError("Unknown data source '%s'" % source)
+    dom = lookup.domain(ctl, args)
+    with failing("failed to get hostname"):
+        name = dom.hostname(flags)
+    ctl.print(name)
 
 
 @command('domid', "Show the id of a domain ('-' when it is not running).",
@@ -435,59 +824,137 @@ def domid(ctl, args):
     return True
 
 
-@command('domif-setlink', "",
-         data('domain', "", required=True),
-         data('interface', "", required=True),
-         data('state', "", required=True),
-         flag('config', ""),
-         flag('print-xml', ""),
+@command('domif-setlink', "Set the link state of a domain's network interface.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('interface', "interface device (MAC address or target name)",
+              required=True),
+         data('state', "up or down", required=True),
+         flag('config', "change the persistent definition"),
+         flag('print-xml', "print the interface XML instead of applying it"),
          aliases=(Alias('persistent', 'config'),))
 def domif_setlink(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domxml import domain_tree, element_text, find_interface
+    from lxml import etree
+    from virtsh.domxml import domain_tree, element_text, find_interface
+    state = args.get("state")
+    if state not in ("up", "down"):
+        raise CommandError("invalid link state '%s'" % state)
+    dom = lookup.domain(ctl, args)
+    config = args.flag("config")
+    iface = args.get("interface")
+    net = find_interface(domain_tree(dom, inactive=config), iface)
+    if net is None:
+        raise CommandError("interface '%s' not found" % iface)
+    link = net.find("link")
+    if link is None:
+        link = etree.SubElement(net, "link")
+    link.set("state", state)
+    xml = element_text(net)
+    if args.flag("print-xml"):
+        ctl.print(xml, end="")
+        return
+    with failing("Failed to update interface link state"):
+        dom.update_device(xml, D.AFFECT_CONFIG if config else D.AFFECT_LIVE)
+    ctl.print_extra("Device updated successfully")
 
 
-@command('domiftune', "",
-         data('domain', "", required=True),
-         data('interface', "", required=True),
-         data('inbound', ""),
-         data('outbound', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('domiftune', "Show or set the bandwidth limits of a network interface.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('interface', "interface device (MAC address or target name)",
+              required=True),
+         data('inbound', "inbound rate: average,peak,burst,floor"),
+         data('outbound', "outbound rate: average,peak,burst"),
+         flag('config', "of the persistent definition"),
+         flag('live', "of the running domain"),
+         flag('current', "of the current state of the domain"))
 def domiftune(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import print_params
+    from virtsh.devicexml import parse_rate
+    from virtsh.domopts import print_params
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    device = args.get("interface")
+    params = []
+    for direction in ("inbound", "outbound"):
+        if not args.given(direction):
+            continue
+        average, peak, burst, floor = parse_rate(args.get(direction))
+        if direction == "outbound" and floor:
+            raise CommandError("outbound floor is unsupported yet")
+        params.append((direction + ".average", average))
+        params += [(direction + "." + name, value) for name, value
+                   in (("peak", peak), ("burst", burst), ("floor", floor)) if value]
+    if params:
+        with failing("Unable to set interface parameters"):
+            dom.set_interface_params(device, params, flags)
+        return
+    with failing("Unable to get interface parameters"):
+        current = dom.interface_params(device, flags)
+    print_params(ctl, current)
 
 
-@command('domjobabort', "",
-         data('domain', "", required=True),
-         flag('postcopy', ""))
+@command('domjobabort', "Abort the job running on a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('postcopy', "interrupt a post-copy migration"))
 def domjobabort(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    dom.abort_job()
 
 
-@command('domjobinfo', "",
-         data('domain', "", required=True),
-         flag('completed', ""),
-         flag('keep-completed', ""),
-         flag('anystats', ""),
-         flag('rawstats', ""))
+@command('domjobinfo', "Show the job running on a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('completed', "the last completed job instead"),
+         flag('keep-completed', "do not forget the completed job"),
+         flag('anystats', "show statistics of any kind of job"),
+         flag('rawstats', "show the raw statistics"))
 def domjobinfo(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import param_text
+    from virtsh.drivers.errors import NO_SUPPORT
+    from virtsh.domopts import param_text
+    dom = lookup.domain(ctl, args)
+    flags = flag_bits(args, ("completed", 1), ("keep-completed", 2))
+    try:
+        job, params = dom.job_stats(flags)
+    except VirtError as e:
+        if e.code != NO_SUPPORT or flags:
+            raise
+        job, params = dom.job_info()
+    ctl.print("%-17s %-12s" % ("Job type:", JOB_TYPES[job]))
+    for name, value in params:
+        ctl.print("%-17s %s" % (name + ":", param_text(value)))
 
 
-@command('domlaunchsecinfo', "",
-         data('domain', "", required=True))
+@command('domlaunchsecinfo', "Show the launch security parameters of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"))
 def domlaunchsecinfo(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import print_params
+    from virtsh.domopts import print_params
+    dom = lookup.domain(ctl, args)
+    with failing("Unable to get launch security parameters"):
+        params = dom.launch_security_info(0)
+    print_params(ctl, params)
 
 
-@command('domsetlaunchsecstate', "",
-         data('domain', "", required=True),
-         opt('secrethdr', ""),
-         opt('secret', ""),
-         data('set-address', "", kind=NUMBER))
+@command('domsetlaunchsecstate', "Inject a launch secret into a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         opt('secrethdr', "file with the secret header", complete="file"),
+         opt('secret', "file with the secret", complete="file"),
+         data('set-address', "guest address of the secret", kind=NUMBER))
 def domsetlaunchsecstate(ctl, args):
-    raise NotImplementedError  # TODO
+    import base64
+    dom = lookup.domain(ctl, args)
+    params = []
+    for option, name in (("secrethdr", "sev-secret-header"), ("secret", "sev-secret")):
+        if not args.given(option):
+            raise CommandError("command 'domsetlaunchsecstate' requires --%s option"
+                               % option)
+        data_ = read_file(args.get(option)).encode("utf-8", "surrogateescape")
+        params.append((name, base64.b64encode(data_).decode()))
+    if args.given("set-address"):
+        params.append(("sev-secret-set-address", args.ulong("set-address")))
+    with failing("Unable to set launch security state"):
+        dom.set_launch_security_state(params, 0)
+    ctl.print_extra("\nSet domain launch security state successfully")
 
 
 @command('domname', "Show the name of a domain given its id or uuid.",
@@ -565,18 +1032,40 @@ def domxml_to_native(ctl, args):
     return True
 
 
-@command('dump', "",
-         data('domain', "", required=True),
-         data('file', "", required=True),
-         flag('live', ""),
-         flag('crash', ""),
-         flag('bypass-cache', ""),
-         flag('reset', ""),
-         flag('verbose', ""),
-         flag('memory-only', ""),
-         data('format', ""))
+@command('dump', "Dump a domain's memory to a file.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('file', "where to write the dump", required=True, complete="file"),
+         flag('live', "keep the domain running while dumping"),
+         flag('crash', "crash the domain after the dump"),
+         flag('bypass-cache', "avoid the file system cache"),
+         flag('reset', "reset the domain after the dump"),
+         flag('verbose', "show progress"),
+         flag('memory-only', "dump only the guest memory"),
+         data('format', "format of a memory-only dump (elf, kdump-zlib ...)"))
 def dump(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import exclusive
+    from virtsh.domopts import exclusive
+    exclusive(args, "live", "crash")
+    exclusive(args, "live", "reset")
+    exclusive(args, "crash", "reset")
+    fmt = args.get("format")
+    if fmt is not None:
+        if not args.flag("memory-only"):
+            raise CommandError("--format only works with --memory-only")
+        if fmt not in DUMP_FORMATS:
+            raise CommandError("format '%s' is not supported, expecting 'kdump-zlib', "
+                               "'kdump-lzo', 'kdump-snappy', 'win-dmp' or 'elf'" % fmt)
+    dom = lookup.domain(ctl, args)
+    flags = flag_bits(args, ("live", D.DUMP_LIVE), ("crash", D.DUMP_CRASH),
+                      ("bypass-cache", D.DUMP_BYPASS_CACHE), ("reset", D.DUMP_RESET),
+                      ("memory-only", D.DUMP_MEMORY_ONLY))
+    path = args.get("file")
+    with failing("Failed to core dump domain '%s' to %s" % (dom.name(), path)):
+        if fmt is not None:
+            dom.core_dump_with_format(path, DUMP_FORMATS.index(fmt), flags)
+        else:
+            dom.core_dump(path, flags)
+    ctl.print_extra("\nDomain '%s' dumped to %s" % (dom.name(), path))
 
 
 @command('dumpxml', "Show the XML description of a domain.",
@@ -629,11 +1118,13 @@ def edit(ctl, args):
     return editing.run(ctl, thing, change)
 
 
-@command('get-user-sshkeys', "",
-         data('domain', "", required=True),
-         data('user', "", required=True))
+@command('get-user-sshkeys', "List the authorized SSH keys of a guest user.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('user', "guest user", required=True))
 def get_user_sshkeys(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    for key in dom.ssh_keys(args.get("user"), 0):
+        ctl.print(key)
 
 
 @command('inject-nmi', "Send a non-maskable interrupt to a guest.",
@@ -643,68 +1134,146 @@ def inject_nmi(ctl, args):
     return True
 
 
-@command('iothreadinfo', "",
-         data('domain', "", required=True),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('iothreadinfo', "List the IOThreads of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('config', "of the persistent definition"),
+         flag('live', "of the running domain"),
+         flag('current', "of the current state of the domain"))
 def iothreadinfo(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.format import print_table
+    from virtsh.domopts import cpu_list_text, host_cpu_count
+    from virtsh.format import print_table
+    from virtsh.domopts import cpu_list_text, host_cpu_count
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    threads = dom.iothread_info(flags)
+    if not threads:
+        ctl.print_extra("No IOThreads found for the domain", end="")
+        return
+    maxcpu = host_cpu_count(ctl.conn)
+    print_table(ctl, ("IOThread ID", "CPU Affinity"),
+                [(ident, cpu_list_text(cpus, maxcpu)) for ident, cpus in threads])
 
 
-@command('iothreadpin', "",
-         data('domain', "", required=True),
-         data('iothread', "", required=True, kind=NUMBER),
-         data('cpulist', "", required=True),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+def iothread_id(args, option="id"):
+    """The IOThread id option, which must be positive."""
+    ident = args.int(option)
+    if ident <= 0:
+        raise CommandError("Invalid IOThread id value: '%d'" % ident)
+    return ident
+
+
+@command('iothreadpin', "Pin an IOThread to host CPUs.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('iothread', "IOThread id", required=True, kind=NUMBER),
+         data('cpulist', "host CPUs (1,3-5,^4 or r for all)", required=True),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"))
 def iothreadpin(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import host_cpu_count, parse_cpu_list
+    from virtsh.domopts import host_cpu_count, parse_cpu_list
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    ident = args.uint("iothread")
+    cpus = parse_cpu_list(args.get("cpulist"), host_cpu_count(ctl.conn))
+    dom.pin_iothread(ident, cpus, flags)
 
 
-@command('iothreadadd', "",
-         data('domain', "", required=True),
-         data('id', "", required=True, kind=NUMBER),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('iothreadadd', "Add an IOThread to a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('id', "id of the new IOThread", required=True, kind=NUMBER),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"))
 def iothreadadd(ctl, args):
-    raise NotImplementedError  # TODO
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    dom.add_iothread(iothread_id(args), flags)
 
 
-@command('iothreadset', "",
-         data('domain', "", required=True),
-         data('id', "", required=True, kind=NUMBER),
-         data('poll-max-ns', "", kind=NUMBER),
-         data('poll-grow', "", kind=NUMBER),
-         data('poll-shrink', "", kind=NUMBER),
-         data('thread-pool-min', "", kind=NUMBER),
-         data('thread-pool-max', "", kind=NUMBER),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('iothreadset', "Tune an IOThread's polling and thread pool.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('id', "IOThread id", required=True, kind=NUMBER),
+         data('poll-max-ns', "maximum polling time in ns", kind=NUMBER),
+         data('poll-grow', "polling time growth factor", kind=NUMBER),
+         data('poll-shrink', "polling time shrink divisor", kind=NUMBER),
+         data('thread-pool-min', "minimum worker threads", kind=NUMBER),
+         data('thread-pool-max', "maximum worker threads", kind=NUMBER),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"))
 def iothreadset(ctl, args):
-    raise NotImplementedError  # TODO
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    ident = iothread_id(args)
+    params = []
+    for option in ("poll-max-ns", "poll-grow", "poll-shrink"):
+        if args.given(option):
+            params.append((option.replace("-", "_"), args.ulong(option)))
+    for option in ("thread-pool-min", "thread-pool-max"):
+        if args.given(option):
+            params.append((option.replace("-", "_"), args.int(option)))
+    if not params:
+        raise CommandError("Not enough arguments passed, nothing to set")
+    dom.set_iothread_params(ident, params, flags)
 
 
-@command('iothreaddel', "",
-         data('domain', "", required=True),
-         data('id', "", required=True, kind=NUMBER),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('iothreaddel', "Remove an IOThread from a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('id', "IOThread id", required=True, kind=NUMBER),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"))
 def iothreaddel(ctl, args):
-    raise NotImplementedError  # TODO
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    dom.del_iothread(iothread_id(args), flags)
 
 
-@command('send-key', "",
-         data('domain', "", required=True),
-         opt('codeset', ""),
-         opt('holdtime', "", kind=NUMBER),
-         argv('keycode', "", required=True))
+@command('send-key', "Send keystrokes to a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         opt('codeset', "keycode set (linux, xt, atset1 ... usb, win32, qnum)"),
+         opt('holdtime', "milliseconds to hold each key", kind=NUMBER),
+         argv('keycode', "key names (KEY_A) or numbers", required=True))
 def send_key(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.args import parse_c_integer
+    from virtsh.keycodes import LINUX
+    dom = lookup.domain(ctl, args)
+    codeset_name = args.get("codeset", "linux")
+    if codeset_name not in KEYCODE_SETS:
+        raise CommandError("unknown codeset: '%s'" % codeset_name)
+    codeset = KEYCODE_SETS.index(codeset_name)
+    holdtime = args.int("holdtime", 0)
+    if holdtime < 0:
+        raise CommandError("invalid value of --holdtime")
+    codes = []
+    for word in args.argv("keycode"):
+        code = parse_key(word, codeset_name, LINUX, parse_c_integer)
+        if code is None:
+            raise CommandError("invalid keycode: '%s'" % word)
+        codes.append(code)
+    if len(codes) > 16:
+        raise CommandError("too many keycodes")
+    dom.send_key(codeset, holdtime, codes, 0)
+
+
+def parse_key(word, codeset, names, parse_int):
+    """A keycode: a number (decimal or 0x hex) below 0xffff, or a key name of
+    the linux codeset."""
+    if word[:2].lower() == "0x":
+        try:
+            number = int(word[2:], 16)
+        except ValueError:
+            number = None
+    else:
+        number = parse_int(word)
+    if number is not None:
+        return number if 0 <= number <= 0xffff else None
+    return names.get(word) if codeset == "linux" else None
+
+
+DUMP_FORMATS = ("elf", "kdump-zlib", "kdump-lzo", "kdump-snappy", "win-dmp")
 
 
 @command('send-process-signal', "Send a signal to a process inside a guest.",
@@ -719,12 +1288,13 @@ def send_process_signal(ctl, args):
     return True
 
 
-@command('lxc-enter-namespace', "",
-         data('domain', "", required=True),
-         flag('noseclabel', ""),
-         argv('cmd', "", required=True))
+@command('lxc-enter-namespace', "Run a command in a container's namespaces.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('noseclabel', "keep the caller's security label"),
+         argv('cmd', "the command and its arguments", required=True))
 def lxc_enter_namespace(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    dom.lxc_open_namespace(0)
 
 
 @command('managedsave', "Save a running domain's state to an image the host manages; start resumes it.",
@@ -811,28 +1381,70 @@ def managedsave_define(ctl, args):
     return True
 
 
-@command('memtune', "",
-         data('domain', "", required=True),
-         data('hard-limit', "", kind=NUMBER),
-         data('soft-limit', "", kind=NUMBER),
-         data('swap-hard-limit', "", kind=NUMBER),
-         data('min-guarantee', "", kind=NUMBER),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('memtune', "Show or set the memory limits of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('hard-limit', "maximum memory (default KiB, -1 for unlimited)",
+              kind=NUMBER),
+         data('soft-limit', "memory under contention (default KiB)", kind=NUMBER),
+         data('swap-hard-limit', "maximum memory plus swap (default KiB)",
+              kind=NUMBER),
+         data('min-guarantee', "guaranteed memory (default KiB)", kind=NUMBER),
+         flag('config', "of the persistent definition"),
+         flag('live', "of the running domain"),
+         flag('current', "of the current state of the domain"))
 def memtune(ctl, args):
-    raise NotImplementedError  # TODO
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    params = []
+    for option in ("hard-limit", "soft-limit", "swap-hard-limit", "min-guarantee"):
+        if not args.given(option):
+            continue
+        if args.get(option).strip() == "-1":
+            value = D.MEMORY_PARAM_UNLIMITED
+        else:
+            value = args.scaled(option, 1024) // 1024
+        params.append((option.replace("-", "_"), value))
+    if params:
+        with failing("Unable to change memory parameters"):
+            dom.set_memory_params(params, flags)
+        return
+    with failing("Unable to get memory parameters"):
+        current = dom.memory_params(flags)
+    for name, value in current:
+        shown = "unlimited" if value == D.MEMORY_PARAM_UNLIMITED else value
+        ctl.print("%-15s: %s" % (name, shown))
 
 
-@command('perf', "",
-         data('domain', "", required=True),
-         data('enable', ""),
-         data('disable', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+NUMA_MODES = ("strict", "preferred", "interleave", "restrictive")
+
+
+@command('perf', "Show or change the perf events of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('enable', "events to enable, comma separated"),
+         data('disable', "events to disable, comma separated"),
+         flag('config', "of the persistent definition"),
+         flag('live', "of the running domain"),
+         flag('current', "of the current state of the domain"))
 def perf(ctl, args):
-    raise NotImplementedError  # TODO
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    params = []
+    for option, state in (("enable", True), ("disable", False)):
+        if args.given(option):
+            params += [(name, state) for name in args.get(option).split(",") if name]
+    if params:
+        with failing("Unable to enable/disable perf events"):
+            dom.set_perf_events(params, flags)
+    else:
+        with failing("Unable to get perf events"):
+            params = dom.perf_events(flags)
+    for name, enabled in params:
+        ctl.print_extra("%-15s: %s" % (name, "enabled" if enabled else "disabled"))
+
+
+LIFECYCLE_TYPES = ("poweroff", "reboot", "crash")
+LIFECYCLE_ACTIONS = ("destroy", "restart", "rename-restart", "preserve",
+                     "coredump-destroy", "coredump-restart")
 
 
 @command('metadata', "Show or change a domain's custom metadata element of a namespace.",
@@ -994,63 +1606,109 @@ def migrate_postcopy(ctl, args):
     return True
 
 
-@command('numatune', "",
-         data('domain', "", required=True),
-         data('mode', ""),
-         data('nodeset', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('numatune', "Show or set the NUMA memory policy of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('mode', "strict, preferred, interleave or restrictive"),
+         data('nodeset', "host NUMA nodes (0-1,3)"),
+         flag('config', "of the persistent definition"),
+         flag('live', "of the running domain"),
+         flag('current', "of the current state of the domain"))
 def numatune(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.args import parse_c_integer
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    params = []
+    if args.given("mode"):
+        mode = args.get("mode")
+        number = NUMA_MODES.index(mode) if mode in NUMA_MODES else parse_c_integer(mode)
+        if number is None:
+            raise CommandError("Invalid mode: %s" % mode)
+        params.append(("numa_mode", number))
+    if args.given("nodeset"):
+        params.append(("numa_nodeset", args.get("nodeset")))
+    if params:
+        with failing("Unable to change numa parameters"):
+            dom.set_numa_params(params, flags)
+        return
+    with failing("Unable to get numa parameters"):
+        current = dom.numa_params(flags)
+    for name, value in current:
+        if name == "numa_mode" and 0 <= value < len(NUMA_MODES):
+            value = NUMA_MODES[value]
+        ctl.print("%-15s: %s" % (name, value))
 
 
-@command('qemu-attach', "",
-         data('pid', "", required=True))
+IOTUNE_BYTE_OPTIONS = ("total-bytes-sec", "read-bytes-sec", "write-bytes-sec",
+                       "total-bytes-sec-max", "read-bytes-sec-max",
+                       "write-bytes-sec-max")
+IOTUNE_COUNT_OPTIONS = ("total-iops-sec", "read-iops-sec", "write-iops-sec",
+                        "total-iops-sec-max", "read-iops-sec-max",
+                        "write-iops-sec-max", "size-iops-sec",
+                        "total-bytes-sec-max-length", "read-bytes-sec-max-length",
+                        "write-bytes-sec-max-length", "total-iops-sec-max-length",
+                        "read-iops-sec-max-length", "write-iops-sec-max-length")
+
+
+@command('qemu-attach', "Adopt a QEMU process started outside libvirt.",
+         data('pid', "process id of QEMU", required=True))
 def qemu_attach(ctl, args):
-    raise NotImplementedError  # TODO
+    pid = args.uint("pid")
+    with failing("Failed to attach to pid %d" % pid):
+        dom = ctl.conn.qemu_attach(pid, 0)
+    ctl.print("Domain '%s' attached to pid %d" % (dom.name(), pid))
 
 
-@command('qemu-monitor-command', "",
-         data('domain', "", required=True),
-         flag('hmp', ""),
-         flag('pretty', ""),
-         flag('return-value', ""),
-         opt('pass-fds', ""),
-         argv('cmd', "", required=True))
+@command('qemu-monitor-command', "Run a QEMU monitor command.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('hmp', "the command is in human monitor syntax"),
+         flag('pretty', "pretty-print the JSON reply"),
+         flag('return-value', "print only the 'return' member of the reply"),
+         opt('pass-fds', "file descriptors to pass along"),
+         argv('cmd', "the command", required=True))
 def qemu_monitor_command(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    reply = dom.qemu_monitor_command(" ".join(args.argv("cmd")),
+                                     1 if args.flag("hmp") else 0)
+    ctl.print(reply)
 
 
-@command('qemu-monitor-event', "",
-         data('domain', ""),
-         data('event', ""),
-         flag('pretty', ""),
-         flag('loop', ""),
-         data('timeout', "", kind=NUMBER),
-         flag('regex', ""),
-         flag('no-case', ""),
-         flag('timestamp', ""))
+@command('qemu-monitor-event', "Wait for QEMU monitor events.",
+         data('domain', "domain name, id or uuid", complete="domain"),
+         data('event', "event name to wait for"),
+         flag('pretty', "pretty-print the event data"),
+         flag('loop', "keep waiting after the first event"),
+         data('timeout', "stop after this many seconds", kind=NUMBER),
+         flag('regex', "the event name is a regular expression"),
+         flag('no-case', "match the event name ignoring case"),
+         flag('timestamp', "print timestamps"))
 def qemu_monitor_event(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args) if args.given("domain") else None
+    ctl.conn.qemu_monitor_event_register(dom, args.get("event"), None, 0)
 
 
-@command('qemu-agent-command', "",
-         data('domain', "", required=True),
-         opt('timeout', "", kind=NUMBER),
-         flag('async', ""),
-         flag('block', ""),
-         flag('pretty', ""),
-         argv('cmd', "", required=True))
+@command('qemu-agent-command', "Run a guest agent command.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         opt('timeout', "seconds to wait for the reply", kind=NUMBER),
+         flag('async', "do not wait for the reply"),
+         flag('block', "wait for the reply without limit"),
+         flag('pretty', "pretty-print the JSON reply"),
+         argv('cmd', "the command", required=True))
 def qemu_agent_command(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    timeout = -1 if args.flag("block") else 0 if args.flag("async") \
+        else args.int("timeout", -2)
+    ctl.print(dom.qemu_agent_command(" ".join(args.argv("cmd")), timeout, 0))
 
 
-@command('guest-agent-timeout', "",
-         data('domain', "", required=True),
-         opt('timeout', "", kind=NUMBER))
+@command('guest-agent-timeout', "Set how long to wait for the guest agent.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         opt('timeout', "seconds; -2 blocks, -1 default, 0 does not wait",
+             kind=NUMBER))
 def guest_agent_timeout(ctl, args):
-    raise NotImplementedError  # TODO
+    timeout = args.int("timeout", -1)
+    if timeout < -2:
+        raise CommandError("invalid timeout parameter")
+    lookup.domain(ctl, args).set_agent_timeout(timeout, 0)
 
 
 @command('reboot', "Ask a domain to reboot.",
@@ -1182,54 +1840,124 @@ def _saved_state_flags(args):
             | (SAVE_PAUSED if args.flag("paused") else 0))
 
 
-@command('schedinfo', "",
-         data('domain', "", required=True),
-         opt('weight', "", kind=NUMBER),
-         opt('cap', "", kind=NUMBER),
-         flag('current', ""),
-         flag('config', ""),
-         flag('live', ""),
-         argv('set', ""))
+@command('schedinfo', "Show or set the scheduler parameters of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         opt('weight', "scheduler weight", kind=NUMBER),
+         opt('cap', "scheduler cap", kind=NUMBER),
+         flag('current', "of the current state of the domain"),
+         flag('config', "of the persistent definition"),
+         flag('live', "of the running domain"),
+         argv('set', "parameters to set as name=value"))
 def schedinfo(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import convert_param, print_params
+    from virtsh.domopts import convert_param, print_params
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    scheduler, nparams = dom.scheduler_type()
+    ctl.print("%-15s: %s" % ("Scheduler", scheduler))
+    if not nparams:
+        return
+    params = dom.scheduler_params(flags)
+    wanted = [word.partition("=") for word in args.argv("set")]
+    wanted = [(name, value) for name, _, value in wanted]
+    for option in ("weight", "cap"):
+        if args.given(option):
+            wanted.append((option, args.get(option)))
+    if wanted:
+        current = dict(params)
+        updates = []
+        for name, text in wanted:
+            if name not in current:
+                raise CommandError("invalid scheduler option: %s" % name)
+            updates.append((name, convert_param(name, text, current[name])))
+        dom.set_scheduler_params(updates, flags)
+        params = dom.scheduler_params(flags)
+    print_params(ctl, params)
 
 
-@command('screenshot', "",
-         data('domain', "", required=True),
-         data('file', ""),
-         data('screen', "", kind=NUMBER))
+@command('screenshot', "Save a screenshot of a domain's console.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('file', "where to save it (default: DOMAIN-DATE.EXT)", complete="file"),
+         data('screen', "which screen (head) to capture", kind=NUMBER))
 def screenshot(ctl, args):
-    raise NotImplementedError  # TODO
+    import time
+    dom = lookup.domain(ctl, args)
+    screen = args.uint("screen", 0)
+    mime, image = dom.screenshot(screen, 0)
+    path = args.get("file")
+    if not path:
+        ext = {"image/x-portable-pixmap": ".ppm", "image/png": ".png"}.get(mime, "")
+        path = "%s-%s%s" % (dom.name(), time.strftime("%Y-%m-%d-%H:%M:%S"), ext)
+    try:
+        with open(path, "wb") as f:
+            f.write(image)
+    except OSError as e:
+        raise CommandError("cannot create file %s: %s" % (path, e.strerror)) from None
+    ctl.print_extra("Screenshot saved to %s, with type of %s" % (path, mime), end="")
 
 
-@command('set-lifecycle-action', "",
-         data('domain', "", required=True),
-         data('type', "", required=True),
-         data('action', "", required=True),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+KEYCODE_SETS = ("linux", "xt", "atset1", "atset2", "atset3", "os_x", "xt_kbd",
+                "usb", "win32", "qnum")
+
+
+@command('set-lifecycle-action', "Change what happens on poweroff, reboot or crash.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('type', "poweroff, reboot or crash", required=True),
+         data('action', "destroy, restart, rename-restart, preserve, "
+              "coredump-destroy or coredump-restart", required=True),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"))
 def set_lifecycle_action(ctl, args):
-    raise NotImplementedError  # TODO
+    flags = affect_flags(args)
+    type_, action = args.get("type"), args.get("action")
+    if type_ not in LIFECYCLE_TYPES:
+        raise CommandError("Invalid lifecycle type '%s'." % type_)
+    if action not in LIFECYCLE_ACTIONS:
+        raise CommandError("Invalid lifecycle action '%s'." % action)
+    dom = lookup.domain(ctl, args)
+    with failing("Unable to change lifecycle action."):
+        dom.set_lifecycle_action(LIFECYCLE_TYPES.index(type_),
+                                 LIFECYCLE_ACTIONS.index(action), flags)
 
 
-@command('set-user-sshkeys', "",
-         data('domain', "", required=True),
-         data('user', "", required=True),
-         data('file', ""),
-         flag('reset', ""),
-         flag('remove', ""))
+@command('set-user-sshkeys', "Add, remove or replace authorized SSH keys of a guest user.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('user', "guest user", required=True),
+         data('file', "file with one key per line", complete="file"),
+         flag('reset', "replace the keys instead of adding"),
+         flag('remove', "remove the keys instead of adding"))
 def set_user_sshkeys(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import exclusive
+    from virtsh.domopts import exclusive
+    exclusive(args, "reset", "remove")
+    dom = lookup.domain(ctl, args)
+    keys = []
+    if args.given("file"):
+        path = args.get("file")
+        keys = [line for line in read_file(path).splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+        if not keys and not args.flag("reset"):
+            raise CommandError("File %s contains no keys" % path)
+    elif not args.flag("reset"):
+        raise CommandError("Option --file is required")
+    flags = (1 if args.flag("reset") else 0) | (2 if args.flag("remove") else 0)
+    dom.set_ssh_keys(args.get("user"), keys, flags)
 
 
-@command('set-user-password', "",
-         data('domain', "", required=True),
-         data('user', "", required=True),
-         data('password', "", required=True),
-         flag('encrypted', ""))
+@command('set-user-password', "Set the password of a guest user.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('user', "guest user", required=True),
+         data('password', "the new password", required=True),
+         flag('encrypted', "the password is already encrypted"))
 def set_user_password(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    user = args.get("user")
+    dom.set_user_password(user, args.get("password"), 1 if args.flag("encrypted") else 0)
+    ctl.print_extra("Password set successfully for %s in %s" % (user, dom.name()))
+
+
+JOB_TYPES = ("None", "Bounded", "Unbounded", "Completed", "Failed", "Cancelled")
 
 
 @command('setmaxmem', "Change a domain's maximum memory.",
@@ -1333,10 +2061,16 @@ def suspend(ctl, args):
     return True
 
 
-@command('ttyconsole', "",
-         data('domain', "", required=True))
+@command('ttyconsole', "Show the host device of a domain's console.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"))
 def ttyconsole(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domxml import domain_tree
+    from virtsh.domxml import domain_tree
+    console = domain_tree(lookup.domain(ctl, args)).find("devices/console")
+    tty = console.get("tty") if console is not None else None
+    if not tty:
+        return False
+    ctl.print(tty)
 
 
 @command('undefine', "Remove a domain's persistent definition (a running one becomes transient).",
@@ -1374,207 +2108,312 @@ def undefine(ctl, args):
     return True
 
 
-@command('update-device', "",
-         data('domain', "", required=True),
-         data('file', "", required=True),
-         flag('persistent', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""),
-         flag('force', ""))
+@command('update-device', "Update a device from an XML file.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('file', "XML file describing the device", required=True, complete="file"),
+         flag('persistent', "make the change persistent too"),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"),
+         flag('force', "force the change (eject a locked CD-ROM ...)"))
 def update_device(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import device_flags
+    from virtsh.domopts import device_flags
+    dom = lookup.domain(ctl, args)
+    flags, _ = device_flags(args, dom)
+    if args.flag("force"):
+        flags |= D.DEVICE_MODIFY_FORCE
+    path = args.get("file")
+    xml = read_file(path)
+    with failing("Failed to update device from %s" % path):
+        dom.update_device(xml, flags)
+    ctl.print_extra("Device updated successfully")
 
 
-@command('update-memory-device', "",
-         data('domain', "", required=True),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""),
-         flag('print-xml', ""),
-         data('alias', ""),
-         data('node', "", kind=NUMBER),
-         data('requested-size', "", kind=NUMBER))
+@command('update-memory-device', "Change the requested size of a memory device.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"),
+         flag('print-xml', "print the device XML instead of updating it"),
+         data('alias', "alias of the memory device"),
+         data('node', "NUMA node of the memory device", kind=NUMBER),
+         data('requested-size', "new requested size (default KiB)", kind=NUMBER))
 def update_memory_device(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domxml import domain_tree, element_text
+    from lxml import etree
+    from virtsh.domxml import domain_tree, element_text
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    tree = domain_tree(dom, inactive=flags == D.AFFECT_CONFIG)
+    found = [m for m in tree.findall("devices/memory") if m.get("model") == "virtio-mem"]
+    if args.given("alias"):
+        found = [m for m in found if m.find("alias") is not None
+                 and m.find("alias").get("name") == args.get("alias")]
+    if args.given("node"):
+        found = [m for m in found if m.findtext("target/node") == str(args.int("node"))]
+    if not found:
+        raise CommandError("no memory device found")
+    if len(found) > 1:
+        raise CommandError("multiple memory devices found, use --alias or --node "
+                           "to select one")
+    if args.given("requested-size"):
+        target = found[0].find("target")
+        requested = target.find("requested")
+        if requested is None:
+            requested = etree.SubElement(target, "requested")
+        requested.text = str(args.scaled("requested-size", 1024) // 1024)
+        requested.set("unit", "KiB")
+    xml = element_text(found[0])
+    if args.flag("print-xml"):
+        ctl.print(xml)
+        return
+    with failing("Failed to update memory device"):
+        dom.update_device(xml, flags)
 
 
-@command('vcpucount', "",
-         data('domain', "", required=True),
-         flag('maximum', ""),
-         flag('active', ""),
-         flag('live', ""),
-         flag('config', ""),
-         flag('current', ""),
-         flag('guest', ""))
+@command('vcpucount', "Show the number of vCPUs of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('maximum', "the maximum number of vCPUs"),
+         flag('active', "the number of active vCPUs"),
+         flag('live', "of the running domain"),
+         flag('config', "of the persistent definition"),
+         flag('current', "of the current state of the domain"),
+         flag('guest', "as the guest agent sees them"))
 def vcpucount(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import exclusive
+    from virtsh.domopts import exclusive
+    for first, second in (("active", "maximum"), ("current", "live"),
+                          ("current", "config"), ("live", "config"),
+                          ("guest", "config")):
+        exclusive(args, first, second)
+    dom = lookup.domain(ctl, args)
+    chosen = [o for o in ("maximum", "active", "live", "config", "current", "guest")
+              if args.flag(o)]
+    if chosen:
+        flags = affect_flags(args)
+        flags |= D.VCPU_MAXIMUM if args.flag("maximum") else 0
+        flags |= D.VCPU_GUEST if args.flag("guest") else 0
+        with failing("Failed to retrieve vCPU count from the guest"
+                     if args.flag("guest") else None):
+            count = dom.vcpus_flags(flags)
+        ctl.print("%d" % count)
+        return
+    active = dom.is_active()
+    for which, extra in (("maximum", D.VCPU_MAXIMUM), ("current", 0)):
+        for where, affect in (("config", D.AFFECT_CONFIG), ("live", D.AFFECT_LIVE)):
+            if where == "live" and not active:
+                continue
+            ctl.print("%-12s %-12s %3d" % (which, where, dom.vcpus_flags(affect | extra)))
 
 
-@command('vcpuinfo', "",
-         data('domain', "", required=True),
-         flag('pretty', ""))
+@command('vcpuinfo', "Show the vCPUs of a domain and where they run.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('pretty', "show CPU affinity as a list"))
 def vcpuinfo(ctl, args):
-    raise NotImplementedError  # TODO
-
-
-@command('vcpupin', "",
-         data('domain', "", required=True),
-         data('vcpu', "", kind=NUMBER),
-         data('cpulist', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
-def vcpupin(ctl, args):
-    raise NotImplementedError  # TODO
-
-
-@command('emulatorpin', "",
-         data('domain', "", required=True),
-         data('cpulist', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
-def emulatorpin(ctl, args):
-    raise NotImplementedError  # TODO
-
-
-@command('vncdisplay', "",
-         data('domain', "", required=True))
-def vncdisplay(ctl, args):
-    raise NotImplementedError  # TODO
-
-
-@command('guestvcpus', "",
-         data('domain', "", required=True),
-         data('cpulist', ""),
-         flag('enable', ""),
-         flag('disable', ""))
-def guestvcpus(ctl, args):
-    raise NotImplementedError  # TODO
-
-
-@command('setvcpu', "",
-         data('domain', "", required=True),
-         data('vcpulist', "", required=True),
-         flag('enable', ""),
-         flag('disable', ""),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
-def setvcpu(ctl, args):
-    raise NotImplementedError  # TODO
-
-
-@command('domblkthreshold', "",
-         data('domain', "", required=True),
-         data('dev', "", required=True),
-         data('threshold', "", required=True, kind=NUMBER))
-def domblkthreshold(ctl, args):
-    raise NotImplementedError  # TODO
-
-
-@command('guestinfo', "",
-         data('domain', "", required=True),
-         flag('user', ""),
-         flag('os', ""),
-         flag('timezone', ""),
-         flag('hostname', ""),
-         flag('filesystem', ""),
-         flag('disk', ""),
-         flag('interface', ""))
-def guestinfo(ctl, args):
-    raise NotImplementedError  # TODO
-
-
-@command('domdirtyrate-calc', "",
-         data('domain', "", required=True),
-         data('seconds', "", kind=NUMBER),
-         data('mode', ""))
-def domdirtyrate_calc(ctl, args):
-    raise NotImplementedError  # TODO
-
-
-@command('dom-fd-associate', "",
-         data('domain', "", required=True),
-         data('name', "", required=True),
-         data('pass-fds', "", required=True),
-         flag('seclabel-writable', ""),
-         flag('seclabel-restore', ""))
-def dom_fd_associate(ctl, args):
-    raise NotImplementedError  # TODO
-
-
-def power_mode_flags(mode):
-    """shutdown/reboot --mode words (comma separated) as libvirt's flags."""
-    bits = {"acpi": 1, "agent": 2, "initctl": 4, "signal": 8, "paravirt": 16}
-    flags = 0
-    for word in (mode.split(",") if mode else ()):
-        if word not in bits:
-            raise CommandError("Unknown mode %s value, expecting 'acpi', 'agent', "
-                               "'initctl', 'signal' or 'paravirt'" % word)
-        flags |= bits[word]
-    return flags
-
-
-def _memory_kib(args):
-    """The size option of setmem/setmaxmem in KiB (a bare number is KiB)."""
-    from virtsh.args import ULLONG_MAX
-    size = args.scaled("size", 1024, ULLONG_MAX)
-    return -(-size // 1024)
-
-
-def _signal_number(name):
-    """A signal given as a number, or a name with or without ``sig``."""
-    import signal
-    if name.isdigit():
-        return int(name)
-    word = name.lower()
-    word = word[3:] if word.startswith("sig") else word
-    if word == "nop":
-        return 0
+    from virtsh.domopts import cpu_list_text, cpu_map_text, host_cpu_count
+    from virtsh.domopts import cpu_list_text, cpu_map_text, host_cpu_count
+    dom = lookup.domain(ctl, args)
+    maxcpu = host_cpu_count(ctl.conn)
+    state, _, _, nvcpus, _ = dom.info()
     try:
-        return int(signal.Signals["SIG" + word.upper()])
-    except KeyError:
-        raise CommandError("malformed signal name: %s" % name) from None
+        vcpus = dom.vcpus_info()
+    except VirtError:
+        if state != D.SHUTOFF:
+            raise
+        vcpus = [(i, None, None, None, cpus) for i, cpus
+                 in enumerate(dom.vcpu_pin_info(D.AFFECT_CONFIG)[:nvcpus])]
+    for i, (number, vstate, cpu_time, cpu, cpus) in enumerate(vcpus):
+        if i:
+            ctl.print()
+        ctl.print("%-15s %d" % ("VCPU:", number))
+        if vstate is None:
+            ctl.print("%-15s %s" % ("CPU:", "N/A"))
+            ctl.print("%-15s %s" % ("State:", "N/A"))
+            ctl.print("%-15s %s" % ("CPU time", "N/A"))
+        else:
+            ctl.print("%-15s %d" % ("CPU:", cpu))
+            ctl.print("%-15s %s" % ("State:", VCPU_STATES.get(vstate, "no state")))
+            ctl.print("%-15s %.1lfs" % ("CPU time:", cpu_time / 1e9))
+        if args.flag("pretty"):
+            affinity = "%s (out of %d)" % (cpu_list_text(cpus, maxcpu), maxcpu)
+        else:
+            affinity = cpu_map_text(cpus, maxcpu)
+        ctl.print("%-15s %s" % ("CPU Affinity:", affinity))
 
 
-# virDomainMigrateFlags of migrate's boolean options
-_MIGRATE_PEER2PEER = 2
-_MIGRATE_FLAGS = (
-    ("live", 1), ("p2p", _MIGRATE_PEER2PEER), ("tunnelled", 4), ("persistent", 8),
-    ("undefinesource", 16), ("suspend", 32), ("copy-storage-all", 64),
-    ("copy-storage-inc", 128), ("change-protection", 256), ("unsafe", 512),
-    ("offline", 1024), ("compressed", 2048), ("abort-on-error", 4096),
-    ("auto-converge", 8192), ("rdma-pin-all", 16384), ("postcopy", 32768),
-    ("tls", 65536), ("parallel", 131072),
-    ("copy-storage-synchronous-writes", 262144), ("postcopy-resume", 524288),
-    ("zerocopy", 1048576),
-)
-# migrate's options that become typed parameters (libvirt's VIR_MIGRATE_PARAM_*)
-_MIGRATE_STRING_PARAMS = (
-    ("migrateuri", "migrate_uri"), ("graphicsuri", "graphics_uri"),
-    ("listen-address", "listen_address"), ("dname", "destination_name"),
-    ("migrate-disks", "migrate_disks"), ("disks-uri", "disks_uri"),
-    ("comp-methods", "compression"), ("tls-destination", "tls.destination"),
-)
-_MIGRATE_NUMBER_PARAMS = (
-    ("disks-port", "disks_port"), ("comp-mt-level", "compression.mt.level"),
-    ("comp-mt-threads", "compression.mt.threads"),
-    ("comp-mt-dthreads", "compression.mt.dthreads"),
-    ("comp-xbzrle-cache", "compression.xbzrle.cache"),
-    ("auto-converge-initial", "auto_converge.initial"),
-    ("auto-converge-increment", "auto_converge.increment"),
-    ("postcopy-bandwidth", "bandwidth.postcopy"),
-    ("parallel-connections", "parallel.connections"), ("bandwidth", "bandwidth"),
-)
+VCPU_STATES = {D.VCPU_OFFLINE: "offline", D.VCPU_RUNNING: "running",
+               D.VCPU_BLOCKED: "blocked"}
 
 
-def _pretty_bytes(size):
-    """(value, unit) with the largest binary unit that keeps value >= 1."""
-    units = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
-    value, i = float(size), 0
-    while value >= 1024 and i < len(units) - 1:
-        value /= 1024
-        i += 1
-    return value, units[i]
+@command('vcpupin', "Show or set the host CPUs vCPUs may run on.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('vcpu', "vCPU number", kind=NUMBER),
+         data('cpulist', "host CPUs (1,3-5,^4 or r for all)"),
+         flag('config', "of the persistent definition"),
+         flag('live', "of the running domain"),
+         flag('current', "of the current state of the domain"))
+def vcpupin(ctl, args):
+    from virtsh.format import print_table
+    from virtsh.domopts import cpu_list_text, host_cpu_count, parse_cpu_list
+    from virtsh.format import print_table
+    from virtsh.domopts import cpu_list_text, host_cpu_count, parse_cpu_list
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    vcpu = args.int("vcpu")
+    if vcpu is not None and vcpu < 0:
+        raise CommandError("vcpupin: Invalid vCPU number.")
+    maxcpu = host_cpu_count(ctl.conn)
+    if not args.given("cpulist"):
+        pins = dom.vcpu_pin_info(flags)
+        if vcpu is not None and vcpu >= len(pins):
+            live = flags & D.AFFECT_LIVE or (not flags & D.AFFECT_CONFIG
+                                             and dom.is_active())
+            raise CommandError("vcpu %d is out of range of %s cpu count %d"
+                               % (vcpu, "live" if live else "persistent", len(pins)))
+        rows = [(i, cpu_list_text(cpus, maxcpu)) for i, cpus in enumerate(pins)
+                if vcpu is None or i == vcpu]
+        print_table(ctl, ("VCPU", "CPU Affinity"), rows)
+        return
+    if vcpu is None:
+        raise CommandError("vcpupin: Missing vCPU number in pin mode.")
+    dom.pin_vcpu(vcpu, parse_cpu_list(args.get("cpulist"), maxcpu), flags)
+
+
+@command('emulatorpin', "Show or set the host CPUs the emulator threads may run on.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('cpulist', "host CPUs (1,3-5,^4 or r for all)"),
+         flag('config', "of the persistent definition"),
+         flag('live', "of the running domain"),
+         flag('current', "of the current state of the domain"))
+def emulatorpin(ctl, args):
+    from virtsh.domopts import cpu_list_text, host_cpu_count, parse_cpu_list
+    from virtsh.domopts import cpu_list_text, host_cpu_count, parse_cpu_list
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    maxcpu = host_cpu_count(ctl.conn)
+    if not args.given("cpulist"):
+        cpus = dom.emulator_pin_info(flags)
+        ctl.print_extra("%s %s" % ("emulator:", "CPU Affinity"))
+        ctl.print_extra("----------------------------------")
+        ctl.print_extra("       *: ", end="")
+        ctl.print(cpu_list_text(cpus, maxcpu))
+        return
+    dom.pin_emulator(parse_cpu_list(args.get("cpulist"), maxcpu), flags)
+
+
+@command('vncdisplay', "Show the VNC display of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"))
+def vncdisplay(ctl, args):
+    from virtsh.domxml import domain_tree
+    from virtsh.domxml import domain_tree
+    dom = lookup.domain(ctl, args)
+    if not dom.is_active():
+        raise CommandError("Domain is not running")
+    graphics = domain_tree(dom).find("devices/graphics[@type='vnc']")
+    port = int(graphics.get("port", "0") or 0) if graphics is not None else 0
+    if port <= 0:
+        raise CommandError("Failed to get VNC port. Is this domain using VNC?")
+    listen = graphics.find("listen")
+    address = (listen.get("address") if listen is not None else None) \
+        or graphics.get("listen") or ""
+    if address in ("0.0.0.0", "::"):
+        address = ""
+    ctl.print("%s:%d" % (address, port - 5900))
+
+
+@command('guestvcpus', "Show or change the vCPUs the guest agent has online.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('cpulist', "vCPUs to change"),
+         flag('enable', "online them"),
+         flag('disable', "offline them"))
+def guestvcpus(ctl, args):
+    from virtsh.domopts import exclusive, print_params
+    from virtsh.domopts import exclusive, print_params
+    exclusive(args, "enable", "disable")
+    enable, disable = args.flag("enable"), args.flag("disable")
+    if (enable or disable) != args.given("cpulist"):
+        raise CommandError("--enable or --disable and a cpulist are needed together")
+    dom = lookup.domain(ctl, args)
+    if args.given("cpulist"):
+        dom.set_guest_vcpus(args.get("cpulist"), 1 if enable else 0, 0)
+        return
+    print_params(ctl, dom.guest_vcpus())
+
+
+@command('setvcpu', "Enable or disable individual vCPUs.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('vcpulist', "vCPUs to change (1,3-5)", required=True),
+         flag('enable', "enable them"),
+         flag('disable', "disable them"),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"))
+def setvcpu(ctl, args):
+    from virtsh.domopts import exclusive
+    from virtsh.domopts import exclusive
+    exclusive(args, "enable", "disable")
+    flags = affect_flags(args)
+    if not (args.flag("enable") or args.flag("disable")):
+        raise CommandError("one of --enable, --disable is required")
+    dom = lookup.domain(ctl, args)
+    dom.set_vcpu(args.get("vcpulist"), 1 if args.flag("enable") else 0, flags)
+
+
+@command('domblkthreshold', "Ask for an event when a disk is written past a threshold.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('dev', "disk target or backing chain index", required=True),
+         data('threshold', "threshold in bytes (scaled)", required=True, kind=NUMBER))
+def domblkthreshold(ctl, args):
+    dom = lookup.domain(ctl, args)
+    dom.set_block_threshold(args.get("dev"), args.scaled("threshold", 1), 0)
+
+
+@command('guestinfo', "Show information the guest agent reports.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('user', "logged in users"),
+         flag('os', "operating system"),
+         flag('timezone', "time zone"),
+         flag('hostname', "host name"),
+         flag('filesystem', "file systems"),
+         flag('disk', "disks"),
+         flag('interface', "network interfaces"))
+def guestinfo(ctl, args):
+    from virtsh.domopts import param_text
+    from virtsh.domopts import param_text
+    dom = lookup.domain(ctl, args)
+    types = flag_bits(args, *GUEST_INFO_TYPES)
+    for name, value in dom.guest_info(types, 0):
+        ctl.print("%-20s: %s" % (name, param_text(value)))
+
+
+@command('domdirtyrate-calc', "Start measuring a domain's memory dirty rate.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('seconds', "how long to measure (default 1)", kind=NUMBER),
+         data('mode', "page-sampling, dirty-bitmap or dirty-ring"))
+def domdirtyrate_calc(ctl, args):
+    modes = {None: 0, "page-sampling": 1, "dirty-bitmap": 2, "dirty-ring": 4}
+    mode = args.get("mode")
+    if mode not in modes:
+        raise CommandError("Invalid mode '%s'" % mode)
+    dom = lookup.domain(ctl, args)
+    seconds = args.int("seconds", 1)
+    dom.start_dirty_rate_calc(seconds, modes[mode])
+    ctl.print_extra("Start to calculate domain's memory dirty rate successfully.")
+
+
+@command('dom-fd-associate', "Associate file descriptors with a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('name', "name of the file descriptor set", required=True),
+         data('pass-fds', "comma separated file descriptors", required=True),
+         flag('seclabel-writable', "label the files writable"),
+         flag('seclabel-restore', "restore the labels afterwards"))
+def dom_fd_associate(ctl, args):
+    dom = lookup.domain(ctl, args)
+    fds = []
+    for word in args.get("pass-fds").split(","):
+        if not word.strip().lstrip("-").isdigit():
+            raise CommandError("Unable to parse FD number '%s'" % word)
+        fds.append(int(word))
+    flags = flag_bits(args, ("seclabel-restore", 1), ("seclabel-writable", 2))
+    dom.fd_associate(args.get("name"), fds, flags)

@@ -12,7 +12,7 @@ def _transaction(verb, done, method):
     def handler(ctl, args):
         with failing("Failed to %s network config change transaction" % verb):
             getattr(ctl.conn, method)()
-        ctl.print("Network config change transaction %s" % done)
+        ctl.print_extra("Network config change transaction %s" % done)
     return handler
 
 
@@ -87,7 +87,7 @@ def iface_bridge(ctl, args):
     bridge.append(inner)
     new = _replace_interface(ctl, iface, etree.tostring(bridge, encoding="unicode"),
                              "Failed to define new bridge interface %s" % bridge_name)
-    ctl.print("Created bridge %s with attached device %s" % (bridge_name, iface.name()))
+    ctl.print_extra("Created bridge %s with attached device %s" % (bridge_name, iface.name()))
     _start(ctl, args, new, "bridge interface")
 
 
@@ -100,7 +100,7 @@ def iface_define(ctl, args):
     xml = read_file(path)
     with failing("Failed to define interface from %s" % path):
         iface = ctl.conn.define_interface(xml, 1 if args.flag("validate") else 0)
-    ctl.print("Interface %s defined from %s" % (iface.name(), path))
+    ctl.print_extra("Interface %s defined from %s" % (iface.name(), path))
 
 
 def _simple(verb, done, method):
@@ -111,7 +111,7 @@ def _simple(verb, done, method):
         name = args.get("interface")
         with failing("Failed to %s interface %s" % (verb, name)):
             getattr(iface, method)()
-        ctl.print("Interface %s %s" % (name, done))
+        ctl.print_extra("Interface %s %s" % (name, done))
     return handler
 
 
@@ -213,5 +213,5 @@ def iface_unbridge(ctl, args):
         bridge.undefine()
     with failing("Failed to define new interface %s" % device.get("name")):
         iface = ctl.conn.define_interface(etree.tostring(device, encoding="unicode"))
-    ctl.print("Device %s un-attached from bridge %s" % (iface.name(), name))
+    ctl.print_extra("Device %s un-attached from bridge %s" % (iface.name(), name))
     _start(ctl, args, iface, "interface")

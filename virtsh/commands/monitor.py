@@ -3,76 +3,192 @@ from virtsh import lookup
 from virtsh.cmd import Alias, NUMBER, argv, command, data, flag, opt
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import VirtError
-from virtsh.errors import failing
+from virtsh.errors import CommandError, failing
 
 
-@command('domblkerror', "",
-         data('domain', "", required=True))
+@command('domblkerror', "Show the disks of a domain that hit an I/O error.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"))
 def domblkerror(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import DISK_ERRORS
+    dom = lookup.domain(ctl, args)
+    errors = dom.disk_errors()
+    if not errors:
+        ctl.print("No errors found")
+    for disk, code in errors:
+        ctl.print("%s: %s" % (disk, DISK_ERRORS.get(code, "unknown error")))
 
 
-@command('domblkinfo', "",
-         data('domain', "", required=True),
-         data('device', ""),
-         flag('human', ""),
-         flag('all', ""))
+@command('domblkinfo', "Show the size of a domain's block device(s).",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('device', "block device (target or source path)"),
+         flag('human', "show sizes with units"),
+         flag('all', "show every block device"))
 def domblkinfo(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.format import print_table
+    from virtsh.domopts import pretty_capacity
+    from virtsh.domxml import domain_tree, has_source
+    human = args.flag("human")
+    show = pretty_capacity if human else str
+    if not args.flag("all"):
+        if not args.given("device"):
+            raise CommandError("command 'domblkinfo' requires <device> option")
+        dom = lookup.domain(ctl, args)
+        capacity, allocation, physical = dom.block_info(args.get("device"))
+        ctl.print("%-15s %s" % ("Capacity:", show(capacity)))
+        ctl.print("%-15s %s" % ("Allocation:", show(allocation)))
+        ctl.print("%-15s %s" % ("Physical:", show(physical)))
+        return
+    dom = lookup.domain(ctl, args)
+    rows = []
+    for disk in domain_tree(dom).findall("devices/disk"):
+        target = disk.find("target").get("dev")
+        if not has_source(disk):
+            rows.append((target, "-", "-", "-"))
+            continue
+        rows.append((target,) + tuple(show(v) for v in dom.block_info(target)))
+    print_table(ctl, ("Target", "Capacity", "Allocation", "Physical"), rows)
 
 
-@command('domblklist', "",
-         data('domain', "", required=True),
-         flag('inactive', ""),
-         flag('details', ""))
+@command('domblklist', "List the block devices of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('inactive', "use the persistent definition"),
+         flag('details', "also show the type and device of each disk"))
 def domblklist(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.format import print_table
+    from virtsh.domxml import disk_source_text, domain_tree
+    dom = lookup.domain(ctl, args)
+    tree = domain_tree(dom, inactive=args.flag("inactive"))
+    details = args.flag("details")
+    rows = []
+    for disk in tree.findall("devices/disk"):
+        target = disk.find("target")
+        row = (target.get("dev") if target is not None else "-",
+               disk_source_text(disk))
+        if details:
+            row = (disk.get("type", "-"), disk.get("device", "disk")) + row
+        rows.append(row)
+    header = ("Target", "Source")
+    if details:
+        header = ("Type", "Device") + header
+    print_table(ctl, header, rows)
 
 
-@command('domblkstat', "",
-         data('domain', "", required=True),
-         data('device', ""),
-         flag('human', ""))
+@command('domblkstat', "Show the I/O counters of a domain's block device.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('device', "block device (target or source path)"),
+         flag('human', "print the counters with descriptions"))
 def domblkstat(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import BLOCK_STAT_LABELS
+    dom = lookup.domain(ctl, args)
+    device = args.get("device", "")
+    with failing("Failed to get block stats %s %s" % (args.get("domain"), device)):
+        stats = dom.block_stats(device)
+    if not args.flag("human"):
+        for name, value in stats:
+            if value >= 0:
+                ctl.print("%s %s %d" % (device, name, value))
+        return
+    ctl.print("Device: %s" % device)
+    for name, value in stats:
+        if value >= 0:
+            ctl.print("%-32s %d" % (BLOCK_STAT_LABELS.get(name, name), value))
 
 
-@command('domcontrol', "",
-         data('domain', "", required=True))
+@command('domcontrol', "Show the state of the domain's control interface.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"))
 def domcontrol(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import CONTROL_ERRORS, CONTROL_STATES
+    dom = lookup.domain(ctl, args)
+    state, details, millis = dom.control_info()
+    name = CONTROL_STATES[state]
+    if state == D.CONTROL_ERROR and details > 0:
+        ctl.print("%s: %s" % (name, CONTROL_ERRORS[details]))
+    elif state not in (D.CONTROL_OK, D.CONTROL_ERROR):
+        ctl.print("%s (%0.3fs)" % (name, millis / 1000.0))
+    else:
+        ctl.print(name)
 
 
-@command('domif-getlink', "",
-         data('domain', "", required=True),
-         data('interface', "", required=True),
-         flag('config', ""),
+@command('domif-getlink', "Show the link state of a domain's network interface.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('interface', "interface device (MAC address or target name)",
+              required=True),
+         flag('config', "use the persistent definition"),
          aliases=(Alias('persistent', 'config'),))
 def domif_getlink(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domxml import domain_tree, find_interface
+    dom = lookup.domain(ctl, args)
+    iface = args.get("interface")
+    net = find_interface(domain_tree(dom, inactive=args.flag("config")), iface)
+    if net is None:
+        raise CommandError("Interface (dev: %s) not found." % iface)
+    link = net.find("link")
+    state = link.get("state", "up") if link is not None else "up"
+    ctl.print("%s %s" % (iface, state), end="")
 
 
-@command('domifaddr', "",
-         data('domain', "", required=True),
-         data('interface', ""),
-         flag('full', ""),
-         data('source', ""))
+@command('domifaddr', "Show the IP addresses of a domain's network interfaces.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('interface', "only this interface"),
+         flag('full', "repeat the name and MAC on every address line"),
+         data('source', "where to ask: lease, agent or arp"))
 def domifaddr(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import ADDRESS_SOURCES
+    dom = lookup.domain(ctl, args)
+    source = args.get("source", "lease")
+    if source not in ADDRESS_SOURCES:
+        raise CommandError("Unknown data source '%s'" % source)
+    with failing("Failed to query for interfaces addresses"):
+        interfaces = dom.interface_addresses(ADDRESS_SOURCES.index(source))
+    wanted = args.get("interface")
+    line = " %-10s %-20s %-12s %s"
+    ctl.print_extra(line % ("Name", "MAC address", "Protocol", "Address"))
+    ctl.print_extra("-" * 79)
+    for name, mac, addresses in interfaces:
+        if wanted and wanted not in (name, mac):
+            continue
+        if not addresses:
+            ctl.print(line % (name, mac or "-", "N/A", "N/A"))
+        for i, (kind, address, prefix) in enumerate(addresses):
+            shown = (name, mac) if i == 0 or args.flag("full") else ("-", "-")
+            ctl.print(line % (shown + ("ipv6" if kind == D.IP_ADDR_IPV6 else "ipv4",
+                                       "%s/%d" % (address, prefix))))
 
 
-@command('domiflist', "",
-         data('domain', "", required=True),
-         flag('inactive', ""))
+@command('domiflist', "List the network interfaces of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('inactive', "use the persistent definition"))
 def domiflist(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.format import print_table
+    from virtsh.domxml import attr_of, domain_tree
+    dom = lookup.domain(ctl, args)
+    rows = []
+    for net in domain_tree(dom, inactive=args.flag("inactive")).findall(
+            "devices/interface"):
+        source = net.find("source")
+        source_text = "-"
+        if source is not None:
+            source_text = next((source.get(a) for a in ("bridge", "dev", "network",
+                                                          "name", "path")
+                                if source.get(a)), "-")
+        rows.append((attr_of(net, "target", "dev"), net.get("type", "-"),
+                     source_text, attr_of(net, "model", "type"),
+                     attr_of(net, "mac", "address")))
+    print_table(ctl, ("Interface", "Type", "Source", "Model", "MAC"), rows)
 
 
-@command('domifstat', "",
-         data('domain', "", required=True),
-         data('interface', "", required=True))
+@command('domifstat', "Show the traffic counters of a domain's network interface.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         data('interface', "interface device (MAC address or target name)",
+              required=True))
 def domifstat(ctl, args):
-    raise NotImplementedError  # TODO
+    dom = lookup.domain(ctl, args)
+    device = args.get("interface")
+    with failing("Failed to get interface stats %s %s" % (args.get("domain"), device)):
+        stats = dom.interface_stats(device)
+    for name, value in stats:
+        if value >= 0:
+            ctl.print("%s %s %d" % (device, name, value))
 
 
 @command('dominfo', "Show the basic facts of a domain: state, CPUs, memory, persistence.",
@@ -121,14 +237,30 @@ def _yes_no(getter, yes="yes", no="no"):
         return "unknown"
 
 
-@command('dommemstat', "",
-         data('domain', "", required=True),
-         opt('period', "", kind=NUMBER),
-         flag('config', ""),
-         flag('live', ""),
-         flag('current', ""))
+@command('dommemstat', "Show the memory statistics of a domain.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         opt('period', "set the statistics collection period in seconds",
+             kind=NUMBER),
+         flag('config', "change the persistent definition"),
+         flag('live', "change the running domain"),
+         flag('current', "change the current state of the domain"))
 def dommemstat(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import MEMORY_STAT_NAMES
+    from virtsh.cmdutil import affect_flags
+    flags = affect_flags(args)
+    dom = lookup.domain(ctl, args)
+    name = args.get("domain")
+    if args.given("period"):
+        period = args.int("period")
+        if period < 0:
+            raise CommandError("Invalid collection period value '%d'" % period)
+        with failing("Unable to change balloon collection period."):
+            dom.set_memory_stats_period(period, flags)
+        return
+    with failing("Failed to get memory statistics for domain %s" % name):
+        stats = dom.memory_stats()
+    for tag, value in stats:
+        ctl.print("%s %d" % (MEMORY_STAT_NAMES[tag], value))
 
 
 @command('domstate', "Show the state of a domain.",
@@ -145,57 +277,84 @@ def domstate(ctl, args):
     return True
 
 
-@command('domstats', "",
-         flag('state', ""),
-         flag('cpu-total', ""),
-         flag('balloon', ""),
-         flag('vcpu', ""),
-         flag('interface', ""),
-         flag('block', ""),
-         flag('perf', ""),
-         flag('iothread', ""),
-         flag('memory', ""),
-         flag('dirtyrate', ""),
-         flag('vm', ""),
-         flag('list-active', ""),
-         flag('list-inactive', ""),
-         flag('list-persistent', ""),
-         flag('list-transient', ""),
-         flag('list-running', ""),
-         flag('list-paused', ""),
-         flag('list-shutoff', ""),
-         flag('list-other', ""),
-         flag('raw', ""),
-         flag('enforce', ""),
-         flag('backing', ""),
-         flag('nowait', ""),
-         argv('domain', ""))
+@command('domstats', "Show statistics of domains.",
+         flag('state', "report the domain state"),
+         flag('cpu-total', "report total CPU usage"),
+         flag('balloon', "report the balloon"),
+         flag('vcpu', "report vCPU statistics"),
+         flag('interface', "report network interface statistics"),
+         flag('block', "report block device statistics"),
+         flag('perf', "report perf event counters"),
+         flag('iothread', "report IOThread statistics"),
+         flag('memory', "report memory bandwidth statistics"),
+         flag('dirtyrate', "report the memory dirty rate"),
+         flag('vm', "report hypervisor-specific statistics"),
+         flag('list-active', "only active domains"),
+         flag('list-inactive', "only inactive domains"),
+         flag('list-persistent', "only persistent domains"),
+         flag('list-transient', "only transient domains"),
+         flag('list-running', "only running domains"),
+         flag('list-paused', "only paused domains"),
+         flag('list-shutoff', "only shut off domains"),
+         flag('list-other', "only domains in another state"),
+         flag('raw', "print the values as they are"),
+         flag('enforce', "fail if a requested group is not supported"),
+         flag('backing', "also report backing chain images"),
+         flag('nowait', "do not wait for a running job"),
+         argv('domain', "domains to report (default: all)", complete="domain"))
 def domstats(ctl, args):
-    raise NotImplementedError  # TODO
+    from virtsh.domopts import STATS_FLAGS, STATS_GROUPS, param_text
+    stats = 0
+    for option, bit in STATS_GROUPS:
+        if args.flag(option):
+            stats |= bit
+    flags = 0
+    for option, bit in STATS_FLAGS:
+        if args.flag(option):
+            flags |= bit
+    names = args.argv("domain")
+    if names:
+        domains = [lookup.domain_by_text(ctl, name) for name in names]
+        records = ctl.conn.domain_list_get_stats(domains, stats, flags)
+    else:
+        records = ctl.conn.get_all_domain_stats(stats, flags)
+    for i, (dom, fields) in enumerate(records):
+        if i:
+            ctl.print()
+        ctl.print("Domain: '%s'" % dom.name())
+        for field, value in fields:
+            ctl.print("  %s=%s" % (field, param_text(value)))
 
 
-@command('domtime', "",
-         data('domain', "", required=True),
-         flag('now', ""),
-         flag('pretty', ""),
-         flag('sync', ""),
-         data('time', "", kind=NUMBER))
+@command('domtime', "Show or set the guest clock.",
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         flag('now', "set the guest clock to the host's time"),
+         flag('pretty', "print the time as a date"),
+         flag('sync', "have the guest sync its clock from its RTC"),
+         data('time', "set the guest clock to this many seconds since the epoch",
+              kind=NUMBER))
 def domtime(ctl, args):
-    raise NotImplementedError  # TODO
-
-
-# list's filter options and the ListAllDomains flag each adds
-_LIST_FILTERS = (
-    ("persistent", D.LIST_PERSISTENT), ("transient", D.LIST_TRANSIENT),
-    ("with-managed-save", D.LIST_MANAGEDSAVE),
-    ("without-managed-save", D.LIST_NO_MANAGEDSAVE),
-    ("autostart", D.LIST_AUTOSTART), ("no-autostart", D.LIST_NO_AUTOSTART),
-    ("with-snapshot", D.LIST_HAS_SNAPSHOT), ("without-snapshot", D.LIST_NO_SNAPSHOT),
-    ("with-checkpoint", D.LIST_HAS_CHECKPOINT),
-    ("without-checkpoint", D.LIST_NO_CHECKPOINT),
-    ("state-running", D.LIST_RUNNING), ("state-paused", D.LIST_PAUSED),
-    ("state-shutoff", D.LIST_SHUTOFF), ("state-other", D.LIST_OTHER),
-)
+    from virtsh.domopts import exclusive
+    import time
+    for first, second in (("time", "now"), ("time", "sync"), ("now", "sync")):
+        exclusive(args, first, second)
+    dom = lookup.domain(ctl, args)
+    if not (args.given("time") or args.flag("now") or args.flag("sync")):
+        seconds, _ = dom.get_time()
+        if args.flag("pretty"):
+            text = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
+            ctl.print("Time: %s" % text, end="")
+        else:
+            ctl.print("Time: %d" % seconds, end="")
+        return
+    if args.flag("pretty"):
+        raise CommandError("Options --pretty and --now/--sync/--time are mutually "
+                           "exclusive")
+    if args.flag("sync"):
+        dom.set_time(0, 0, D.TIME_SYNC)
+    else:
+        seconds = int(time.time()) if args.flag("now") else args.long("time")
+        dom.set_time(seconds, 0, 0)
 
 
 @command('list', "List domains: running ones by default, or those the filters select.",

@@ -29,7 +29,7 @@ def net_autostart(ctl, args):
     verb = "mark" if enable else "unmark"
     with failing("failed to %s network %s as autostarted" % (verb, name)):
         net.set_autostart(enable)
-    ctl.print("Network %s %sed as autostarted" % (name, verb))
+    ctl.print_extra("Network %s %sed as autostarted" % (name, verb))
 
 
 @command('net-create', "create and start a transient network from an XML file",
@@ -39,7 +39,7 @@ def net_create(ctl, args):
     xml = _read_xml(args)
     with failing("Failed to create network from %s" % args.get("file")):
         net = ctl.conn.create_network(xml, 1 if args.flag("validate") else 0)
-    ctl.print("Network %s created from %s" % (net.name(), args.get("file")))
+    ctl.print_extra("Network %s created from %s" % (net.name(), args.get("file")))
 
 
 @command('net-define', "define (but do not start) a network from an XML file",
@@ -49,7 +49,7 @@ def net_define(ctl, args):
     xml = _read_xml(args)
     with failing("Failed to define network from %s" % args.get("file")):
         net = ctl.conn.define_network(xml, 1 if args.flag("validate") else 0)
-    ctl.print("Network %s defined from %s" % (net.name(), args.get("file")))
+    ctl.print_extra("Network %s defined from %s" % (net.name(), args.get("file")))
 
 
 @command('net-destroy', "stop a network (a transient one disappears)",
@@ -59,7 +59,7 @@ def net_destroy(ctl, args):
     name = args.get("network")
     with failing("Failed to destroy network %s" % name):
         net.destroy()
-    ctl.print("Network %s destroyed" % name)
+    ctl.print_extra("Network %s destroyed" % name)
 
 
 @command('net-dhcp-leases', "show the DHCP leases of a network",
@@ -205,7 +205,7 @@ def net_start(ctl, args):
     name = args.get("network")
     with failing("Failed to start network %s" % name):
         net.create()
-    ctl.print("Network %s started" % name)
+    ctl.print_extra("Network %s started" % name)
 
 
 @command('net-undefine', "remove the persistent definition of a network",
@@ -215,7 +215,7 @@ def net_undefine(ctl, args):
     name = args.get("network")
     with failing("Failed to undefine network %s" % name):
         net.undefine()
-    ctl.print("Network %s has been undefined" % name)
+    ctl.print_extra("Network %s has been undefined" % name)
 
 
 _UPDATE_ALIASES = {"add": "add-last"}
@@ -295,7 +295,7 @@ def net_port_create(ctl, args):
     xml = _read_xml(args)
     with failing("Failed to create network from %s" % args.get("file")):
         port = net.create_port(xml, 1 if args.flag("validate") else 0)
-    ctl.print("Network port %s created from %s" % (port.uuid(), args.get("file")))
+    ctl.print_extra("Network port %s created from %s" % (port.uuid(), args.get("file")))
 
 
 def _port(ctl, args, net):
@@ -322,4 +322,4 @@ def net_port_delete(ctl, args):
     port = _port(ctl, args, _network(ctl, args))
     with failing("Failed to delete network port %s" % args.get("port")):
         port.delete()
-    ctl.print("Network port %s deleted" % args.get("port"))
+    ctl.print_extra("Network port %s deleted" % args.get("port"))

@@ -27,7 +27,7 @@ def nodedev_create(ctl, args):
     path = args.get("file")
     with failing("Failed to create node device from %s" % path):
         dev = ctl.conn.create_node_device(xml, 1 if args.flag("validate") else 0)
-    ctl.print("Node device %s created from %s" % (dev.name(), path))
+    ctl.print_extra("Node device %s created from %s" % (dev.name(), path))
 
 
 @command('nodedev-destroy', "destroy a created device (a vHBA, a mediated device)",
@@ -38,7 +38,7 @@ def nodedev_destroy(ctl, args):
     name = args.get("device")
     with failing("Failed to destroy node device '%s'" % name):
         dev.destroy()
-    ctl.print("Destroyed node device '%s'" % name)
+    ctl.print_extra("Destroyed node device '%s'" % name)
 
 
 @command('nodedev-detach', "detach a device from its host driver",
@@ -53,7 +53,7 @@ def nodedev_detach(ctl, args):
             dev.detach_flags(args.get("driver"))
         else:
             dev.detach()
-    ctl.print("Device %s detached" % name)
+    ctl.print_extra("Device %s detached" % name)
 
 
 @command('nodedev-dumpxml', "print the XML of a device",
@@ -130,7 +130,7 @@ def _simple(verb, done, method):
         name = args.get("device")
         with failing("Failed to %s device %s" % (verb, name)):
             getattr(dev, method)()
-        ctl.print("Device %s %s" % (name, done))
+        ctl.print_extra("Device %s %s" % (name, done))
     return handler
 
 
@@ -163,7 +163,7 @@ def nodedev_define(ctl, args):
     path = args.get("file")
     with failing("Failed to define node device from '%s'" % path):
         dev = ctl.conn.define_node_device(xml, 1 if args.flag("validate") else 0)
-    ctl.print("Node device '%s' defined from '%s'" % (dev.name(), path))
+    ctl.print_extra("Node device '%s' defined from '%s'" % (dev.name(), path))
 
 
 @command('nodedev-undefine', "remove the definition of a defined device", _DEVICE)
@@ -172,7 +172,7 @@ def nodedev_undefine(ctl, args):
     name = args.get("device")
     with failing("Failed to undefine node device '%s'" % name):
         dev.undefine()
-    ctl.print("Undefined node device '%s'" % name)
+    ctl.print_extra("Undefined node device '%s'" % name)
 
 
 @command('nodedev-autostart', "make a defined device start (or not) with the host",
@@ -185,7 +185,7 @@ def nodedev_autostart(ctl, args):
     verb = "mark" if enable else "unmark"
     with failing("failed to %s device %s as autostarted" % (verb, name)):
         dev.set_autostart(enable)
-    ctl.print("Device %s %sed as autostarted" % (name, verb))
+    ctl.print_extra("Device %s %sed as autostarted" % (name, verb))
 
 
 def _query(fn, on_error):

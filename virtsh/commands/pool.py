@@ -89,7 +89,7 @@ def pool_autostart(ctl, args):
     verb = "mark" if enable else "unmark"
     with failing("failed to %s pool %s as autostarted" % (verb, name)):
         pool.set_autostart(enable)
-    ctl.print("Pool %s %sed as autostarted" % (name, verb))
+    ctl.print_extra("Pool %s %sed as autostarted" % (name, verb))
 
 
 @command('pool-build', "build the storage underneath a pool",
@@ -101,7 +101,7 @@ def pool_build(ctl, args):
     name = args.get("pool")
     with failing("Failed to build pool %s" % name):
         pool.build(_build_flags(args))
-    ctl.print("Pool %s built" % name)
+    ctl.print_extra("Pool %s built" % name)
 
 
 _AS_OPTIONS = (
@@ -195,7 +195,7 @@ def pool_create_as(ctl, args):
     name = args.get("name")
     with failing("Failed to create pool %s" % name):
         ctl.conn.create_storage_pool(xml, flags)
-    ctl.print("Pool %s created" % name)
+    ctl.print_extra("Pool %s created" % name)
 
 
 @command('pool-create', "create and start a transient pool from an XML file",
@@ -208,7 +208,7 @@ def pool_create(ctl, args):
     flags = _create_flags(args)
     with failing("Failed to create pool from %s" % path):
         pool = ctl.conn.create_storage_pool(xml, flags)
-    ctl.print("Pool %s created from %s" % (pool.name(), path))
+    ctl.print_extra("Pool %s created from %s" % (pool.name(), path))
 
 
 @command('pool-define-as', "define (but do not start) a pool from arguments",
@@ -221,7 +221,7 @@ def pool_define_as(ctl, args):
     name = args.get("name")
     with failing("Failed to define pool %s" % name):
         ctl.conn.define_storage_pool(xml)
-    ctl.print("Pool %s defined" % name)
+    ctl.print_extra("Pool %s defined" % name)
 
 
 @command('pool-define', "define (but do not start) a pool from an XML file",
@@ -233,7 +233,7 @@ def pool_define(ctl, args):
     xml = read_file(path)
     with failing("Failed to define pool from %s" % path):
         pool = ctl.conn.define_storage_pool(xml, 1 if args.flag("validate") else 0)
-    ctl.print("Pool %s defined from %s" % (pool.name(), path))
+    ctl.print_extra("Pool %s defined from %s" % (pool.name(), path))
 
 
 def _simple(verb, done, method, *call_args):
@@ -244,7 +244,7 @@ def _simple(verb, done, method, *call_args):
         name = args.get("pool")
         with failing("Failed to %s pool %s" % (verb, name)):
             getattr(pool, method)(*call_args)
-        ctl.print("Pool %s %s" % (name, done))
+        ctl.print_extra("Pool %s %s" % (name, done))
     return handler
 
 
@@ -398,7 +398,7 @@ def pool_start(ctl, args):
     flags = _create_flags(args)
     with failing("Failed to start pool %s" % name):
         pool.create(flags)
-    ctl.print("Pool %s started" % name)
+    ctl.print_extra("Pool %s started" % name)
 
 
 @command('pool-uuid', "print the UUID of a pool given its name",

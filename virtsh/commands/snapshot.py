@@ -1,8 +1,10 @@
 """Snapshot commands (virsh help group 'snapshot')."""
 from virtsh import lookup
 from virtsh import moments as M
+from virtsh.cmdutil import flag_bits, read_file
 from virtsh.cmd import argv, command, data, flag, opt
-from virtsh.errors import CommandError
+from virtsh.errors import CommandError, failing
+from virtsh.format import field_line
 from virtsh.xmlout import print_xml
 
 # drivers.snapshot's flag values (not imported: start-up budget)
@@ -22,21 +24,11 @@ SNAPSHOT_REVERT_RISKY = 73
 _CREATE_FLAGS = (("halt", CREATE_HALT), ("disk-only", CREATE_DISK_ONLY),
                  ("reuse-external", CREATE_REUSE_EXT), ("quiesce", CREATE_QUIESCE),
                  ("atomic", CREATE_ATOMIC), ("live", CREATE_LIVE),
-                 ("validate", CREATE_VALIDATE))
+                 ("validate", CREATE_VALIDATE), ("no-metadata", CREATE_NO_METADATA))
 
 
 def _domain_option():
     return data('domain', "domain name, id or uuid", required=True, complete="domain")
-
-
-def _create_flags(args):
-    flags = 0
-    for name, value in _CREATE_FLAGS:
-        if args.flag(name):
-            flags |= value
-    if args.flag("no-metadata"):
-        flags |= CREATE_NO_METADATA
-    return flags
 
 
 def _create(ctl, dom, xml, flags, source=None):
@@ -46,14 +38,6 @@ def _create(ctl, dom, xml, flags, source=None):
     else:
         ctl.print_extra("Domain snapshot %s created from '%s'" % (snap.name(), source),
                         end="")
-
-
-def _read_file(path):
-    try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as f:
-            return f.read()
-    except OSError as e:
-        raise CommandError("Failed to open file '%s': %s" % (path, e.strerror)) from None
 
 
 @command('snapshot-create', "Create a snapshot from an XML file",
@@ -72,14 +56,11 @@ def _read_file(path):
          flag('validate', "validate the XML against the schema"),
          desc="Create a snapshot (disks and memory) of a domain from an XML description.")
 def snapshot_create(ctl, args):
-    flags = _create_flags(args)
-    if args.flag("redefine"):
-        flags |= CREATE_REDEFINE
-    if args.flag("current"):
-        flags |= CREATE_CURRENT
+    flags = flag_bits(args, ("redefine", CREATE_REDEFINE), ("current", CREATE_CURRENT),
+                      *_CREATE_FLAGS)
     dom = lookup.domain(ctl, args)
-    path = args.get("xmlfile")
-    xml = "<domainsnapshot/>" if path is None else _read_file(path)
+    path = args.string("xmlfile")
+    xml = "<domainsnapshot/>" if path is None else read_file(path)
     _create(ctl, dom, xml, flags, path)
 
 
@@ -137,16 +118,15 @@ def _diskspec_lines(spec):
          argv('diskspec', "a disk: disk[,snapshot=type][,driver=type][,file=name]"),
          desc="Create a snapshot (disks and memory) of a domain from the options given.")
 def snapshot_create_as(ctl, args):
-    flags = _create_flags(args)
+    flags = flag_bits(args, *_CREATE_FLAGS)
     dom = lookup.domain(ctl, args)
     lines = []
-    if args.get("name") is not None:
-        lines.append("<name>%s</name>" % M.escape(args.get("name")))
-    if args.get("description") is not None:
-        lines.append("<description>%s</description>" % M.escape(args.get("description")))
-    memspec = args.get("memspec")
-    if memspec == "":
-        raise CommandError("Failed to get option 'memspec': Option argument is empty")
+    name, description = args.string("name"), args.string("description")
+    if name is not None:
+        lines.append("<name>%s</name>" % M.escape(name))
+    if description is not None:
+        lines.append("<description>%s</description>" % M.escape(description))
+    memspec = args.string("memspec")
     if memspec is not None:
         lines.append(_memspec_line(memspec))
     if args.given("diskspec"):
@@ -164,7 +144,7 @@ def snapshot_create_as(ctl, args):
 
 def _snapshot(ctl, args, dom, option="snapshotname", exclusive=True):
     """The snapshot named by *option* or --current (virsh's rules)."""
-    name = args.get(option)
+    name = args.string(option)
     current = args.flag("current")
     if exclusive and current and name is not None:
         raise CommandError("--%s and --current are mutually exclusive" % option)
@@ -183,9 +163,9 @@ def _snapshot(ctl, args, dom, option="snapshotname", exclusive=True):
               complete="snapshot"),
          desc="Show the current snapshot of a domain, or make another snapshot current.")
 def snapshot_current(ctl, args):
-    M.exclusive(args, ("name", "snapshotname"))
+    args.exclusive("name", "snapshotname")
     dom = lookup.domain(ctl, args)
-    name = args.get("snapshotname")
+    name = args.string("snapshotname")
     if name is not None:
         snap = dom.snapshot_lookup_by_name(name)
         xml = snap.xml_desc(XML_SECURE)
@@ -215,14 +195,9 @@ def snapshot_current(ctl, args):
 def snapshot_delete(ctl, args):
     dom = lookup.domain(ctl, args)
     snap = _snapshot(ctl, args, dom)
-    flags = 0
-    if args.flag("children"):
-        flags |= DELETE_CHILDREN
-    if args.flag("children-only"):
-        flags |= DELETE_CHILDREN_ONLY
-    if args.flag("metadata"):
-        flags |= DELETE_METADATA_ONLY
-    from virtsh.errors import failing
+    flags = flag_bits(args, ("children", DELETE_CHILDREN),
+                      ("children-only", DELETE_CHILDREN_ONLY),
+                      ("metadata", DELETE_METADATA_ONLY))
     with failing("Failed to delete snapshot %s" % snap.name()):
         snap.delete(flags)
     if flags & DELETE_CHILDREN_ONLY:
@@ -239,8 +214,9 @@ def snapshot_delete(ctl, args):
          flag('wrap', "wrap the --xpath results in a <nodes> element"),
          desc="Print the XML description of a snapshot.")
 def snapshot_dumpxml(ctl, args):
+    name = args.string("snapshotname")
     dom = lookup.domain(ctl, args)
-    snap = dom.snapshot_lookup_by_name(args.get("snapshotname"))
+    snap = dom.snapshot_lookup_by_name(name)
     xml = snap.xml_desc(XML_SECURE if args.flag("security-info") else 0)
     print_xml(ctl, xml, args.get("xpath"), args.flag("wrap"))
 
@@ -254,7 +230,7 @@ def snapshot_dumpxml(ctl, args):
          desc="Edit a snapshot's XML in $VISUAL or $EDITOR and record the result.")
 def snapshot_edit(ctl, args):
     from virtsh import editing
-    M.exclusive(args, ("rename", "clone"))
+    args.exclusive("rename", "clone")
     flags = CREATE_REDEFINE
     if args.flag("current") and args.given("snapshotname"):
         flags |= CREATE_CURRENT
@@ -285,12 +261,13 @@ def snapshot_edit(ctl, args):
 
     return editing.run(ctl, editing.Editable(
         lambda: snap.xml_desc(XML_SECURE), define,
-        "Snapshot %s XML configuration not changed." % name, "%s"))
+        "Snapshot %s XML configuration not changed." % name, "%s",
+        define_unchanged=bool(flags & CREATE_CURRENT)))
 
 
 def _snapshot_state(snap):
     """(state, external, parent, creation time) read from the snapshot XML."""
-    root = M.xml_of_moment(snap.xml_desc())
+    root = M.parse_xml(snap.xml_desc())
     state = root.findtext("state") or ""
     if root.find("memory") is not None:
         external = (root.find("memory[@snapshot='external']") is not None or
@@ -309,16 +286,16 @@ def _snapshot_state(snap):
 def snapshot_info(ctl, args):
     dom = lookup.domain(ctl, args)
     snap = _snapshot(ctl, args, dom)
-    ctl.print(M.fmt.field_line("Name:", snap.name()))
-    ctl.print(M.fmt.field_line("Domain:", dom.name()))
-    ctl.print(M.fmt.field_line("Current:", "yes" if snap.is_current() else "no"))
+    ctl.print(field_line("Name:", snap.name()))
+    ctl.print(field_line("Domain:", dom.name()))
+    ctl.print(field_line("Current:", "yes" if snap.is_current() else "no"))
     state, external, parent, _ = _snapshot_state(snap)
-    ctl.print(M.fmt.field_line("State:", state))
-    ctl.print(M.fmt.field_line("Location:", "external" if external else "internal"))
-    ctl.print(M.fmt.field_line("Parent:", parent or "-"))
-    ctl.print(M.fmt.field_line("Children:", snap.num_children(0)))
-    ctl.print(M.fmt.field_line("Descendants:", snap.num_children(LIST_DESCENDANTS)))
-    ctl.print(M.fmt.field_line("Metadata:", "yes" if snap.has_metadata() else "no"))
+    ctl.print(field_line("State:", state))
+    ctl.print(field_line("Location:", "external" if external else "internal"))
+    ctl.print(field_line("Parent:", parent or "-"))
+    ctl.print(field_line("Children:", snap.num_children(0)))
+    ctl.print(field_line("Descendants:", snap.num_children(LIST_DESCENDANTS)))
+    ctl.print(field_line("Metadata:", "yes" if snap.has_metadata() else "no"))
 
 
 _LIST_FILTERS = (("leaves", LIST_LEAVES), ("no-leaves", LIST_NO_LEAVES),
@@ -348,22 +325,15 @@ _LIST_FILTERS = (("leaves", LIST_LEAVES), ("no-leaves", LIST_NO_LEAVES),
          flag('topological', "parents before children instead of by name"),
          desc="List the snapshots of a domain as a table, names or a tree.")
 def snapshot_list(ctl, args):
-    M.exclusive(args, ("tree", "name"), ("parent", "roots"), ("parent", "tree"),
-                ("roots", "tree"), ("roots", "from"), ("roots", "current"))
-    flags = 0
-    for name, value in _LIST_FILTERS:
-        if args.flag(name):
-            if args.flag("tree"):
-                raise CommandError("--%s and --tree are mutually exclusive" % name)
-            flags |= value
-    if args.flag("topological"):
-        flags |= LIST_TOPOLOGICAL
-    if args.flag("roots"):
-        flags |= LIST_ROOTS
-    if args.flag("metadata"):
-        flags |= LIST_METADATA
-    if args.flag("no-metadata"):
-        flags |= LIST_NO_METADATA
+    for pair in (("tree", "name"), ("parent", "roots"), ("parent", "tree"),
+                 ("roots", "tree"), ("roots", "from"), ("roots", "current")):
+        args.exclusive(*pair)
+    for name, _ in _LIST_FILTERS:
+        if args.flag(name) and args.flag("tree"):
+            raise CommandError("--%s and --tree are mutually exclusive" % name)
+    flags = flag_bits(args, ("topological", LIST_TOPOLOGICAL), ("roots", LIST_ROOTS),
+                      ("metadata", LIST_METADATA), ("no-metadata", LIST_NO_METADATA),
+                      *_LIST_FILTERS)
     if args.flag("descendants"):
         if not args.given("from") and not args.flag("current"):
             raise CommandError("--descendants requires either --from or --current")
@@ -423,13 +393,8 @@ def snapshot_parent(ctl, args):
          desc="Bring a domain back to the state a snapshot recorded.")
 def snapshot_revert(ctl, args):
     from virtsh.drivers.errors import VirtError
-    flags = 0
-    if args.flag("running"):
-        flags |= REVERT_RUNNING
-    if args.flag("paused"):
-        flags |= REVERT_PAUSED
-    if args.flag("reset-nvram"):
-        flags |= REVERT_RESET_NVRAM
+    flags = flag_bits(args, ("running", REVERT_RUNNING), ("paused", REVERT_PAUSED),
+                      ("reset-nvram", REVERT_RESET_NVRAM))
     dom = lookup.domain(ctl, args)
     snap = _snapshot(ctl, args, dom)
     try:

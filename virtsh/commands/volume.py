@@ -41,16 +41,12 @@ def _prealloc(args):
 
 def _backing_path(ctl, pool, text):
     """The path of backing volume *text*: by name in *pool*, key or path."""
-    from virtsh.drivers.errors import VirtError
+    from virtsh.lookup import first_found
     conn = ctl.conn
-    for attempt in (lambda: pool.lookup_volume_by_name(text),
-                    lambda: conn.lookup_storage_vol_by_key(text),
-                    lambda: conn.lookup_storage_vol_by_path(text)):
-        try:
-            return attempt().path()
-        except VirtError:
-            continue
-    raise CommandError("failed to get vol '%s'" % text)
+    return first_found("failed to get vol '%s'" % text, (
+        lambda: pool.lookup_volume_by_name(text),
+        lambda: conn.lookup_storage_vol_by_key(text),
+        lambda: conn.lookup_storage_vol_by_path(text))).path()
 
 
 @command('vol-clone', "clone a volume within its pool",
@@ -73,7 +69,7 @@ def vol_clone(ctl, args):
         return
     with failing("Failed to clone vol from %s" % vol.name()):
         origin_pool.create_volume_from(xml, vol, flags)
-    ctl.print("Vol %s cloned from %s" % (args.get("newname"), vol.name()))
+    ctl.print_extra("Vol %s cloned from %s" % (args.get("newname"), vol.name()))
 
 
 @command('vol-create-as', "create a volume from arguments",
@@ -110,7 +106,7 @@ def vol_create_as(ctl, args):
         return
     with failing("Failed to create vol %s" % name):
         pool.create_volume(xml, _prealloc(args))
-    ctl.print("Vol %s created" % name)
+    ctl.print_extra("Vol %s created" % name)
 
 
 @command('vol-create', "create a volume from an XML file",
@@ -126,7 +122,7 @@ def vol_create(ctl, args):
     flags = _prealloc(args) | (4 if args.flag("validate") else 0)
     with failing("Failed to create vol from %s" % path):
         vol = pool.create_volume(xml, flags)
-    ctl.print("Vol %s created from %s" % (vol.name(), path))
+    ctl.print_extra("Vol %s created from %s" % (vol.name(), path))
 
 
 @command('vol-create-from', "create a volume from an XML file, copying another volume",
@@ -148,7 +144,7 @@ def vol_create_from(ctl, args):
              | (4 if args.flag("validate") else 0))
     with failing("Failed to create vol from %s" % path):
         vol = pool.create_volume_from(xml, source, flags)
-    ctl.print("Vol %s created from input vol %s" % (vol.name(), source.name()))
+    ctl.print_extra("Vol %s created from input vol %s" % (vol.name(), source.name()))
 
 
 @command('vol-delete', "delete a volume",
@@ -160,7 +156,7 @@ def vol_delete(ctl, args):
     name = args.get("vol")
     with failing("Failed to delete vol %s" % name):
         vol.delete(2 if args.flag("delete-snapshots") else 0)
-    ctl.print("Vol %s deleted" % name)
+    ctl.print_extra("Vol %s deleted" % name)
 
 
 def _transfer_range(args):
@@ -305,7 +301,7 @@ def vol_resize(ctl, args):
     with failing("Failed to change size of volume '%s' %s %s"
                  % (name, "by" if delta else "to", size_text)):
         vol.resize(size, flags)
-    ctl.print("Size of volume '%s' successfully changed %s %s"
+    ctl.print_extra("Size of volume '%s' successfully changed %s %s"
               % (name, "by" if delta else "to", size_text))
 
 
@@ -340,4 +336,4 @@ def vol_wipe(ctl, args):
     name = args.get("vol")
     with failing("Failed to wipe vol %s" % name):
         vol.wipe(WIPE_ALGORITHMS.index(algorithm))
-    ctl.print("Vol %s wiped" % name)
+    ctl.print_extra("Vol %s wiped" % name)

@@ -1,4 +1,4 @@
-"""Test driver: the filter rule of libvirt's ListAll* APIs."""
+"""The filter rule of libvirt's ListAll* APIs, shared by the drivers."""
 
 
 def wanted(flags, yes_flag, no_flag, value):

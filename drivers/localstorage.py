@@ -1,0 +1,482 @@
+"""Storage pools of directories on this host, without a daemon.
+
+A driver gets libvirt's ``dir`` pools by mixing ``LocalStorageMixin`` into
+its Connection and defining ``_storage_dirs()`` -> (config_dir, state_dir):
+persistent pool definitions live in ``config_dir/NAME.xml`` (autostart
+links in ``config_dir/autostart``), running pools in ``state_dir/NAME.xml``,
+so every process sees the same pools, as with libvirtd.  Volumes are the
+files of the pool's target directory; ``qemu-img`` makes the non-raw ones.
+"""
+import os
+
+from virtsh.drivers import storage as S
+from virtsh.drivers.errors import (
+    VirtError, CONFIG_UNSUPPORTED, INTERNAL_ERROR, INVALID_ARG, NO_STORAGE_POOL,
+    NO_STORAGE_VOL, OPERATION_FAILED, OPERATION_INVALID, STORAGE_VOL_EXIST,
+    SYSTEM_ERROR, check_flags)
+from virtsh.drivers.listing import wanted
+
+POOL_CREATE_WITH_BUILD = 1
+QCOW2_MAGIC = b"QFI\xfb"
+
+
+def _atomic_write(path, text):
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    tmp = path + ".new"
+    with open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _system_error(message, err):
+    return VirtError(SYSTEM_ERROR, "%s: %s" % (message, os.strerror(err.errno)))
+
+
+def _probe(path):
+    """(format, capacity) of an image file: qcow2 from its header, else raw."""
+    with open(path, "rb") as f:
+        head = f.read(32)
+    if head[:4] == QCOW2_MAGIC and len(head) >= 32:
+        return "qcow2", int.from_bytes(head[24:32], "big")
+    return "raw", os.path.getsize(path)
+
+
+class LocalPool(S.StoragePool):
+    """A handle on a directory pool."""
+
+    def __init__(self, conn, defn):
+        super().__init__(conn)
+        self._name = defn.name
+        self._uuid = defn.uuid
+
+    def name(self):
+        return self._name
+
+    def uuid(self):
+        return self._uuid
+
+    def _state(self):
+        return self.conn._local_pool(self._name)
+
+    def _active(self):
+        defn, active, _ = self._state()
+        if not active:
+            raise VirtError(OPERATION_INVALID, "storage pool '%s' is not active"
+                            % self._name)
+        return defn
+
+    def _inactive(self):
+        defn, active, persistent = self._state()
+        if active:
+            raise VirtError(OPERATION_INVALID, "storage pool '%s' is active" % self._name)
+        return defn, persistent
+
+    def is_active(self):
+        return self._state()[1]
+
+    def is_persistent(self):
+        return self._state()[2]
+
+    def _sizes(self, defn):
+        st = os.statvfs(defn.target_path)
+        capacity, free = st.f_frsize * st.f_blocks, st.f_frsize * st.f_bfree
+        return capacity, capacity - free, free
+
+    def info(self):
+        defn, active, _ = self._state()
+        if not active:
+            return (S.POOL_INACTIVE, 0, 0, 0)
+        return (S.POOL_RUNNING,) + self._sizes(defn)
+
+    def autostart(self):
+        return os.path.lexists(self.conn._autostart_link(self._name))
+
+    def set_autostart(self, enabled):
+        if not self._state()[2]:
+            raise VirtError(INVALID_ARG, "cannot set autostart for transient pool")
+        link = self.conn._autostart_link(self._name)
+        if enabled and not os.path.lexists(link):
+            os.makedirs(os.path.dirname(link), exist_ok=True)
+            os.symlink(self.conn._pool_file(self._name, persistent=True), link)
+        elif not enabled and os.path.lexists(link):
+            os.unlink(link)
+
+    def xml_desc(self, flags=0):
+        from virtsh.xmlconf import storage
+        check_flags(flags, 1, "storagePoolGetXMLDesc")
+        defn, active, _ = self._state()
+        sizes = self._sizes(defn) if active and not flags else (0, 0, 0)
+        return storage.format_pool(defn, *sizes)
+
+    def build(self, flags=0):
+        check_flags(flags, S.BUILD_NO_OVERWRITE | S.BUILD_OVERWRITE, "storagePoolBuild")
+        self._build(self._inactive()[0])
+
+    def _build(self, defn):
+        try:
+            os.makedirs(defn.target_path, mode=0o755, exist_ok=True)
+        except OSError as e:
+            raise _system_error("cannot create path '%s'" % defn.target_path, e) from None
+
+    def create(self, flags=0):
+        check_flags(flags, 7, "storagePoolCreate")
+        defn, _ = self._inactive()
+        if flags & POOL_CREATE_WITH_BUILD:
+            self._build(defn)
+        self.conn._start_pool(defn)
+
+    def destroy(self):
+        self._active()
+        os.unlink(self.conn._pool_file(self._name, persistent=False))
+
+    def delete(self, flags=0):
+        check_flags(flags, 1, "storagePoolDelete")
+        defn, _ = self._inactive()
+        try:
+            os.rmdir(defn.target_path)
+        except OSError as e:
+            raise _system_error("failed to remove pool '%s'" % defn.target_path, e) from None
+
+    def undefine(self):
+        _, persistent = self._inactive()
+        if not persistent:
+            raise VirtError(OPERATION_INVALID, "storage pool '%s' is not persistent"
+                            % self._name)
+        self.set_autostart(False)
+        os.unlink(self.conn._pool_file(self._name, persistent=True))
+
+    def refresh(self, flags=0):
+        check_flags(flags, 0, "storagePoolRefresh")
+        self._active()
+
+    def _volume_path(self, name):
+        return os.path.join(self._active().target_path, name)
+
+    def list_all_volumes(self, flags=0):
+        check_flags(flags, 0, "storagePoolListAllVolumes")
+        defn, active, _ = self._state()
+        if not active:
+            raise VirtError(OPERATION_INVALID, "storage pool is not active")
+        target = defn.target_path
+        names = sorted(n for n in os.listdir(target)
+                       if os.path.isfile(os.path.join(target, n)))
+        return [LocalVol(self.conn, self._name, os.path.join(target, n)) for n in names]
+
+    def lookup_volume_by_name(self, name):
+        path = self._volume_path(name)
+        if "/" in name or not os.path.isfile(path):
+            raise VirtError(NO_STORAGE_VOL, "no storage vol with matching name '%s'" % name)
+        return LocalVol(self.conn, self._name, path)
+
+    def create_volume(self, xml, flags=0):
+        return self._new_volume(xml, None, flags)
+
+    def create_volume_from(self, xml, source_vol, flags=0):
+        return self._new_volume(xml, source_vol, flags)
+
+    def _new_volume(self, xml, source, flags):
+        from virtsh.xmlconf import storage
+        check_flags(flags, S.VOL_CREATE_PREALLOC_METADATA | S.VOL_CREATE_REFLINK | 4,
+                    "storageVolCreateXML")
+        vol = storage.parse_volume(xml, "dir")
+        path = self._volume_path(vol.name)
+        if os.path.lexists(path):
+            raise VirtError(STORAGE_VOL_EXIST, "'%s'" % vol.name)
+        fmt = vol.tree.find("target/format").get("type")
+        backing = vol.tree.findtext("backingStore/path")
+        try:
+            if source is not None:
+                _copy_image(source.path(), path, fmt)
+            elif fmt == "raw" and backing is None:
+                _make_raw(path, vol.capacity, vol.allocation)
+            else:
+                _qemu_img(["create", "-f", fmt]
+                          + (["-b", backing, "-F", _probe(backing)[0]] if backing else [])
+                          + [path, str(vol.capacity)])
+        except OSError as e:
+            raise _system_error("cannot create volume '%s'" % path, e) from None
+        return LocalVol(self.conn, self._name, path)
+
+
+def _make_raw(path, capacity, allocation):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        if allocation:
+            os.posix_fallocate(fd, 0, min(allocation, capacity) or capacity)
+        os.ftruncate(fd, capacity)
+    finally:
+        os.close(fd)
+
+
+def _copy_image(source, target, fmt):
+    if _probe(source)[0] == fmt:
+        import shutil
+        shutil.copyfile(source, target)
+        os.chmod(target, 0o600)
+    else:
+        _qemu_img(["convert", "-O", fmt, source, target])
+
+
+def _qemu_img(argv):
+    import subprocess
+    try:
+        proc = subprocess.run(["qemu-img"] + argv, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise VirtError(INTERNAL_ERROR, "creation of non-raw file images is not "
+                        "supported without qemu-img.") from None
+    if proc.returncode:
+        raise VirtError(INTERNAL_ERROR, "qemu-img failed: %s" % proc.stderr.strip())
+
+
+class LocalVol(S.StorageVol):
+    """A file of a directory pool."""
+
+    def __init__(self, conn, pool_name, path):
+        super().__init__(conn)
+        self._pool = pool_name
+        self._path = path
+
+    def name(self):
+        return os.path.basename(self._path)
+
+    def key(self):
+        return self._path
+
+    def pool_name(self):
+        return self._pool
+
+    def _check(self):
+        if not os.path.isfile(self._path):
+            raise VirtError(NO_STORAGE_VOL, "no storage vol with matching name '%s'"
+                            % self.name())
+        return self._path
+
+    def pool(self):
+        return self.conn.lookup_storage_pool_by_name(self._pool)
+
+    def info(self):
+        fmt, capacity = _probe(self._check())
+        return S.VOL_FILE, capacity, os.stat(self._path).st_blocks * 512
+
+    def info_flags(self, flags=0):
+        check_flags(flags, S.VOL_GET_PHYSICAL, "storageVolGetInfoFlags")
+        vtype, capacity, allocation = self.info()
+        if flags & S.VOL_GET_PHYSICAL:
+            allocation = os.path.getsize(self._path)
+        return vtype, capacity, allocation
+
+    def xml_desc(self, flags=0):
+        from virtsh.xmlconf import objxml
+        check_flags(flags, 0, "storageVolGetXMLDesc")
+        fmt, capacity = _probe(self._check())
+        st = os.stat(self._path)
+        root = objxml.element("volume", {"type": "file"}, children=[
+            objxml.element("name", text=self.name()),
+            objxml.element("key", text=self._path),
+            objxml.element("capacity", {"unit": "bytes"}, capacity),
+            objxml.element("allocation", {"unit": "bytes"}, st.st_blocks * 512),
+            objxml.element("physical", {"unit": "bytes"}, st.st_size),
+            objxml.element("target", children=[
+                objxml.element("path", text=self._path),
+                objxml.element("format", {"type": fmt}),
+                objxml.element("permissions", children=[
+                    objxml.element("mode", text="%04o" % (st.st_mode & 0o7777)),
+                    objxml.element("owner", text=st.st_uid),
+                    objxml.element("group", text=st.st_gid)])])])
+        return objxml.write(root)
+
+    def path(self):
+        return self._check()
+
+    def delete(self, flags=0):
+        check_flags(flags, 0, "storageVolDelete")
+        try:
+            os.unlink(self._check())
+        except OSError as e:
+            raise _system_error("cannot unlink file '%s'" % self._path, e) from None
+
+    def wipe(self, algorithm=0, flags=0):
+        check_flags(flags, 0, "storageVolWipe")
+        if algorithm != 0:
+            raise VirtError(CONFIG_UNSUPPORTED, "wiping algorithm %d not supported"
+                            % algorithm)
+        size = os.path.getsize(self._check())
+        with open(self._path, "r+b") as f:
+            chunk = b"\0" * (1 << 20)
+            done = 0
+            while done < size:
+                done += f.write(chunk[:min(len(chunk), size - done)])
+
+    def resize(self, capacity, flags=0):
+        check_flags(flags, S.RESIZE_ALLOCATE | S.RESIZE_DELTA | S.RESIZE_SHRINK,
+                    "storageVolResize")
+        fmt, current = _probe(self._check())
+        if flags & S.RESIZE_DELTA:
+            capacity = current - capacity if flags & S.RESIZE_SHRINK else current + capacity
+        if capacity < current and not flags & S.RESIZE_SHRINK:
+            raise VirtError(INVALID_ARG, "Can't shrink capacity below current capacity "
+                            "unless shrink flag explicitly specified")
+        if fmt == "raw":
+            os.truncate(self._path, capacity)
+        else:
+            _qemu_img(["resize"] + (["--shrink"] if capacity < current else [])
+                      + [self._path, str(capacity)])
+
+    def upload(self, source, offset, length, flags=0):
+        check_flags(flags, 1, "storageVolUpload")
+        with open(self._check(), "r+b") as f:
+            f.seek(offset)
+            data = source.read(length or -1)
+            f.write(data)
+
+    def download(self, target, offset, length, flags=0):
+        check_flags(flags, 1, "storageVolDownload")
+        with open(self._check(), "rb") as f:
+            f.seek(offset)
+            target.write(f.read(length or -1))
+
+
+class LocalStorageMixin:
+    """The storage part of a Connection keeping pools as host directories."""
+
+    def _storage_dirs(self):
+        """(config_dir, state_dir) of this connection's pools."""
+        raise NotImplementedError
+
+    def _pool_file(self, name, persistent):
+        config, state = self._storage_dirs()
+        return os.path.join(config if persistent else state, name + ".xml")
+
+    def _autostart_link(self, name):
+        return os.path.join(self._storage_dirs()[0], "autostart", name + ".xml")
+
+    def _read_pool(self, path):
+        from virtsh.xmlconf import storage
+        try:
+            with open(path) as f:
+                return storage.parse_pool(f.read())
+        except (OSError, VirtError):
+            return None
+
+    def _local_pools(self):
+        """name -> (definition, active, persistent), in name order."""
+        found = {}
+        config, state = self._storage_dirs()
+        for directory, persistent in ((config, True), (state, False)):
+            if not os.path.isdir(directory):
+                continue
+            for entry in sorted(os.listdir(directory)):
+                if not entry.endswith(".xml"):
+                    continue
+                defn = self._read_pool(os.path.join(directory, entry))
+                if defn is None:
+                    continue
+                if persistent:
+                    found[defn.name] = (defn, False, True)
+                else:
+                    old = found.get(defn.name)
+                    found[defn.name] = (defn, True, old is not None)
+        return found
+
+    def _local_pool(self, name):
+        state = self._local_pools().get(name)
+        if state is None:
+            raise VirtError(NO_STORAGE_POOL, "no storage pool with matching name '%s'"
+                            % name)
+        return state
+
+    def _start_pool(self, defn):
+        if not os.path.isdir(defn.target_path):
+            raise VirtError(OPERATION_INVALID, "cannot open directory '%s': No such "
+                            "file or directory" % defn.target_path)
+        _atomic_write(self._pool_file(defn.name, persistent=False), _pool_text(defn))
+
+    def _check_new_pool(self, defn, allow_inactive_same):
+        for name, (other, active, _) in self._local_pools().items():
+            if other.uuid == defn.uuid and name != defn.name:
+                raise VirtError(OPERATION_FAILED, "pool '%s' is already defined with "
+                                "uuid %s" % (name, other.uuid))
+            if name == defn.name:
+                if other.uuid != defn.uuid:
+                    raise VirtError(OPERATION_FAILED, "pool '%s' already exists with "
+                                    "uuid %s" % (name, other.uuid))
+                if active or not allow_inactive_same:
+                    raise VirtError(OPERATION_INVALID, "pool '%s' is already active"
+                                    % name)
+
+    def _parse_local_pool(self, xml):
+        from virtsh.xmlconf import storage
+        defn = storage.parse_pool(xml)
+        if defn.type != "dir":
+            raise VirtError(CONFIG_UNSUPPORTED, "storage pool type '%s' is not "
+                            "supported by this driver" % defn.type)
+        return defn
+
+    # --- APIs -------------------------------------------------------------
+    def list_all_storage_pools(self, flags=0):
+        check_flags(flags, (1 << 20) - 1, "connectListAllStoragePools")
+        types = S.list_type_names(flags)
+        result = []
+        for name, (defn, active, persistent) in self._local_pools().items():
+            pool = LocalPool(self, defn)
+            if (wanted(flags, S.LIST_ACTIVE, S.LIST_INACTIVE, active)
+                    and wanted(flags, S.LIST_PERSISTENT, S.LIST_TRANSIENT, persistent)
+                    and wanted(flags, S.LIST_AUTOSTART, S.LIST_NO_AUTOSTART,
+                               pool.autostart())
+                    and (not types or defn.type in types)):
+                result.append(pool)
+        return result
+
+    def lookup_storage_pool_by_name(self, name):
+        return LocalPool(self, self._local_pool(name)[0])
+
+    def lookup_storage_pool_by_uuid(self, uuid):
+        key = uuid.replace("-", "").lower()
+        for defn, _, _ in self._local_pools().values():
+            if defn.uuid.replace("-", "") == key:
+                return LocalPool(self, defn)
+        raise VirtError(NO_STORAGE_POOL, "no storage pool with matching uuid '%s'" % uuid)
+
+    def define_storage_pool(self, xml, flags=0):
+        check_flags(flags, 1, "storagePoolDefineXML")
+        defn = self._parse_local_pool(xml)
+        self._check_new_pool(defn, allow_inactive_same=True)
+        _atomic_write(self._pool_file(defn.name, persistent=True), _pool_text(defn))
+        return LocalPool(self, defn)
+
+    def create_storage_pool(self, xml, flags=0):
+        check_flags(flags, 7, "storagePoolCreateXML")
+        defn = self._parse_local_pool(xml)
+        self._check_new_pool(defn, allow_inactive_same=False)
+        if flags & POOL_CREATE_WITH_BUILD:
+            LocalPool(self, defn)._build(defn)
+        self._start_pool(defn)
+        return LocalPool(self, defn)
+
+    def _vol_search(self, path):
+        path = os.path.abspath(path)
+        for name, (defn, active, _) in self._local_pools().items():
+            if active and os.path.dirname(path) == os.path.abspath(defn.target_path) \
+                    and os.path.isfile(path):
+                return LocalVol(self, name, path)
+        return None
+
+    def lookup_storage_vol_by_key(self, key):
+        vol = self._vol_search(key)
+        if vol is None:
+            raise VirtError(NO_STORAGE_VOL, "no storage vol with matching key %s" % key)
+        return vol
+
+    def lookup_storage_vol_by_path(self, path):
+        vol = self._vol_search(path)
+        if vol is None:
+            raise VirtError(NO_STORAGE_VOL, "no storage vol with matching path '%s'"
+                            % path)
+        return vol
+
+
+def _pool_text(defn):
+    from virtsh.xmlconf import objxml
+    return objxml.write(defn.tree, expand=("source",))

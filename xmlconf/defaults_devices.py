@@ -1,0 +1,315 @@
+"""libvirt's post-parse defaults for the other devices.
+
+Character devices (ports, the console mirroring the first serial port),
+inputs, graphics listens and ports, video models, interfaces, and the
+printed form of device addresses.
+"""
+from lxml import etree
+
+from virtsh.drivers.errors import VirtError, XML_ERROR
+from virtsh.xmlconf import numbers
+from virtsh.xmlconf.tree import attr, child, insert, set_attrs
+
+DEV = "domain/devices"
+
+
+# -- character devices -------------------------------------------------------
+
+def inputs(root, devs):
+    """Input devices default to the machine's native bus."""
+    arch = root.find("os/type").get("arch")
+    native = "ps2" if arch in (None, "i686", "x86_64") else "usb"
+    for i in devs.findall("input"):
+        if i.get("bus") is None and i.get("type") in ("mouse", "keyboard", "tablet"):
+            attr(i, DEV + "/input", "bus", native if i.get("type") != "tablet" else "usb")
+
+
+def chardevs(root, devs):
+    hvm = (root.findtext("os/type") or "hvm") == "hvm"
+    for c in devs.iterchildren("serial", "console", "parallel", "channel"):
+        if c.get("type") is None:
+            attr(c, DEV + "/" + c.tag, "type", "pty")
+    serials = devs.findall("serial")
+    consoles = devs.findall("console")
+    mirror_port = "0"
+    for i, c in enumerate(consoles):
+        t = c.find("target")
+        if t is not None:
+            attr(t, DEV + "/console/target", "port", str(i))
+    _assign_ports(serials, DEV + "/serial")
+    for c in devs.iterchildren("serial", "console", "parallel", "channel", "smartcard", "redirdev"):
+        proto = c.find("protocol")
+        if c.get("type") != "tcp" and proto is not None:
+            c.remove(proto)
+        elif c.get("type") == "tcp" and proto is None:
+            insert(c, DEV + "/" + c.tag, "protocol", {"type": "raw"})
+        if c.get("type") == "dbus" and c.tag == "redirdev" and c.find("source") is None:
+            insert(c, DEV + "/redirdev", "source", {"channel": "org.qemu.usbredir"})
+    for c in devs.iter("serial", "console", "parallel", "channel", "smartcard", "redirdev",
+                       "backend"):
+        src = c.find("source")
+        if c.get("type") == "unix" and src is not None:
+            if src.get("path") is None:
+                c.remove(src)
+            elif src.get("mode") is None:
+                attr(src, DEV + "/smartcard/source", "mode", "connect")
+    first_serial_type = None
+    if serials and serials[0].find("target") is not None:
+        first_serial_type = serials[0].find("target").get("type")
+    if first_serial_type in ("pci-serial", "usb-serial", "isa-debug"):
+        serials = []
+    if hvm and (consoles or serials):
+        first = consoles[0] if consoles else None
+        ttype = None
+        if first is not None and first.find("target") is not None:
+            ttype = first.find("target").get("type")
+        if first is not None and ttype in (None, "serial"):
+            if not serials:
+                s = _as_chardev(first, "serial")
+                t = child(s, DEV + "/serial", "target")
+                attr(t, DEV + "/serial/target", "port", "0")
+                insert(devs, DEV, "serial")
+                devs.replace(devs.find("serial"), s)
+                serials = [s]
+            mirror = _as_chardev(serials[0], "console")
+            devs.replace(first, mirror)
+            mirror_port = serials[0].find("target").get("port")
+        elif serials:
+            mirror = _as_chardev(serials[0], "console")
+            mirror_port = serials[0].find("target").get("port")
+            if first is not None:
+                first.addprevious(mirror)
+            else:
+                insert(devs, DEV, "console")
+                devs.replace(devs.find("console"), mirror)
+        else:
+            mirror = None
+        if mirror is not None:
+            t = child(mirror, DEV + "/console", "target")
+            set_attrs(t, DEV + "/console/target", {"type": "serial", "port": mirror_port})
+    for c in devs.findall("console"):
+        t = child(c, DEV + "/console", "target")
+        if t.get("type") is None:
+            attr(t, DEV + "/console/target", "type", "serial")
+    _assign_ports(devs.findall("console"), DEV + "/console")
+    _assign_ports(devs.findall("parallel"), DEV + "/parallel")
+    for i, sc in enumerate(devs.findall("smartcard")):
+        if sc.find("address") is None:
+            insert(sc, DEV + "/smartcard", "address",
+                   {"type": "ccid", "controller": "0", "slot": str(i)})
+
+
+def _assign_ports(chardevs, path):
+    """A chardev without a port gets one past the highest port in use."""
+    used = [numbers.parse_int(c.find("target").get("port"))
+            for c in chardevs if c.find("target") is not None]
+    top = max([p for p in used if p is not None], default=-1)
+    for c in chardevs:
+        t = child(c, path, "target")
+        if t.get("port") is None:
+            top += 1
+            attr(t, path + "/target", "port", str(top))
+
+
+def _as_chardev(elem, tag):
+    """A copy of chardev *elem* as ``<tag>``: the same host side, no target."""
+    new = etree.fromstring(etree.tostring(elem))
+    new.tag = tag
+    for e in new.findall("target"):
+        new.remove(e)
+    return new
+
+
+# -- graphics and video ------------------------------------------------------
+
+def graphics(devs):
+    for g in devs.findall("graphics"):
+        gtype = g.get("type")
+        if gtype == "vnc":
+            _vnc(g)
+        elif gtype == "spice":
+            _spice(g)
+
+
+def _yes(value):
+    return value == "yes"
+
+
+def _listen_attr(g, path):
+    """The legacy listen attribute mirrors the first address listen."""
+    listens = g.findall("listen")
+    if not listens:
+        addr = g.get("listen") or None
+        insert(g, path, "listen", {"type": "address", "address": addr})
+    else:
+        first = listens[0]
+        if first.get("type") == "address" and first.get("address"):
+            attr(g, path, "listen", first.get("address"))
+
+
+def _vnc(g):
+    path = DEV + "/graphics"
+    listen_socket = g.find("listen[@type='socket']")
+    if g.get("socket") is not None or listen_socket is not None:
+        if g.find("listen") is None:
+            insert(g, path, "listen", {"type": "socket", "socket": g.get("socket")})
+        for name in ("port", "autoport"):
+            g.attrib.pop(name, None)
+        return
+    port = numbers.parse_int(g.get("port"))
+    autoport = port is None or port == -1
+    if g.get("autoport") is not None:
+        autoport = _yes(g.get("autoport"))
+    if autoport or port == -1:
+        port = 0
+    set_attrs(g, path, {"port": str(port) if port else ("-1" if autoport else None),
+                        "autoport": "yes" if autoport else "no"})
+    _listen_attr(g, path)
+
+
+def _spice(g):
+    path = DEV + "/graphics"
+    if g.find("listen[@type='socket']") is not None:
+        return
+    port = numbers.parse_int(g.get("port")) or 0
+    tls = numbers.parse_int(g.get("tlsPort")) or 0
+    autoport = _yes(g.get("autoport"))
+    if autoport:
+        port = tls = 0
+    shown = port or tls or autoport
+    set_attrs(g, path, {"port": str(port) if port else None,
+                        "tlsPort": str(tls) if tls else None,
+                        "autoport": ("yes" if autoport else "no") if shown else None})
+    if not shown:
+        for e in g.findall("listen"):
+            g.remove(e)
+        g.attrib.pop("listen", None)
+        insert(g, path, "listen", {"type": "none"})
+        return
+    _listen_attr(g, path)
+
+
+_VIDEO_VRAM = {"vga": 16384, "cirrus": 16384, "vmvga": 16384, "xen": 4096,
+               "bochs": 16384, "qxl": 65536}
+
+
+def video(devs):
+    path = DEV + "/video"
+    needs = any(g.get("type") not in ("egl-headless", "dbus") or True
+                for g in devs.findall("graphics"))
+    videos = devs.findall("video")
+    if needs and not videos and devs.find("graphics") is not None:
+        insert(devs, DEV, "video")
+        videos = devs.findall("video")
+    primary = [v for v in videos if v.find("model[@primary='yes']") is not None]
+    if primary and primary[0] is not videos[0]:
+        videos[0].addprevious(primary[0])
+        videos.remove(primary[0])
+        videos.insert(0, primary[0])
+    for i, v in enumerate(videos):
+        m = child(v, path, "model")
+        mtype = m.get("type") or "cirrus"
+        vals = {"type": mtype}
+        if mtype in _VIDEO_VRAM and m.get("vram") is None:
+            vals["vram"] = str(_VIDEO_VRAM[mtype])
+        if mtype == "qxl":
+            if m.get("ram") is None:
+                vals["ram"] = "65536"
+        if m.get("heads") is None and mtype != "none":
+            vals["heads"] = "1"
+        vals["primary"] = "yes" if i == 0 and mtype != "none" else None
+        set_attrs(m, path + "/model", vals)
+
+
+# -- interfaces --------------------------------------------------------------
+
+# Device names the host generates; a definition does not keep them.
+_GENERATED_IFNAMES = ("vnet", "vif", "macvtap", "macvlan")
+
+
+_NIC_MODELS = ("virtio", "e1000", "e1000e", "rtl8139", "ne2k_pci", "pcnet", "virtio-transitional",
+               "virtio-non-transitional", "usb-net", "spapr-vlan", "lan9118", "smc91c111",
+               "vmxnet3", "igb")
+
+
+def interfaces(devs):
+    """Interfaces get a MAC; host-generated device names are forgotten."""
+    path = DEV + "/interface"
+    for i in devs.findall("interface"):
+        if i.get("type") is None:
+            attr(i, path, "type", "user")
+        m = i.find("model")
+        if m is not None and (m.get("type") or "").lower() in _NIC_MODELS:
+            m.set("type", m.get("type").lower())
+        if i.get("type") == "hostdev":
+            drv = i.find("driver")
+            if drv is not None:
+                for name in list(drv.attrib):
+                    if name != "name":
+                        del drv.attrib[name]
+                if not drv.attrib and not len(drv):
+                    i.remove(drv)
+        if i.get("type") in ("hostdev", "vhostuser"):
+            for f in i.findall("filterref"):
+                i.remove(f)
+        if i.find("mac") is None:
+            insert(i, path, "mac", {"address": random_mac()})
+        t = i.find("target")
+        if t is not None and (t.get("dev") or "").startswith(_GENERATED_IFNAMES):
+            del t.attrib["dev"]
+
+
+def random_mac():
+    import os
+    b = os.urandom(3)
+    return "52:54:00:%02x:%02x:%02x" % (b[0], b[1], b[2])
+
+
+# -- addresses ---------------------------------------------------------------
+
+def _fmt(fmt):
+    def conv(value, name="", tag="address"):
+        n = numbers.parse_uint(value)
+        if n is None:
+            raise VirtError(XML_ERROR, "Invalid value for attribute '%s' in element '%s': "
+                            "'%s'. Expected non-negative integer value" % (name, tag, value))
+        return fmt % n
+    return conv
+
+
+_ADDRESS_FIELDS = {
+    "pci": (("domain", _fmt("0x%04x")), ("bus", _fmt("0x%02x")),
+            ("slot", _fmt("0x%02x")), ("function", _fmt("0x%x"))),
+    "drive": (("controller", _fmt("%d")), ("bus", _fmt("%d")),
+              ("target", _fmt("%d")), ("unit", _fmt("%d"))),
+    "ccw": (("cssid", _fmt("0x%x")), ("ssid", _fmt("0x%x")), ("devno", _fmt("0x%04x"))),
+    "virtio-serial": (("controller", _fmt("%d")), ("bus", _fmt("%d")), ("port", _fmt("%d"))),
+    "ccid": (("controller", _fmt("%d")), ("slot", _fmt("%d"))),
+    "spapr-vio": (("reg", _fmt("0x%08x")),),
+    "isa": (("iobase", _fmt("0x%x")), ("irq", _fmt("0x%x"))),
+    "dimm": (("slot", _fmt("%d")), ("base", _fmt("0x%x"))),
+}
+
+# Address types whose fields are all printed once any is set.
+_ALL_FIELDS = ("pci", "drive", "ccw", "virtio-serial", "ccid")
+_ALWAYS_ALL = ("drive", "virtio-serial", "ccid", "ccw")
+
+
+def address(a):
+    atype = a.get("type")
+    fields = _ADDRESS_FIELDS.get(atype)
+    if not fields:
+        return
+    given = [name for name, _ in fields if a.get(name) is not None]
+    if atype in _ALL_FIELDS and (given or atype in _ALWAYS_ALL):
+        vals = {name: conv(a.get(name, "0"), name) for name, conv in fields}
+    else:
+        vals = {name: conv(a.get(name), name) for name, conv in fields if a.get(name) is not None}
+    if atype == "pci" and given and not any(int(v, 16) for v in vals.values()):
+        vals = dict.fromkeys(vals)
+    set_attrs(a, "domain/devices/disk/address", vals)
+    z = a.find("zpci")
+    if z is not None:
+        set_attrs(z, "domain/devices/hostdev/address/zpci",
+                  {"uid": _fmt("0x%04x")(z.get("uid", "0"), "uid", "zpci"),
+                   "fid": _fmt("0x%08x")(z.get("fid", "0"), "fid", "zpci")})
