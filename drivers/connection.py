@@ -359,6 +359,10 @@ class Connection(ApiObject):
         """Call *callback(domain, event_id, details)* on domain events; the
         callback id."""
 
+    @api("virConnectDomainEventDeregisterAny")
+    def domain_event_deregister(self, callback_id):
+        """Stop the callback registered as *callback_id*."""
+
     @api("virConnectDomainQemuMonitorEventRegister")
     def qemu_monitor_event_register(self, domain, event, callback, flags=0):
         """Call *callback* on QEMU monitor events; the callback id."""

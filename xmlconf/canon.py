@@ -7,6 +7,8 @@ unknown attributes and elements are dropped, the rest is reordered, and
 text is trimmed the way libvirt's parser trims it.  ``<metadata>`` is the
 exception: its content is kept verbatim (namespaced elements only).
 """
+import functools
+
 from lxml import etree
 
 from virtsh.xmlconf.domain_order import ATTRS, CHILDREN, NEVER_BARE, REPEATED, TEXT
@@ -45,36 +47,61 @@ def canonicalize(root):
     return root
 
 
+@functools.lru_cache(maxsize=None)
+def attr_rank(path):
+    """Attribute name -> output position for *path*; runtime-only ones left out."""
+    drop = RUNTIME_ONLY.get(path) or ()
+    return {a: i for i, a in enumerate(ATTRS.get(path, ())) if a not in drop}
+
+
+@functools.lru_cache(maxsize=None)
+def child_rank(key):
+    """Child tag -> output position for an element key (path or path[type])."""
+    return {t: i for i, t in enumerate(CHILDREN.get(key, ()))}
+
+
+def children_key(path, elem):
+    if path in TYPED:
+        key = "%s[%s]" % (path, elem.get("type"))
+        if key in CHILDREN:
+            return key
+    return path
+
+
+def sort_attrs(elem, rank, keep_unknown=False):
+    keys = list(elem.attrib.keys())
+    if keep_unknown:
+        wanted = sorted(keys, key=lambda k: rank.get(k, len(rank)))
+    else:
+        wanted = sorted((k for k in keys if k in rank), key=rank.__getitem__)
+    if wanted != keys:
+        items = [(k, elem.get(k)) for k in wanted]
+        elem.attrib.clear()
+        for k, v in items:
+            elem.set(k, v)
+
+
 def _walk(elem, path):
-    known_attrs = ATTRS.get(path, ())
-    drop = RUNTIME_ONLY.get(path)
-    if drop:
-        known_attrs = [a for a in known_attrs if a not in drop]
     if elem.attrib:
-        items = [(k, elem.get(k)) for k in known_attrs if k in elem.attrib]
-        if len(items) != len(elem.attrib) or list(elem.attrib.keys()) != [k for k, _ in items]:
-            elem.attrib.clear()
-            for k, v in items:
-                elem.set(k, v)
+        sort_attrs(elem, attr_rank(path))
     if path == "domain/metadata":
         keep_metadata(elem)
         return
-    key = "%s[%s]" % (path, elem.get("type")) if path in TYPED else path
-    order = CHILDREN.get(key) or CHILDREN.get(path) or ()
-    if not order and len(elem):
+    rank = child_rank(children_key(path, elem))
+    if not rank and len(elem):
         # A text-only element: libvirt reads the text of the whole subtree.
         text = "".join(elem.itertext())
         for c in list(elem):
             elem.remove(c)
         elem.text = text
-    rank = {tag: i for i, tag in enumerate(order)}
     kids = []
     seen = set()
     for child in list(elem):
         tag = child.tag
-        if not isinstance(tag, str) or tag not in rank or \
-                (path + "/" + tag in RUNTIME_ONLY and RUNTIME_ONLY[path + "/" + tag] is None) or \
-                (tag in seen and path + "/" + tag not in REPEATED):
+        sub = path + "/" + tag if isinstance(tag, str) else None
+        if sub is None or tag not in rank or \
+                (sub in RUNTIME_ONLY and RUNTIME_ONLY[sub] is None) or \
+                (tag in seen and sub not in REPEATED):
             elem.remove(child)
             continue
         seen.add(tag)
@@ -122,21 +149,11 @@ def reorder(elem, path="domain"):
     makes the printed order right again.  Sorting is stable, so devices of
     one kind keep their relative order.
     """
-    order = ATTRS.get(path)
-    if order and len(elem.attrib) > 1:
-        keys = list(elem.attrib.keys())
-        rank = {k: i for i, k in enumerate(order)}
-        wanted = sorted(keys, key=lambda k: rank.get(k, len(rank)))
-        if wanted != keys:
-            items = [(k, elem.get(k)) for k in wanted]
-            elem.attrib.clear()
-            for k, v in items:
-                elem.set(k, v)
+    if len(elem.attrib) > 1:
+        sort_attrs(elem, attr_rank(path), keep_unknown=True)
     if path == "domain/metadata" or not len(elem):
         return
-    key = "%s[%s]" % (path, elem.get("type")) if path in TYPED else path
-    order = CHILDREN.get(key) or CHILDREN.get(path) or ()
-    rank = {tag: i for i, tag in enumerate(order)}
+    rank = child_rank(children_key(path, elem))
     kids = [c for c in elem if isinstance(c.tag, str)]
     ranks = [rank.get(c.tag, len(rank)) for c in kids]
     if ranks != sorted(ranks):
@@ -145,5 +162,5 @@ def reorder(elem, path="domain"):
             elem.remove(c)
         elem.extend(ordered)
     for c in kids:
-        if isinstance(c.tag, str) and not c.tag.startswith("{"):
+        if not c.tag.startswith("{"):
             reorder(c, path + "/" + c.tag)

@@ -81,7 +81,7 @@ def _libxml_message(err, text, what):
     msg = err.msg.rsplit(", line ", 1)[0]
     lines = (text if isinstance(text, str) else text.decode("utf-8", "replace")).split("\n")
     src = lines[line - 1] if 0 < line <= len(lines) and text else "(null)"
-    col = max((err.offset or 1) - 1, 0)
+    col = max(err.position[1] - 1, 0) if err.position else 0
     return "(%s):%d: %s\n%s\n%s^" % (what, line, msg, src, "-" * col)
 
 

@@ -16,7 +16,7 @@ class Runtime:
 
     def __init__(self, events_fd=None, command_fd=None, monitor_path=None,
                  kvm=True, vnc_port_auto=True):
-        self.events_fd = events_fd          # connected socket (supervisor)
+        self.events_fd = events_fd          # listening socket (supervisor)
         self.command_fd = command_fd        # listening socket (commands)
         self.monitor_path = monitor_path    # or a path (domxml-to-native)
         self.kvm = kvm
@@ -150,7 +150,7 @@ def build(root, caps, runtime):
 def _monitors(runtime):
     out = []
     if runtime.events_fd is not None:
-        out += ["-chardev", "socket,id=charevents,fd=%d" % runtime.events_fd,
+        out += ["-chardev", "socket,id=charevents,fd=%d,server=on,wait=off" % runtime.events_fd,
                 "-mon", "chardev=charevents,id=events,mode=control"]
     if runtime.command_fd is not None:
         where = "fd=%d" % runtime.command_fd

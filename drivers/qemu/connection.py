@@ -179,11 +179,12 @@ class QemuConnection(Connection):
         return dom
 
     def domain_xml_to_native(self, native_format, xml, flags=0):
-        from virtsh.drivers.qemu import command
+        from virtsh.drivers.qemu import command, live
         if native_format != "qemu-argv":
             raise VirtError(INVALID_ARG, "unsupported config type %s" % native_format)
         defn = self.prepare_definition(xml)
         root = defn.tree
+        live.fill_listen(root, self.conf)
         caps = self.caps(root.findtext("devices/emulator").strip())
         runtime = command.Runtime(monitor_path=os.path.join(
             self.tree.lib, "domain--1-%s" % defn.name, "monitor.sock"), kvm=True)

@@ -277,6 +277,8 @@ def _inputs(devices):
 
 
 def _graphics(devices, conf):
+    """Autoport graphics get port -1 (the listen address is filled in at
+    start, from qemu.conf, as libvirt does)."""
     for g in devices.findall("graphics"):
         if g.get("type") not in ("vnc", "spice"):
             continue
@@ -288,10 +290,6 @@ def _graphics(devices, conf):
             g.set("autoport", attrs.pop("autoport", "yes"))
             for k, v in attrs.items():
                 g.set(k, v)
-        if g.find("listen") is None and g.get("socket") is None:
-            address = g.get("listen") or conf.get("%s_listen" % g.get("type"), "127.0.0.1")
-            g.set("listen", address)
-            g.insert(0, etree.Element("listen", type="address", address=address))
 
 
 # --- PCI addresses ----------------------------------------------------------

@@ -20,6 +20,7 @@ class QemuDomain(Domain):
         super().__init__(conn)
         self._name = name
         self._defs = {}
+        self._adopted = False       # orphan check done (once per handle)
 
     # --- records ----------------------------------------------------------
     @property
@@ -31,7 +32,14 @@ class QemuDomain(Domain):
                 or self.store.status(self._name) is not None)
 
     def _status(self):
-        return self.store.status(self._name)
+        """The runtime status (None: not running); a QEMU found without its
+        supervisor is adopted by a new one on the way."""
+        status = self.store.status(self._name)
+        if status is not None and not self._adopted:
+            self._adopted = True
+            from virtsh.drivers.qemu import lifecycle
+            lifecycle.adopt_if_orphaned(self.store, self._name, status)
+        return status
 
     def _require_active(self):
         status = self._status()
@@ -160,8 +168,8 @@ class QemuDomain(Domain):
         from virtsh.drivers.qemu import lifecycle
         caps = self.conn.caps(root.findtext("devices/emulator").strip())
         try:
-            lifecycle.start(self.store, self._name, root, caps, paused=paused,
-                            transient=transient)
+            lifecycle.start(self.store, self._name, root, caps, self.conn.conf,
+                            paused=paused, transient=transient)
         except VirtError:
             if not transient and self.is_persistent():
                 files.write_atomic(self.store.run(self._name, "shutoff"),

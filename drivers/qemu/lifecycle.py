@@ -8,7 +8,7 @@ import time
 
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (VirtError, INTERNAL_ERROR, SYSTEM_ERROR,
-                                   OPERATION_INVALID)
+                                   OPERATION_FAILED, OPERATION_INVALID)
 from virtsh.drivers.qemu import files, store as S
 
 PAUSED_STARTING_UP = 11
@@ -54,27 +54,56 @@ def _short(dirfd, path):
     return "/proc/self/fd/%d/%s" % (dirfd, os.path.basename(path))
 
 
+def connect_unix(path):
+    """A stream socket connected to the unix socket at *path*."""
+    import socket
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    directory = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        sock.connect(_short(directory, path))
+    except OSError as e:
+        sock.close()
+        raise VirtError(OPERATION_FAILED, "failed to connect to monitor socket: %s"
+                        % e.strerror) from None
+    finally:
+        os.close(directory)
+    return sock
+
+
 def connect_monitor(store, name, timeout=30.0):
     """A QMP session on the domain's command monitor."""
     from virtsh.drivers.qemu.qmp import Monitor
-    path = store.run(name, "monitor")
-    if len(path) < 100:
-        return Monitor(path, timeout=timeout)
-    directory = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        return Monitor(_short(directory, path), timeout=timeout)
-    finally:
-        os.close(directory)
+    return Monitor(connect_unix(store.run(name, "monitor")), timeout=timeout)
 
 
-def start(store, name, root, caps, paused=False, transient=False):
+def adopt_if_orphaned(store, name, status):
+    """Give a running QEMU whose supervisor is gone a new supervisor."""
+    if S.process_alive(status.get("supervisor", 0), status.get("supervisor_start")):
+        return
+    from virtsh.drivers.qemu import supervisor
+    with store.lock(name):
+        status = store.status(name)
+        if status is None or S.process_alive(status.get("supervisor", 0),
+                                             status.get("supervisor_start")):
+            return
+        try:
+            sock = connect_unix(store.run(name, "events"))
+        except VirtError:
+            return
+        status.update(supervisor.adopt(store, name, status, sock))
+        store.write_status(name, status)
+
+
+def start(store, name, root, caps, conf, paused=False, transient=False):
     """Start QEMU for the live definition *root*; the new status dict.
 
     On failure nothing is left behind: no QEMU, no runtime files."""
     import socket
     from virtsh.drivers.qemu import command, live, supervisor
     check_sources(root)
-    events_ours, events_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    live.fill_listen(root, conf)
+    events_theirs = _bind_listener(store.run(name, "events"))
+    events_ours = connect_unix(store.run(name, "events"))
     listener = _bind_listener(store.run(name, "monitor"))
     runtime = command.Runtime(events_fd=events_theirs.fileno(),
                               command_fd=listener.fileno(), kvm=caps["kvm"])
@@ -82,7 +111,7 @@ def start(store, name, root, caps, paused=False, transient=False):
         argv = command.build(root, caps, runtime)
     except VirtError:
         events_ours.close(), events_theirs.close(), listener.close()
-        files.remove(store.run(name, "monitor"))
+        files.remove(store.run(name, "monitor"), store.run(name, "events"))
         raise
     files.remove(store.run(name, "ending"), store.run(name, "reboot"))
     log_fd = os.open(store.log(name), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -111,6 +140,7 @@ def start(store, name, root, caps, paused=False, transient=False):
                         % (name, _log_tail(store.log(name), log_start))) from None
     try:
         live.assign_aliases(root)
+        live.record_dac_label(root)
         live.record_ptys(root, mon.cmd("query-chardev"))
         if root.find("devices/graphics[@type='vnc']") is not None:
             live.record_vnc(root, mon.cmd("query-vnc"))

@@ -2,8 +2,10 @@
 
 Device aliases (libvirt's names, the same ids the command line gives
 QEMU), the pty behind each serial port and console, the VNC port picked
-by autoport.
+by autoport, the listen address qemu.conf gives graphics that name none.
 """
+import os
+
 from lxml import etree
 
 
@@ -104,3 +106,30 @@ def record_vnc(root, vnc):
     service = vnc.get("service")
     if service and service.isdigit() and graphics.get("port", "-1") == "-1":
         graphics.set("port", service)
+
+
+def record_dac_label(root):
+    """The DAC label QEMU runs under (our uid:gid), as libvirt reports it."""
+    if root.find("seclabel") is not None:
+        return
+    label = "+%d:+%d" % (os.getuid(), os.getgid())
+    sec = etree.SubElement(root, "seclabel", type="dynamic", model="dac", relabel="yes")
+    etree.SubElement(sec, "label").text = label
+    etree.SubElement(sec, "imagelabel").text = label
+
+
+def fill_listen(root, conf):
+    """Give graphics without a listen address qemu.conf's (vnc_listen ...)."""
+    for g in root.findall("devices/graphics"):
+        kind = g.get("type")
+        if kind not in ("vnc", "spice"):
+            continue
+        listen = g.find("listen")
+        if listen is None:
+            listen = etree.Element("listen", type="address")
+            g.insert(0, listen)
+        if listen.get("type") != "address" or listen.get("address"):
+            continue
+        address = g.get("listen") or conf.get("%s_listen" % kind, "127.0.0.1")
+        listen.set("address", address)
+        g.set("listen", address)

@@ -7,6 +7,7 @@ Per domain NAME:
                              pid, state and reason (present: active)
   run/qemu/NAME.xml          live definition
   run/qemu/NAME.monitor      QMP socket for commands
+  run/qemu/NAME.events       QMP socket the supervisor follows events on
   run/qemu/NAME.pid          QEMU's pid (as libvirt keeps it)
   run/qemu/NAME.ending       why QEMU is being stopped (destroyed, failed ...)
   run/qemu/NAME.reboot       a guest reboot is in progress (fake reboot)
@@ -136,7 +137,8 @@ class Store:
         if os.path.exists(self.config(name)):
             files.write_atomic(self.run(name, "shutoff"), str(reason), durable=False)
         files.remove(*(self.run(name, kind) for kind in
-                       ("xml", "pid", "monitor", "ending", "reboot", "status")))
+                       ("xml", "pid", "monitor", "events", "ending", "reboot",
+                        "status")))
 
     def next_id(self):
         """A new domain id (1, 2, 3 ... per directory tree)."""

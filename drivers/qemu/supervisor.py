@@ -3,7 +3,9 @@
 ``spawn`` forks twice (the supervisor is re-parented away from the
 command that started it and leads its own session), starts QEMU with the
 two pre-opened monitor sockets, reports QEMU's pid back through a pipe and
-then follows QEMU's events on the first monitor.  When QEMU ends it
+then follows QEMU's events on the first monitor.  ``adopt`` gives a live
+QEMU whose supervisor was lost (killed, host session ended ...) a new one
+that reconnects to the event monitor; it cannot reap QEMU but sees it end.  When QEMU ends it
 settles the domain (unless a command, e.g. destroy, did already): the
 shut-off reason (what the ending file says, else
 "shutdown" if QEMU announced a shutdown, else "crashed") and the removal
@@ -94,16 +96,57 @@ def _run(store, name, argv, keep_fds, events_sock, log_fd, wfd):  # pragma: no c
                               "supervisor": me,
                               "supervisor_start": S.proc_start_time(me)}).encode() + b"\n")
     try:
-        saw_shutdown = _follow(store, name, events_sock, proc, wfd)
+        saw_shutdown = _follow(store, name, events_sock, lambda: proc.poll() is None, wfd)
     except Exception:  # whatever happens, the domain must be settled
         saw_shutdown = False
     proc.wait()
+    _settle(store, name, proc.pid, saw_shutdown)
+
+
+def _settle(store, name, pid, saw_shutdown):  # pragma: no cover
     default = S.SHUTOFF_SHUTDOWN if saw_shutdown else S.SHUTOFF_CRASHED
     with store.lock(name):
-        store.finish(name, store.ending_reason(name, default), pid=proc.pid)
+        store.finish(name, store.ending_reason(name, default), pid=pid)
 
 
-def _follow(store, name, events_sock, proc, wfd):  # pragma: no cover
+def adopt(store, name, status, events_sock):
+    """Start a supervisor for the running QEMU of *status*; its pid details.
+
+    *events_sock* is connected to the domain's event monitor (and handed
+    over: closed here)."""
+    rfd, wfd = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the forked processes
+        try:
+            os.close(rfd)
+            os.setsid()
+            if os.fork():
+                os._exit(0)
+            _isolate({events_sock.fileno(), wfd})
+            me = os.getpid()
+            os.write(wfd, json.dumps({"supervisor": me,
+                                      "supervisor_start": S.proc_start_time(me)}).encode())
+            pid, started = status["pid"], status.get("start_time")
+            try:
+                saw_shutdown = _follow(store, name, events_sock,
+                                       lambda: S.process_alive(pid, started), wfd)
+            except Exception:  # the domain must be settled whatever happens
+                saw_shutdown = False
+            S.wait_process_exit(pid, started, 30.0)
+            _settle(store, name, pid, saw_shutdown)
+        finally:
+            os._exit(0)
+    os.close(wfd)
+    events_sock.close()
+    os.waitpid(child, 0)
+    with os.fdopen(rfd, "rb") as pipe:
+        try:
+            return json.loads(pipe.readline() or b"{}")
+        except ValueError:
+            return {}
+
+
+def _follow(store, name, events_sock, alive, wfd):  # pragma: no cover
     """Handle QEMU's events until it ends; whether it announced a SHUTDOWN.
 
     *wfd* (the pipe to the starting command) is closed once the event
@@ -119,7 +162,7 @@ def _follow(store, name, events_sock, proc, wfd):  # pragma: no cover
     finally:
         os.close(wfd)
     saw_shutdown = False
-    for event in stream.events(lambda: proc.poll() is None):
+    for event in stream.events(alive):
         if event.get("event") != "SHUTDOWN":
             continue
         saw_shutdown = True

@@ -207,14 +207,15 @@ def _on_terminal():
 def _load_key(path, tried):
     try:
         return paramiko.PKey.from_path(path)
-    except paramiko.PasswordRequiredException:
+    except (paramiko.PasswordRequiredException, TypeError):
+        # (paramiko says TypeError for an encrypted key in OpenSSH's format)
         if not _on_terminal():
             tried.append("%s (needs a passphrase, no terminal to ask it)" % path)
             return None
         phrase = getpass.getpass("Enter passphrase for key '%s': " % path)
         try:
-            return paramiko.PKey.from_path(path, passphrase=phrase)
-        except paramiko.SSHException:
+            return paramiko.PKey.from_path(path, password=phrase.encode("utf-8"))
+        except (paramiko.SSHException, ValueError):
             tried.append("%s (wrong passphrase)" % path)
     except (OSError, paramiko.SSHException, ValueError) as e:
         tried.append("%s (%s)" % (path, e))

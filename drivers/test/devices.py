@@ -157,15 +157,15 @@ def pin_of(tree, tag, key, value):
 
 
 def set_pin(tree, tag, key, value, cpus):
-    from virtsh.drivers.test.xmltree import child, insert
+    from virtsh.drivers.test.xmltree import child
     from lxml import etree
-    cputune = child(tree, "domain", "cputune")
+    cputune = child(tree, "cputune")
     pin = pin_of(tree, tag, key, value) if key else cputune.find(tag)
     if pin is None:
         pin = etree.Element(tag)
         if key:
             pin.set(key, str(value))
-        insert(cputune, "domain/cputune", pin)
+        cputune.append(pin)
     pin.set("cpuset", cpusets.format(cpus))
 
 
@@ -273,16 +273,12 @@ class DomainDevicesMixin:
             if iothread_id in ids:
                 raise VirtError(INVALID_ARG, "an IOThread is already using "
                                 "iothread_id '%d'" % iothread_id)
-            holder = tree.find("iothreadids")
-            if holder is None:
-                # libvirt prints <iothreadids> right after <iothreads>
-                holder = etree.Element("iothreadids")
-                child(tree, "domain", "iothreads").addnext(holder)
+            holder = child(tree, "iothreadids")
             if not len(holder):
                 for ident in ids:
                     etree.SubElement(holder, "iothread", id=str(ident))
             etree.SubElement(holder, "iothread", id=str(iothread_id))
-            child(tree, "domain", "iothreads").text = str(len(ids) + 1)
+            child(tree, "iothreads").text = str(len(ids) + 1)
 
     def del_iothread(self, iothread_id, flags=0):
         rec = self._rec()
@@ -364,7 +360,7 @@ class DomainDevicesMixin:
         check_params(params, PERF_EVENTS)
         rec = self._rec()
         rec.touch()
-        perf = child(one_def(rec, flags).tree, "domain", "perf")
+        perf = child(one_def(rec, flags).tree, "perf")
         for name, on in params:
             event = next((e for e in perf.findall("event") if e.get("name") == name),
                          None)
@@ -391,9 +387,9 @@ class DomainDevicesMixin:
         tree = one_def(rec, flags).tree
         tags = dict(BLKIO_DEVICE_PARAMS)
         for name, value in params:
-            blkiotune = child(tree, "domain", "blkiotune")
+            blkiotune = child(tree, "blkiotune")
             if name == "weight":
-                child(blkiotune, "domain/blkiotune", "weight").text = str(value)
+                child(blkiotune, "weight").text = str(value)
             else:
                 self._set_blkio_devices(blkiotune, tags[name], value, name)
 
@@ -445,8 +441,8 @@ class DomainDevicesMixin:
         for name in MEMORY_PARAMS:
             if name not in values:
                 continue
-            memtune = child(tree, "domain", "memtune")
-            elem = child(memtune, "domain/memtune", name)
+            memtune = child(tree, "memtune")
+            elem = child(memtune, name)
             if values[name] >= D.MEMORY_PARAM_UNLIMITED:
                 memtune.remove(elem)
             else:
@@ -488,7 +484,7 @@ class DomainDevicesMixin:
             if placement is None or placement.get("placement", "static") == "static":
                 raise VirtError(CONFIG_UNSUPPORTED, "nodeset for NUMA memory tuning "
                                 "must be set if 'placement' is 'static'")
-        memory = child(child(tree, "domain", "numatune"), "domain/numatune", "memory")
+        memory = child(child(tree, "numatune"), "memory")
         if mode is not None:
             memory.set("mode", NUMA_MODES[mode])
         elif "mode" not in memory.attrib:
@@ -522,7 +518,7 @@ class DomainDevicesMixin:
             specified = any(k in given for k in mandatory)
             if not given:
                 continue
-            bandwidth = child(net, "domain/devices/interface", "bandwidth")
+            bandwidth = child(net, "bandwidth")
             old = bandwidth.find(direction)
             if old is not None and (specified or any(given.values())):
                 bandwidth.remove(old)
@@ -580,7 +576,7 @@ class DomainDevicesMixin:
 
     @staticmethod
     def _store_iotune(disk, info):
-        from virtsh.drivers.test.xmltree import insert
+        
         from lxml import etree
         old = disk.find("iotune")
         if old is not None:
@@ -590,7 +586,7 @@ class DomainDevicesMixin:
             if info[name]:
                 etree.SubElement(iotune, name).text = str(info[name])
         if len(iotune):
-            insert(disk, "domain/devices/disk", iotune)
+            disk.append(iotune)
 
     # --- lifecycle actions and memory period ----------------------------------
     def set_lifecycle_action(self, type_, action, flags=0):
@@ -605,7 +601,7 @@ class DomainDevicesMixin:
         for defn in rec.defs(flags):
             if defn is not None:
                 from virtsh.drivers.test.xmltree import child
-                child(defn.tree, "domain", LIFECYCLE_TAGS[type_]).text = \
+                child(defn.tree, LIFECYCLE_TAGS[type_]).text = \
                     LIFECYCLE_ACTIONS[action]
 
     def set_memory_stats_period(self, period, flags=0):
@@ -617,12 +613,8 @@ class DomainDevicesMixin:
             from virtsh.drivers.errors import INTERNAL_ERROR
             raise VirtError(INTERNAL_ERROR, "No memory balloon device configured, "
                             "can not set the collection period")
-        from lxml import etree
-        stats = balloon.find("stats")
-        if stats is None:
-            stats = etree.Element("stats")
-            balloon.insert(0, stats)
-        stats.set("period", str(period))
+        from virtsh.drivers.test.xmltree import child
+        child(balloon, "stats").set("period", str(period))
 
     # --- statistics -----------------------------------------------------------
     def block_stats(self, path):
@@ -827,8 +819,8 @@ class DomainDevicesMixin:
 
 
 class DomainStatsMixin:
-    """``virConnectGetAllDomainStats`` of TestConnection: only the state
-    group, as libvirt's test driver."""
+    """``virConnectGetAllDomainStats`` of TestConnection (only the state
+    group, as libvirt's test driver) and domain event registration."""
 
     SUPPORTED_STATS = D.STATS_STATE
     LIST_FLAGS = 0xffff
@@ -851,3 +843,18 @@ class DomainStatsMixin:
                 fields += [("state.state", state), ("state.reason", reason)]
             records.append((dom, fields))
         return records
+
+    # --- events ---------------------------------------------------------------
+    def domain_event_register(self, domain, event_id, callback):
+        """Remember *callback*; the test node raises no events of its own
+        while a single command waits, as with libvirt in one process."""
+        callbacks = self.__dict__.setdefault("_event_callbacks", {})
+        callback_id = len(callbacks) + 1
+        callbacks[callback_id] = (domain, event_id, callback)
+        return callback_id
+
+    def domain_event_deregister(self, callback_id):
+        callbacks = self.__dict__.get("_event_callbacks", {})
+        if callbacks.pop(callback_id, None) is None:
+            raise VirtError(INVALID_ARG, "could not find event callback %d for "
+                            "deregistration" % callback_id)

@@ -89,11 +89,30 @@ def test_live_guest_survives_losing_its_supervisor(host):
     os.kill(status["supervisor"], signal.SIGKILL)
     time.sleep(0.1)
     assert host.state("vm1") == "running (booted)"
+    adopted = host.status("vm1")
+    assert adopted["supervisor"] != status["supervisor"]
+    assert adopted["pid"] == status["pid"]
     host.virtsh("suspend", "vm1")
     assert host.state("vm1") == "paused (user)"
     host.virtsh("destroy", "vm1")
     assert host.state("vm1") == "shut off (destroyed)"
     assert host.runtime_files() == ["vm1.shutoff"]
+
+
+def test_adopted_guest_ending_is_still_seen(host):
+    host.define(guest_xml("vm1"))
+    host.virtsh("start", "vm1")
+    status = host.status("vm1")
+    os.kill(status["supervisor"], signal.SIGKILL)
+    time.sleep(0.1)
+    host.state("vm1")                       # any command adopts the orphan
+    os.kill(status["pid"], signal.SIGTERM)  # QEMU announces a shutdown
+    new_supervisor = host.status("vm1")["supervisor"]
+    deadline = time.monotonic() + 10
+    while os.path.exists("/proc/%d" % new_supervisor) and time.monotonic() < deadline:
+        time.sleep(0.05)                    # settled by the new supervisor,
+    assert host.runtime_files() == ["vm1.shutoff"]   # not by a later command
+    assert host.state("vm1") == "shut off (shutdown)"
 
 
 def test_transient_guest_and_undefine_while_running(host):

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from qemu_env import guest_xml, needs_qemu
 from sshd_env import FAR_VIRTSH, Sshd, keygen, missing_reason
 
 pytestmark = pytest.mark.skipif(missing_reason() is not None,
@@ -115,6 +116,16 @@ def test_changed_host_key_is_refused_unless_no_verify(sshd, tmp_path):
     assert "host key of '[127.0.0.1]:%d' has changed" % sshd.port in changed.stderr
     assert "man-in-the-middle" in changed.stderr
     assert (unchecked.returncode, unchecked.stdout) == (0, "vm\n\n")
+
+
+def test_auto_verify_records_a_new_host_then_checks_it(sshd, tmp_path):
+    known = tmp_path / "known_hosts"
+    first = virtsh("-c", sshd.uri(known_hosts=str(known), known_hosts_verify="auto"),
+                   "hostname")
+    assert (first.returncode, first.stderr) == (0, "")
+    assert known.read_text().split()[1:] == sshd.host_key_pub.split()[:2]
+    again = virtsh("-c", sshd.uri(known_hosts=str(known)), "hostname")
+    assert (again.returncode, again.stdout) == (0, "vm\n\n")
 
 
 def test_a_key_the_server_does_not_know_is_rejected(sshd, tmp_path):
@@ -249,6 +260,64 @@ def test_list_of_fifty_domains_is_one_round_trip(sshd):
     finally:
         conn.close()
     table = ctl.out.getvalue().splitlines()
-    assert len(table) == 2 + 51 and table[2] == " 1    test   running"
+    assert table[2] == " 1    test   running"
+    assert sum(line.endswith("   shut off") for line in table) == 50
     assert table[3] == " -    vm00   shut off"
     assert exchanges == ["list_all_domains"]
+
+
+@needs_qemu
+def test_far_qemu_embed_guest_lifecycle(sshd, host, tmp_path):
+    uri = sshd.uri(driver="qemu", path="/embed", root=host.root)
+    xml = tmp_path / "guest.xml"
+    xml.write_text(guest_xml("farq"))
+    steps = [("define", str(xml)), ("start", "farq"), ("domstate", "farq", "--reason"),
+             ("destroy", "farq"), ("domstate", "farq"), ("undefine", "farq")]
+    out = []
+    for step in steps:
+        result = virtsh("-c", uri, *step)
+        assert result.returncode == 0, (step, result.stderr)
+        out.append(result.stdout.strip())
+    assert out == ["Domain 'farq' defined from %s" % xml, "Domain 'farq' started",
+                   "running (booted)", "Domain 'farq' destroyed", "shut off",
+                   "Domain 'farq' has been undefined"]
+
+
+def _passphrase_key(sshd, tmp_path):
+    """A key protected by a passphrase, authorized on the server."""
+    path = str(tmp_path / "locked")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "sesame", "-f", path],
+                   check=True)
+    with open(os.path.join(sshd.dir, "authorized_keys"), "a") as f:
+        f.write(open(path + ".pub").read())
+    return path
+
+
+def test_passphrase_is_not_asked_without_a_terminal(sshd, tmp_path):
+    locked = _passphrase_key(sshd, tmp_path)
+    result = virtsh("-c", sshd.uri(keyfile=locked), "hostname")
+    assert result.returncode == 1
+    assert "%s (needs a passphrase, no terminal to ask it)" % locked in result.stderr
+
+
+def test_passphrase_is_asked_on_the_terminal(sshd, tmp_path):
+    import pty
+    locked = _passphrase_key(sshd, tmp_path)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(VIRTSH, [VIRTSH, "-c", sshd.uri(keyfile=locked), "hostname"])
+    seen = b""
+    while b"Enter passphrase for key '%s': " % locked.encode() not in seen:
+        seen += os.read(fd, 1024)
+    os.write(fd, b"sesame\n")
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:             # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, seen
+    assert seen.endswith(b"\r\nvm\r\n\r\n")

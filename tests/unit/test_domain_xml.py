@@ -279,3 +279,9 @@ def test_elements_a_driver_appends_are_printed_in_libvirts_order():
     out = domain.format(d, INACTIVE)
     assert out.index("<disk type='file' device='disk'>") < out.index("<memballoon")
     assert "<source file='/x.img'/>\n      <target dev='vda' bus='virtio'/>" in out
+
+
+def test_malformed_xml_is_reported_with_libxml2s_line_and_caret():
+    text = "<domain type='test'>\n  <name>broken</name>\n  <memory>131072\n</domain>\n"
+    assert error_of(text) == ("(domain_definition):4: Opening and ending tag mismatch: "
+                              "memory line 3 and domain\n</domain>\n---------^")

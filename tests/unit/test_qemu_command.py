@@ -114,7 +114,7 @@ def test_argv_of_a_small_guest():
     assert options(argv, "-smp") == ["2,sockets=2,cores=1,threads=1"]
     assert options(argv, "-accel") == ["kvm"]
     assert "socket,id=charmonitor,fd=8,server=on,wait=off" in options(argv, "-chardev")
-    assert "socket,id=charevents,fd=7" in options(argv, "-chardev")
+    assert "socket,id=charevents,fd=7,server=on,wait=off" in options(argv, "-chardev")
     blockdevs = [json.loads(b) for b in options(argv, "-blockdev")]
     assert blockdevs[0]["filename"] == "/images/vm1.qcow2"
     assert blockdevs[1]["driver"] == "qcow2"

@@ -51,7 +51,6 @@ def attach_device(ctl, args):
          flag('current', "change the current state of the domain"),
          aliases=(Alias('shareable', 'mode', 'shareable'),))
 def attach_disk(ctl, args):
-    from virtsh.domopts import exclusive
     import os
     import stat
     from virtsh import devicexml
@@ -109,7 +108,6 @@ def attach_disk(ctl, args):
          flag('managed', "let libvirt detach the host device automatically"),
          data('source-mode', "mode of a vhostuser socket: server or client"))
 def attach_interface(ctl, args):
-    from virtsh.domopts import exclusive
     from virtsh import devicexml
     from virtsh.domopts import exclusive
     for first, second in (("persistent", "current"), ("current", "live"),
@@ -214,7 +212,6 @@ def autostart(ctl, args):
                         "write-iops-sec-max-length")))
 def blkdeviotune(ctl, args):
     from virtsh.domopts import print_params
-    from virtsh.domopts import print_params
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
     disk = args.get("device")
@@ -248,7 +245,6 @@ def blkdeviotune(ctl, args):
          flag('live', "of the running domain"),
          flag('current', "of the current state of the domain"))
 def blkiotune(ctl, args):
-    from virtsh.domopts import print_params
     from virtsh.domopts import print_params
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
@@ -419,7 +415,6 @@ def blockresize(ctl, args):
          flag('print-xml', "print the new disk XML instead of applying it"),
          flag('block', "the source is a block device"))
 def change_media(ctl, args):
-    from virtsh.domxml import domain_tree, element_text, find_disk
     from virtsh.domxml import domain_tree, element_text, find_disk
     actions = [a for a in ("eject", "insert", "update") if args.flag(a)]
     if len(actions) > 1:
@@ -640,8 +635,6 @@ def detach_device_alias(ctl, args):
 def detach_disk(ctl, args):
     from virtsh.domopts import device_flags
     from virtsh.domxml import domain_tree, element_text, find_disk
-    from virtsh.domopts import device_flags
-    from virtsh.domxml import domain_tree, element_text, find_disk
     dom = lookup.domain(ctl, args)
     flags, _ = device_flags(args, dom)
     tree = domain_tree(dom, inactive=flags == D.AFFECT_CONFIG)
@@ -663,8 +656,6 @@ def detach_disk(ctl, args):
          flag('current', "change the current state of the domain"),
          flag('print-xml', "print the interface XML instead of detaching it"))
 def detach_interface(ctl, args):
-    from virtsh.domopts import device_flags
-    from virtsh.domxml import domain_tree, element_text
     from virtsh.domopts import device_flags
     from virtsh.domxml import domain_tree, element_text
     dom = lookup.domain(ctl, args)
@@ -698,7 +689,6 @@ def detach_interface(ctl, args):
          data('type', "only this kind of display (vnc, spice, rdp)"),
          flag('all', "show every display"))
 def domdisplay(ctl, args):
-    from virtsh.domxml import domain_tree
     from virtsh.domxml import domain_tree
     dom = lookup.domain(ctl, args)
     if not dom.is_active():
@@ -775,7 +765,6 @@ def domfsthaw(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain"))
 def domfsinfo(ctl, args):
     from virtsh.format import print_table
-    from virtsh.format import print_table
     dom = lookup.domain(ctl, args)
     with failing("Unable to get filesystem information"):
         systems = dom.fs_info()
@@ -833,7 +822,6 @@ def domid(ctl, args):
          flag('print-xml', "print the interface XML instead of applying it"),
          aliases=(Alias('persistent', 'config'),))
 def domif_setlink(ctl, args):
-    from virtsh.domxml import domain_tree, element_text, find_interface
     from lxml import etree
     from virtsh.domxml import domain_tree, element_text, find_interface
     state = args.get("state")
@@ -868,7 +856,6 @@ def domif_setlink(ctl, args):
          flag('live', "of the running domain"),
          flag('current', "of the current state of the domain"))
 def domiftune(ctl, args):
-    from virtsh.domopts import print_params
     from virtsh.devicexml import parse_rate
     from virtsh.domopts import print_params
     flags = affect_flags(args)
@@ -910,7 +897,6 @@ def domjobabort(ctl, args):
 def domjobinfo(ctl, args):
     from virtsh.domopts import param_text
     from virtsh.drivers.errors import NO_SUPPORT
-    from virtsh.domopts import param_text
     dom = lookup.domain(ctl, args)
     flags = flag_bits(args, ("completed", 1), ("keep-completed", 2))
     try:
@@ -927,7 +913,6 @@ def domjobinfo(ctl, args):
 @command('domlaunchsecinfo', "Show the launch security parameters of a domain.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"))
 def domlaunchsecinfo(ctl, args):
-    from virtsh.domopts import print_params
     from virtsh.domopts import print_params
     dom = lookup.domain(ctl, args)
     with failing("Unable to get launch security parameters"):
@@ -1044,7 +1029,6 @@ def domxml_to_native(ctl, args):
          data('format', "format of a memory-only dump (elf, kdump-zlib ...)"))
 def dump(ctl, args):
     from virtsh.domopts import exclusive
-    from virtsh.domopts import exclusive
     exclusive(args, "live", "crash")
     exclusive(args, "live", "reset")
     exclusive(args, "crash", "reset")
@@ -1140,10 +1124,8 @@ def inject_nmi(ctl, args):
          flag('live', "of the running domain"),
          flag('current', "of the current state of the domain"))
 def iothreadinfo(ctl, args):
-    from virtsh.format import print_table
     from virtsh.domopts import cpu_list_text, host_cpu_count
     from virtsh.format import print_table
-    from virtsh.domopts import cpu_list_text, host_cpu_count
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
     threads = dom.iothread_info(flags)
@@ -1171,7 +1153,6 @@ def iothread_id(args, option="id"):
          flag('live', "change the running domain"),
          flag('current', "change the current state of the domain"))
 def iothreadpin(ctl, args):
-    from virtsh.domopts import host_cpu_count, parse_cpu_list
     from virtsh.domopts import host_cpu_count, parse_cpu_list
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
@@ -1850,7 +1831,6 @@ def _saved_state_flags(args):
          argv('set', "parameters to set as name=value"))
 def schedinfo(ctl, args):
     from virtsh.domopts import convert_param, print_params
-    from virtsh.domopts import convert_param, print_params
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
     scheduler, nparams = dom.scheduler_type()
@@ -1929,7 +1909,6 @@ def set_lifecycle_action(ctl, args):
          flag('remove', "remove the keys instead of adding"))
 def set_user_sshkeys(ctl, args):
     from virtsh.domopts import exclusive
-    from virtsh.domopts import exclusive
     exclusive(args, "reset", "remove")
     dom = lookup.domain(ctl, args)
     keys = []
@@ -1954,7 +1933,7 @@ def set_user_password(ctl, args):
     dom = lookup.domain(ctl, args)
     user = args.get("user")
     dom.set_user_password(user, args.get("password"), 1 if args.flag("encrypted") else 0)
-    ctl.print_extra("Password set successfully for %s in %s" % (user, dom.name()))
+    ctl.print_extra("Password set successfully for %s in %s" % (user, dom.name()), end="")
 
 
 JOB_TYPES = ("None", "Bounded", "Unbounded", "Completed", "Failed", "Cancelled")
@@ -2065,7 +2044,6 @@ def suspend(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain"))
 def ttyconsole(ctl, args):
     from virtsh.domxml import domain_tree
-    from virtsh.domxml import domain_tree
     console = domain_tree(lookup.domain(ctl, args)).find("devices/console")
     tty = console.get("tty") if console is not None else None
     if not tty:
@@ -2118,7 +2096,6 @@ def undefine(ctl, args):
          flag('force', "force the change (eject a locked CD-ROM ...)"))
 def update_device(ctl, args):
     from virtsh.domopts import device_flags
-    from virtsh.domopts import device_flags
     dom = lookup.domain(ctl, args)
     flags, _ = device_flags(args, dom)
     if args.flag("force"):
@@ -2140,7 +2117,6 @@ def update_device(ctl, args):
          data('node', "NUMA node of the memory device", kind=NUMBER),
          data('requested-size', "new requested size (default KiB)", kind=NUMBER))
 def update_memory_device(ctl, args):
-    from virtsh.domxml import domain_tree, element_text
     from lxml import etree
     from virtsh.domxml import domain_tree, element_text
     flags = affect_flags(args)
@@ -2182,7 +2158,6 @@ def update_memory_device(ctl, args):
          flag('guest', "as the guest agent sees them"))
 def vcpucount(ctl, args):
     from virtsh.domopts import exclusive
-    from virtsh.domopts import exclusive
     for first, second in (("active", "maximum"), ("current", "live"),
                           ("current", "config"), ("live", "config"),
                           ("guest", "config")):
@@ -2211,7 +2186,6 @@ def vcpucount(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          flag('pretty', "show CPU affinity as a list"))
 def vcpuinfo(ctl, args):
-    from virtsh.domopts import cpu_list_text, cpu_map_text, host_cpu_count
     from virtsh.domopts import cpu_list_text, cpu_map_text, host_cpu_count
     dom = lookup.domain(ctl, args)
     maxcpu = host_cpu_count(ctl.conn)
@@ -2254,10 +2228,8 @@ VCPU_STATES = {D.VCPU_OFFLINE: "offline", D.VCPU_RUNNING: "running",
          flag('live', "of the running domain"),
          flag('current', "of the current state of the domain"))
 def vcpupin(ctl, args):
-    from virtsh.format import print_table
     from virtsh.domopts import cpu_list_text, host_cpu_count, parse_cpu_list
     from virtsh.format import print_table
-    from virtsh.domopts import cpu_list_text, host_cpu_count, parse_cpu_list
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
     vcpu = args.int("vcpu")
@@ -2288,7 +2260,6 @@ def vcpupin(ctl, args):
          flag('current', "of the current state of the domain"))
 def emulatorpin(ctl, args):
     from virtsh.domopts import cpu_list_text, host_cpu_count, parse_cpu_list
-    from virtsh.domopts import cpu_list_text, host_cpu_count, parse_cpu_list
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
     maxcpu = host_cpu_count(ctl.conn)
@@ -2305,7 +2276,6 @@ def emulatorpin(ctl, args):
 @command('vncdisplay', "Show the VNC display of a domain.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"))
 def vncdisplay(ctl, args):
-    from virtsh.domxml import domain_tree
     from virtsh.domxml import domain_tree
     dom = lookup.domain(ctl, args)
     if not dom.is_active():
@@ -2329,7 +2299,6 @@ def vncdisplay(ctl, args):
          flag('disable', "offline them"))
 def guestvcpus(ctl, args):
     from virtsh.domopts import exclusive, print_params
-    from virtsh.domopts import exclusive, print_params
     exclusive(args, "enable", "disable")
     enable, disable = args.flag("enable"), args.flag("disable")
     if (enable or disable) != args.given("cpulist"):
@@ -2350,7 +2319,6 @@ def guestvcpus(ctl, args):
          flag('live', "change the running domain"),
          flag('current', "change the current state of the domain"))
 def setvcpu(ctl, args):
-    from virtsh.domopts import exclusive
     from virtsh.domopts import exclusive
     exclusive(args, "enable", "disable")
     flags = affect_flags(args)
@@ -2379,7 +2347,6 @@ def domblkthreshold(ctl, args):
          flag('disk', "disks"),
          flag('interface', "network interfaces"))
 def guestinfo(ctl, args):
-    from virtsh.domopts import param_text
     from virtsh.domopts import param_text
     dom = lookup.domain(ctl, args)
     types = flag_bits(args, *GUEST_INFO_TYPES)
@@ -2417,3 +2384,78 @@ def dom_fd_associate(ctl, args):
         fds.append(int(word))
     flags = flag_bits(args, ("seclabel-restore", 1), ("seclabel-writable", 2))
     dom.fd_associate(args.get("name"), fds, flags)
+
+
+def power_mode_flags(mode):
+    """shutdown/reboot --mode words (comma separated) as libvirt's flags."""
+    bits = {"acpi": 1, "agent": 2, "initctl": 4, "signal": 8, "paravirt": 16}
+    flags = 0
+    for word in (mode.split(",") if mode else ()):
+        if word not in bits:
+            raise CommandError("Unknown mode %s value, expecting 'acpi', 'agent', "
+                               "'initctl', 'signal' or 'paravirt'" % word)
+        flags |= bits[word]
+    return flags
+
+
+def _memory_kib(args):
+    """The size option of setmem/setmaxmem in KiB (a bare number is KiB)."""
+    from virtsh.args import ULLONG_MAX
+    size = args.scaled("size", 1024, ULLONG_MAX)
+    return -(-size // 1024)
+
+
+def _signal_number(name):
+    """A signal given as a number, or a name with or without ``sig``."""
+    import signal
+    if name.isdigit():
+        return int(name)
+    word = name.lower()
+    word = word[3:] if word.startswith("sig") else word
+    if word == "nop":
+        return 0
+    try:
+        return int(signal.Signals["SIG" + word.upper()])
+    except KeyError:
+        raise CommandError("malformed signal name: %s" % name) from None
+
+
+# virDomainMigrateFlags of migrate's boolean options
+_MIGRATE_PEER2PEER = 2
+_MIGRATE_FLAGS = (
+    ("live", 1), ("p2p", _MIGRATE_PEER2PEER), ("tunnelled", 4), ("persistent", 8),
+    ("undefinesource", 16), ("suspend", 32), ("copy-storage-all", 64),
+    ("copy-storage-inc", 128), ("change-protection", 256), ("unsafe", 512),
+    ("offline", 1024), ("compressed", 2048), ("abort-on-error", 4096),
+    ("auto-converge", 8192), ("rdma-pin-all", 16384), ("postcopy", 32768),
+    ("tls", 65536), ("parallel", 131072),
+    ("copy-storage-synchronous-writes", 262144), ("postcopy-resume", 524288),
+    ("zerocopy", 1048576),
+)
+# migrate's options that become typed parameters (libvirt's VIR_MIGRATE_PARAM_*)
+_MIGRATE_STRING_PARAMS = (
+    ("migrateuri", "migrate_uri"), ("graphicsuri", "graphics_uri"),
+    ("listen-address", "listen_address"), ("dname", "destination_name"),
+    ("migrate-disks", "migrate_disks"), ("disks-uri", "disks_uri"),
+    ("comp-methods", "compression"), ("tls-destination", "tls.destination"),
+)
+_MIGRATE_NUMBER_PARAMS = (
+    ("disks-port", "disks_port"), ("comp-mt-level", "compression.mt.level"),
+    ("comp-mt-threads", "compression.mt.threads"),
+    ("comp-mt-dthreads", "compression.mt.dthreads"),
+    ("comp-xbzrle-cache", "compression.xbzrle.cache"),
+    ("auto-converge-initial", "auto_converge.initial"),
+    ("auto-converge-increment", "auto_converge.increment"),
+    ("postcopy-bandwidth", "bandwidth.postcopy"),
+    ("parallel-connections", "parallel.connections"), ("bandwidth", "bandwidth"),
+)
+
+
+def _pretty_bytes(size):
+    """(value, unit) with the largest binary unit that keeps value >= 1."""
+    units = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
+    value, i = float(size), 0
+    while value >= 1024 and i < len(units) - 1:
+        value /= 1024
+        i += 1
+    return value, units[i]

@@ -24,9 +24,9 @@ def domblkerror(ctl, args):
          flag('human', "show sizes with units"),
          flag('all', "show every block device"))
 def domblkinfo(ctl, args):
-    from virtsh.format import print_table
     from virtsh.domopts import pretty_capacity
     from virtsh.domxml import domain_tree, has_source
+    from virtsh.format import print_table
     human = args.flag("human")
     show = pretty_capacity if human else str
     if not args.flag("all"):
@@ -54,8 +54,8 @@ def domblkinfo(ctl, args):
          flag('inactive', "use the persistent definition"),
          flag('details', "also show the type and device of each disk"))
 def domblklist(ctl, args):
-    from virtsh.format import print_table
     from virtsh.domxml import disk_source_text, domain_tree
+    from virtsh.format import print_table
     dom = lookup.domain(ctl, args)
     tree = domain_tree(dom, inactive=args.flag("inactive"))
     details = args.flag("details")
@@ -159,8 +159,8 @@ def domifaddr(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          flag('inactive', "use the persistent definition"))
 def domiflist(ctl, args):
-    from virtsh.format import print_table
     from virtsh.domxml import attr_of, domain_tree
+    from virtsh.format import print_table
     dom = lookup.domain(ctl, args)
     rows = []
     for net in domain_tree(dom, inactive=args.flag("inactive")).findall(
@@ -245,8 +245,8 @@ def _yes_no(getter, yes="yes", no="no"):
          flag('live', "change the running domain"),
          flag('current', "change the current state of the domain"))
 def dommemstat(ctl, args):
-    from virtsh.domopts import MEMORY_STAT_NAMES
     from virtsh.cmdutil import affect_flags
+    from virtsh.domopts import MEMORY_STAT_NAMES
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
     name = args.get("domain")
@@ -334,8 +334,8 @@ def domstats(ctl, args):
          data('time', "set the guest clock to this many seconds since the epoch",
               kind=NUMBER))
 def domtime(ctl, args):
-    from virtsh.domopts import exclusive
     import time
+    from virtsh.domopts import exclusive
     for first, second in (("time", "now"), ("time", "sync"), ("now", "sync")):
         exclusive(args, first, second)
     dom = lookup.domain(ctl, args)
@@ -355,6 +355,20 @@ def domtime(ctl, args):
     else:
         seconds = int(time.time()) if args.flag("now") else args.long("time")
         dom.set_time(seconds, 0, 0)
+
+
+# list's filter options and the ListAllDomains flag each adds
+_LIST_FILTERS = (
+    ("persistent", D.LIST_PERSISTENT), ("transient", D.LIST_TRANSIENT),
+    ("with-managed-save", D.LIST_MANAGEDSAVE),
+    ("without-managed-save", D.LIST_NO_MANAGEDSAVE),
+    ("autostart", D.LIST_AUTOSTART), ("no-autostart", D.LIST_NO_AUTOSTART),
+    ("with-snapshot", D.LIST_HAS_SNAPSHOT), ("without-snapshot", D.LIST_NO_SNAPSHOT),
+    ("with-checkpoint", D.LIST_HAS_CHECKPOINT),
+    ("without-checkpoint", D.LIST_NO_CHECKPOINT),
+    ("state-running", D.LIST_RUNNING), ("state-paused", D.LIST_PAUSED),
+    ("state-shutoff", D.LIST_SHUTOFF), ("state-other", D.LIST_OTHER),
+)
 
 
 @command('list', "List domains: running ones by default, or those the filters select.",
