@@ -484,7 +484,14 @@ class Domain(ApiObject):
     # --- statistics ----------------------------------------------------------
     @api("virDomainBlockStats")
     def block_stats(self, path):
-        """I/O counters of disk *path*: list of (name, value)."""
+        """Legacy I/O counters of disk *path*: list of (name, value) with
+        names rd_req, rd_bytes, wr_req, wr_bytes, errs."""
+
+    @api("virDomainBlockStatsFlags")
+    def block_stats_flags(self, path, flags=0):
+        """I/O counters of disk *path* as typed parameters (rd_operations,
+        rd_bytes, wr_operations, wr_bytes, flush_operations, *_total_times,
+        errs)."""
 
     @api("virDomainInterfaceStats")
     def interface_stats(self, device):

@@ -140,6 +140,8 @@ BLOCK_STAT_LABELS = {
     "rd_total_times": " total duration of reads (ns):",
     "wr_total_times": " total duration of writes (ns):",
     "flush_total_times": " total duration of flushes (ns):"}
+# virDomainBlockStatsFlags parameter -> the name virsh prints
+BLOCK_STAT_FIELDS = {"rd_operations": "rd_req", "wr_operations": "wr_req"}
 ADDRESS_SOURCES = ("lease", "agent", "arp")
 STATS_GROUPS = (("state", D.STATS_STATE), ("cpu-total", D.STATS_CPU_TOTAL),
                 ("balloon", D.STATS_BALLOON), ("vcpu", D.STATS_VCPU),

@@ -38,7 +38,10 @@ def has_source(disk):
 def find_disk(tree, path, removable=False):
     """The <disk> whose target or source is *path* (virsh's
     virshFindDisk); only CD-ROMs and floppies when *removable*."""
-    for disk in tree.findall("devices/disk"):
+    disks = tree.findall("devices/disk")
+    if not disks:
+        raise CommandError("Failed to get disk information")
+    for disk in disks:
         if removable and disk.get("device") not in ("cdrom", "floppy"):
             continue
         target = disk.find("target")

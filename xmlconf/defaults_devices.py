@@ -238,6 +238,9 @@ def interfaces(devs):
     for i in devs.findall("interface"):
         if i.get("type") is None:
             attr(i, path, "type", "user")
+        for frames in i.findall("coalesce/rx/frames"):
+            if not numbers.parse_uint(frames.get("max"), 10):
+                frames.getparent().remove(frames)
         m = i.find("model")
         if m is not None and (m.get("type") or "").lower() in _NIC_MODELS:
             m.set("type", m.get("type").lower())
@@ -252,8 +255,11 @@ def interfaces(devs):
         if i.get("type") in ("hostdev", "vhostuser"):
             for f in i.findall("filterref"):
                 i.remove(f)
-        if i.find("mac") is None:
+        mac = i.find("mac")
+        if mac is None:
             insert(i, path, "mac", {"address": random_mac()})
+        elif mac.get("address") is None:
+            attr(mac, path + "/mac", "address", random_mac())
         t = i.find("target")
         if t is not None and (t.get("dev") or "").startswith(_GENERATED_IFNAMES):
             del t.attrib["dev"]
@@ -295,6 +301,14 @@ _ALL_FIELDS = ("pci", "drive", "ccw", "virtio-serial", "ccid")
 _ALWAYS_ALL = ("drive", "virtio-serial", "ccid", "ccw")
 
 
+def host_pci_addresses(devs):
+    """A host PCI device's source address is printed in full."""
+    fields = _ADDRESS_FIELDS["pci"]
+    for a in devs.iterfind("hostdev[@type='pci']/source/address"):
+        set_attrs(a, "domain/devices/hostdev/source/address",
+                  {name: conv(a.get(name, "0"), name) for name, conv in fields})
+
+
 def address(a):
     atype = a.get("type")
     fields = _ADDRESS_FIELDS.get(atype)
@@ -305,8 +319,8 @@ def address(a):
         vals = {name: conv(a.get(name, "0"), name) for name, conv in fields}
     else:
         vals = {name: conv(a.get(name), name) for name, conv in fields if a.get(name) is not None}
-    if atype == "pci" and given and not any(int(v, 16) for v in vals.values()):
-        vals = dict.fromkeys(vals)
+    if atype == "pci" and given and not any(int(vals[k], 16) for k in ("domain", "bus", "slot")):
+        vals = dict.fromkeys(vals)  # libvirt treats slot 0 on bus 0 as "no address"
     set_attrs(a, "domain/devices/disk/address", vals)
     z = a.find("zpci")
     if z is not None:

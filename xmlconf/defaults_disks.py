@@ -75,6 +75,8 @@ def disk_defaults(d):
     path = DEV + "/disk"
     if d.get("device") is None:
         attr(d, path, "device", "disk")
+    if d.get("type") is None:
+        attr(d, path, "type", "file")
     t = d.find("target")
     if t is None:
         return

@@ -16,7 +16,7 @@ from virtsh.xmlconf.defaults_disks import (
     boot_loadparms, controller_indexes, controller_order, disks, filesystems, hostdevs,
     implicit_controllers, shmems, usb_companions, usb_masters)
 from virtsh.xmlconf.defaults_devices import (
-    address, chardevs, graphics, inputs, interfaces, video)
+    address, chardevs, graphics, host_pci_addresses, inputs, interfaces, video)
 
 DEV = "domain/devices"
 # libvirt's VIR_DOMAIN_MEMORY_PARAM_UNLIMITED, in KiB: "no limit".
@@ -48,10 +48,11 @@ def apply(root):
     boot_loadparms(devs)
     graphics(devs)
     video(devs)
-    implicit_controllers(devs)
     controller_indexes(devs)
+    implicit_controllers(devs)
     for a in devs.iter("address"):
         address(a)
+    host_pci_addresses(devs)
     boot(root)
     return root
 

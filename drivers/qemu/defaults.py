@@ -57,6 +57,7 @@ def apply(root, caps, conf, raw=None):
     x86 = arch in ("x86_64", "i686")
     if x86 and root.find("cpu") is None:
         _add_default_cpu(root, arch)
+    _cpu_check(root)
     devices = _devices(root)
     _controllers(devices, machine, _implied_controllers(devices, raw))
     _disks(devices, machine)
@@ -65,8 +66,10 @@ def apply(root, caps, conf, raw=None):
     if x86:
         _inputs(devices)
     _graphics(devices, conf)
-    if devices.find("audio") is None and devices.find("sound") is None:
-        insert_device(devices, etree.Element("audio", id="1", type="none"))
+    if devices.find("audio") is None:
+        spice = devices.find("graphics[@type='spice']") is not None
+        insert_device(devices, etree.Element("audio", id="1",
+                                             type="spice" if spice else "none"))
     if devices.find("graphics") is not None and devices.find("video") is None:
         video = etree.Element("video")
         etree.SubElement(video, "model", type="cirrus", vram="16384", heads="1",
@@ -112,6 +115,32 @@ def _add_default_cpu(root, arch):
     anchor.addnext(cpu)
 
 
+def _cpu_check(root):
+    """How strictly the guest CPU is checked, when the definition says not:
+    none for host-passthrough (and TCG custom models), partial otherwise."""
+    cpu = root.find("cpu")
+    if cpu is None or cpu.get("check") is not None:
+        return
+    mode = cpu.get("mode", "custom")
+    if mode == "custom" and cpu.find("model") is None:
+        return
+    if mode in ("host-passthrough", "maximum") or \
+            (mode == "custom" and root.get("type") == "qemu"):
+        check = "none"
+    else:
+        check = "partial"
+    attrs = list(cpu.attrib.items())
+    cpu.attrib.clear()
+    for key, value in attrs:
+        cpu.set(key, value)
+        if key == ("match" if cpu.get("match") else "mode"):
+            cpu.set("check", check)
+    if cpu.get("check") is None:
+        cpu.set("check", check)
+    if mode in ("host-passthrough", "maximum") and cpu.get("migratable") is None:
+        cpu.set("migratable", "on")
+
+
 def _controller(devices, type_, index="0"):
     for c in devices.findall("controller"):
         if c.get("type") == type_ and c.get("index", "0") == index:
@@ -120,14 +149,16 @@ def _controller(devices, type_, index="0"):
 
 
 def add_controller(devices, type_, index="0", model=None, before=()):
-    """Add a controller after the last one of its type (libvirt's rule),
-    else at the end of the controllers but ahead of those in *before*."""
+    """Add a controller where libvirt would: ahead of the first one of its
+    type with a higher index, else after all controllers (but ahead of
+    those in *before*)."""
     elem = etree.Element("controller", type=type_, index=index)
     if model:
         elem.set("model", model)
-    same = [c for c in devices.findall("controller") if c.get("type") == type_]
-    if same:
-        same[-1].addnext(elem)
+    higher = [c for c in devices.findall("controller") if c.get("type") == type_
+              and int(c.get("index", "0")) > int(index)]
+    if higher:
+        higher[0].addprevious(elem)
     elif before:
         before[0].addprevious(elem)
     else:
@@ -280,7 +311,7 @@ def _graphics(devices, conf):
     """Autoport graphics get port -1 (the listen address is filled in at
     start, from qemu.conf, as libvirt does)."""
     for g in devices.findall("graphics"):
-        if g.get("type") not in ("vnc", "spice"):
+        if g.get("type") != "vnc":
             continue
         if g.get("port") is None and g.get("autoport", "yes") == "yes":
             attrs = dict(g.attrib)
@@ -320,7 +351,7 @@ def _pci_devices(devices):
             wanted.append(nic)
     wanted.extend(devices.findall("sound"))
     for c in devices.findall("controller"):
-        if c.get("type") in ("scsi", "virtio-serial") or \
+        if c.get("type") in ("scsi", "virtio-serial", "sata") or \
                 (c.get("type") == "usb" and c.get("model") not in ("piix3-uhci", "none")):
             wanted.append(c)
     for disk in devices.findall("disk"):

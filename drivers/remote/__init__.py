@@ -56,7 +56,6 @@ class RemoteConnection(proxy_class("Connection")):
         self._bind(self, 0, {}, {})
         self._lock = threading.Lock()
         self._hook = protocol.decode_hook(lambda tagged: make(self, tagged))
-        self._channel = None
         self._channel = _start_helper(uri)
         try:
             self._handshake(uri, readonly)

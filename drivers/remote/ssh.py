@@ -63,7 +63,6 @@ class Endpoint:
     def __init__(self, config, alias, user=None, port=None, keyfile=None,
                  known_hosts=None, verify="normal"):
         found = config.lookup(alias)
-        self.alias = alias
         self.hostname = found.get("hostname", alias)
         self.user = user or found.get("user") or getpass.getuser()
         self.port = port or int(found.get("port", 22))
@@ -94,7 +93,6 @@ def open_transport(endpoint):
     hops = []
     try:
         if endpoint.proxyjump:
-            sock = None
             for hop in endpoint.proxyjump.split(","):
                 user, host, port = _split_target(hop.strip())
                 jump = Endpoint(endpoint.config, host, user, port, verify=endpoint.verify)
@@ -116,14 +114,19 @@ def open_transport(endpoint):
 
 def _login(endpoint, sock):
     """SSH handshake, host key check and authentication over *sock*."""
+    known = _known_keys(endpoint)
     transport = paramiko.Transport(sock)
+    if known:       # ask for a key type known_hosts has, as ssh does
+        options = transport.get_security_options()
+        options.key_types = sorted(options.key_types,
+                                   key=lambda kind: _key_name(kind) not in known)
     try:
         try:
             transport.start_client(timeout=CONNECT_TIMEOUT)
         except (paramiko.SSHException, EOFError, OSError) as e:
             raise VirtError(SSH, "SSH handshake with '%s' failed: %s"
                             % (endpoint.label(), e or type(e).__name__)) from None
-        _check_host_key(endpoint, transport.get_remote_server_key())
+        _check_host_key(endpoint, known, transport.get_remote_server_key())
         _authenticate(endpoint, transport)
     except BaseException:
         transport.close()
@@ -157,9 +160,15 @@ def _forward(transport, endpoint):
 
 
 # --- host key ------------------------------------------------------------------
-def _check_host_key(endpoint, key):
+def _key_name(algorithm):
+    """The key type a host key algorithm uses (rsa-sha2-256: ssh-rsa)."""
+    return "ssh-rsa" if algorithm.startswith("rsa-sha2-") else algorithm
+
+
+def _known_keys(endpoint):
+    """{key type: key} that known_hosts holds for *endpoint*."""
     if endpoint.verify == "ignore":
-        return
+        return {}
     known = paramiko.HostKeys()
     for path in endpoint.known_hosts:
         if os.path.exists(path):
@@ -167,10 +176,13 @@ def _check_host_key(endpoint, key):
                 known.load(path)
             except (OSError, paramiko.SSHException):
                 continue
-    label = endpoint.label()
-    entries = known.lookup(label) or {}
-    if entries.get(key.get_name()) == key:
+    return dict(known.lookup(endpoint.label()) or {})
+
+
+def _check_host_key(endpoint, entries, key):
+    if endpoint.verify == "ignore" or entries.get(key.get_name()) == key:
         return
+    label = endpoint.label()
     offered = "%s key %s" % (key.get_name(), fingerprint(key))
     files = " ".join(endpoint.known_hosts)
     if not entries and endpoint.verify == "auto":

@@ -14,6 +14,7 @@ from virtsh.drivers.errors import (
     VirtError, ARGUMENT_UNSUPPORTED, CONFIG_UNSUPPORTED, INVALID_ARG,
     OPERATION_INVALID, OPERATION_UNSUPPORTED, SYSTEM_ERROR)
 from virtsh.drivers import cpusets
+from virtsh.drivers.macaddr import looks_like_mac
 
 GUEST_CLOCK = 627319920          # testDomainObjPrivateAlloc's seconds
 TOTAL_CPU_TIME = 48772617035     # ns, testDomainGetCPUStats
@@ -118,12 +119,6 @@ def find_net(tree, device):
     if not found:
         raise VirtError(INVALID_ARG, "'%s' is not a known interface" % device)
     return found[0]
-
-
-def looks_like_mac(text):
-    parts = text.split(":")
-    return len(parts) == 6 and all(
-        1 <= len(p) <= 2 and all(c in "0123456789abcdefABCDEF" for c in p) for p in parts)
 
 
 def vcpu_counts(tree):

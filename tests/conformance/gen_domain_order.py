@@ -233,6 +233,7 @@ def schema_tables(repeatable, enums, texts):
     plural = set()
     values = {}
     required = enums.setdefault("required", {})
+    containers = enums.setdefault("containers", set())
 
     def content(node, attrs, kids, refs, many=False):
         for c in node:
@@ -269,6 +270,8 @@ def schema_tables(repeatable, enums, texts):
             content(e, attrs, kids, set())
             values.setdefault(None, []).append(enum_values(e, defines, element=True))
         repeatable.update(path + "/" + n for n in plural)
+        if kids and not attrs:
+            containers.add(path)
         req = None
         for e in elements:
             if has_text(e, defines, set()):
@@ -312,6 +315,8 @@ def main():
     tables, repeated = schema_tables(repeated, enums, texts)
     never_bare = (set(attrs) | set(children) | texts) - bare
     never_bare = {p for p in never_bare if p in seen_paths}
+    # Pure containers (only child elements) are dropped when empty too.
+    never_bare |= {p for p in enums.pop("containers") if p not in bare and p not in texts}
     for path, (s_attrs, s_kids) in sorted(tables.items()):
         if s_attrs:
             known = attrs.setdefault(path, [])

@@ -134,7 +134,7 @@ def test_a_key_the_server_does_not_know_is_rejected(sshd, tmp_path):
     result = virtsh("-c", sshd.uri(keyfile=stranger), "hostname")
     assert result.returncode == 1
     assert result.stderr.splitlines()[1].startswith(
-        "error: authentication failed: no identity was accepted for root@")
+        "error: authentication failed: no identity was accepted for %s@" % sshd.user)
 
 
 def test_refused_connection(sshd):
@@ -160,6 +160,16 @@ def test_a_far_program_without_helper_mode_is_reported(sshd):
     result = virtsh("-c", sshd.uri(virtsh="/bin/true"), "hostname")
     assert result.returncode == 1
     assert "cannot serve remote connections (too old?)" in result.stderr
+
+
+def test_a_far_virtsh_of_another_protocol_is_named(sshd, tmp_path):
+    old = tmp_path / "old-virtsh"
+    old.write_text("#!/bin/sh\necho 'virtsh-remote 0 0.0.1'\n")
+    old.chmod(0o755)
+    result = virtsh("-c", sshd.uri(virtsh=str(old)), "hostname")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[1].startswith(
+        "error: virtsh 0.0.1 on '127.0.0.1' speaks remote protocol 0; this virtsh ")
 
 
 def _wrapper(sshd, tmp_path):
@@ -231,8 +241,9 @@ def test_keepalive_detects_a_silent_peer(sshd, tmp_path):
 def test_ssh_config_alias_and_proxyjump(sshd, tmp_path):
     home = tmp_path / "home"
     (home / ".ssh").mkdir(parents=True)
-    block = ("  HostName 127.0.0.1\n  Port %d\n  User root\n  IdentityFile %s\n"
-             "  UserKnownHostsFile %s\n" % (sshd.port, sshd.client_key, sshd.known_hosts))
+    block = ("  HostName 127.0.0.1\n  Port %d\n  User %s\n  IdentityFile %s\n"
+             "  UserKnownHostsFile %s\n" % (sshd.port, sshd.user, sshd.client_key,
+                                            sshd.known_hosts))
     (home / ".ssh" / "config").write_text(
         "Host farhost\n%s  ProxyJump jumphost\n\nHost jumphost\n%s" % (block, block))
     env = dict(os.environ, HOME=str(home))

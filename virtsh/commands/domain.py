@@ -1863,7 +1863,8 @@ def screenshot(ctl, args):
     import time
     dom = lookup.domain(ctl, args)
     screen = args.uint("screen", 0)
-    mime, image = dom.screenshot(screen, 0)
+    with failing("could not take a screenshot of %s" % dom.name()):
+        mime, image = dom.screenshot(screen, 0)
     path = args.get("file")
     if not path:
         ext = {"image/x-portable-pixmap": ".ppm", "image/png": ".png"}.get(mime, "")
@@ -2208,7 +2209,8 @@ def vcpuinfo(ctl, args):
         else:
             ctl.print("%-15s %d" % ("CPU:", cpu))
             ctl.print("%-15s %s" % ("State:", VCPU_STATES.get(vstate, "no state")))
-            ctl.print("%-15s %.1lfs" % ("CPU time:", cpu_time / 1e9))
+            if cpu_time:
+                ctl.print("%-15s %.1lfs" % ("CPU time:", cpu_time / 1e9))
         if args.flag("pretty"):
             affinity = "%s (out of %d)" % (cpu_list_text(cpus, maxcpu), maxcpu)
         else:

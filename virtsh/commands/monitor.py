@@ -2,7 +2,7 @@
 from virtsh import lookup
 from virtsh.cmd import Alias, NUMBER, argv, command, data, flag, opt
 from virtsh.drivers import domain as D
-from virtsh.drivers.errors import VirtError
+from virtsh.drivers.errors import NO_SUPPORT, VirtError
 from virtsh.errors import CommandError, failing
 
 
@@ -78,20 +78,26 @@ def domblklist(ctl, args):
          data('device', "block device (target or source path)"),
          flag('human', "print the counters with descriptions"))
 def domblkstat(ctl, args):
-    from virtsh.domopts import BLOCK_STAT_LABELS
+    from virtsh.domopts import BLOCK_STAT_FIELDS, BLOCK_STAT_LABELS
     dom = lookup.domain(ctl, args)
     device = args.get("device", "")
     with failing("Failed to get block stats %s %s" % (args.get("domain"), device)):
-        stats = dom.block_stats(device)
-    if not args.flag("human"):
-        for name, value in stats:
-            if value >= 0:
-                ctl.print("%s %s %d" % (device, name, value))
-        return
-    ctl.print("Device: %s" % device)
+        try:
+            stats = [(BLOCK_STAT_FIELDS.get(name, name), value)
+                     for name, value in dom.block_stats_flags(device, 0)]
+        except VirtError as e:
+            if e.code != NO_SUPPORT:
+                raise
+            stats = dom.block_stats(device)
+    if args.flag("human"):
+        ctl.print("Device: %s" % device)
     for name, value in stats:
-        if value >= 0:
+        if value < 0:
+            continue
+        if args.flag("human"):
             ctl.print("%-32s %d" % (BLOCK_STAT_LABELS.get(name, name), value))
+        else:
+            ctl.print("%s %s %d" % (device, name, value))
 
 
 @command('domcontrol', "Show the state of the domain's control interface.",
@@ -121,7 +127,9 @@ def domif_getlink(ctl, args):
     iface = args.get("interface")
     net = find_interface(domain_tree(dom, inactive=args.flag("config")), iface)
     if net is None:
-        raise CommandError("Interface (dev: %s) not found." % iface)
+        from virtsh.drivers.macaddr import looks_like_mac
+        raise CommandError("Interface (%s: %s) not found."
+                           % ("mac" if looks_like_mac(iface) else "dev", iface))
     link = net.find("link")
     state = link.get("state", "up") if link is not None else "up"
     ctl.print("%s %s" % (iface, state), end="")
