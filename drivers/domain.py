@@ -378,7 +378,7 @@ class Domain(ApiObject):
     def set_vcpu(self, cpumap, state, flags=0):
         """Enable (state 1) or disable (0) the vCPUs listed in *cpumap*."""
 
-    @api("virDomainGetGuestVcpus")
+    @api("virDomainGetGuestVcpus", write=True)
     def guest_vcpus(self, flags=0):
         """The guest agent's view of its vCPUs: list of (name, value)."""
 
@@ -573,7 +573,9 @@ class Domain(ApiObject):
         """Ask for an event when *disk* is written beyond *threshold*."""
 
     # --- guest and console ---------------------------------------------------
-    @api("virDomainGetTime")
+    # Queries marked write=True are refused on read-only connections by
+    # libvirt too (they reach into the guest or its console).
+    @api("virDomainGetTime", write=True)
     def get_time(self, flags=0):
         """(seconds, nanoseconds) of the guest clock."""
 
@@ -581,11 +583,11 @@ class Domain(ApiObject):
     def set_time(self, seconds, nseconds, flags=0):
         """Set the guest clock (TIME_SYNC: from the host's RTC)."""
 
-    @api("virDomainGetHostname")
+    @api("virDomainGetHostname", write=True)
     def hostname(self, flags=0):
         """The guest's host name."""
 
-    @api("virDomainGetFSInfo")
+    @api("virDomainGetFSInfo", write=True)
     def fs_info(self, flags=0):
         """Mounted file systems: list of (mountpoint, name, type, [targets])."""
 
@@ -601,11 +603,11 @@ class Domain(ApiObject):
     def fs_trim(self, mountpoint=None, minimum=0, flags=0):
         """Discard unused blocks of a mounted file system."""
 
-    @api("virDomainGetGuestInfo")
+    @api("virDomainGetGuestInfo", write=True)
     def guest_info(self, types=0, flags=0):
         """Guest agent information: list of (name, value)."""
 
-    @api("virDomainAuthorizedSSHKeysGet")
+    @api("virDomainAuthorizedSSHKeysGet", write=True)
     def ssh_keys(self, user, flags=0):
         """The authorized SSH keys of guest user *user*."""
 
@@ -622,7 +624,7 @@ class Domain(ApiObject):
         """Interfaces with their addresses: list of (name, MAC,
         [(IP_ADDR_* type, address, prefix)])."""
 
-    @api("virDomainScreenshot")
+    @api("virDomainScreenshot", write=True)
     def screenshot(self, screen=0, flags=0):
         """(MIME type, image bytes) of the console screen."""
 
@@ -638,11 +640,11 @@ class Domain(ApiObject):
     def core_dump_with_format(self, path, dumpformat, flags=0):
         """Dump the guest's memory to *path* in CORE_DUMP_FORMAT_*."""
 
-    @api("virDomainOpenConsole")
+    @api("virDomainOpenConsole", write=True)
     def open_console(self, dev_name=None, flags=0):
         """A stream attached to the guest console."""
 
-    @api("virDomainGetLaunchSecurityInfo")
+    @api("virDomainGetLaunchSecurityInfo", write=True)
     def launch_security_info(self, flags=0):
         """Launch security (SEV) parameters: list of (name, value)."""
 

@@ -12,6 +12,7 @@ DEFAULTS = {
     "vnc_auto_unix_socket": 0,
     "vnc_allow_host_audio": 0,
     "spice_listen": "127.0.0.1",
+    "spice_tls": 0,
     "user": "root",
     "group": "root",
     "security_driver": "none",

@@ -121,7 +121,7 @@ class QemuConnection(Connection):
     def prepare_definition(self, xml):
         """Parse *xml* and apply the QEMU driver's defaults: a DomainDef."""
         from virtsh.xmlconf import domain as xd
-        from virtsh.drivers.qemu import defaults
+        from virtsh.drivers.qemu import defaults, validate
         defn = xd.parse(xml)
         root = defn.tree
         raw = xd.parse_document(xml)
@@ -140,6 +140,7 @@ class QemuConnection(Connection):
             elem.text = emulator = self.default_emulator(arch or "x86_64")
             devices.insert(0, elem)
         defaults.apply(root, self.caps(emulator.strip()), self.conf, raw)
+        validate.check(root, self.conf)
         return defn
 
     def _check_unique(self, name, uuid, allow_active=True):

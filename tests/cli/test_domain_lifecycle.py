@@ -40,7 +40,7 @@ def test_list_prints_virshs_table():
 
 def test_quiet_list_drops_the_header():
     r = virtsh("-q", "list")
-    assert r.stdout == " 1   test   running\n\n"
+    assert r.stdout == " 1   test   running\n"
 
 
 def test_dominfo_block():
@@ -85,7 +85,7 @@ def test_define_create_and_undefine(tmp_path):
     assert r.stdout == (
         "Domain 'fresh' defined from %s\n\n"
         " Id   Name    State      Title\n"
-        "--------------------------------------------\n"
+        "------------------------------------------\n"
         " 1    test    running    \n"
         " -    fresh   shut off   Freshly defined\n\n"
         "Domain 'fresh' started\n\n"
@@ -144,7 +144,7 @@ def test_managedsave_and_start():
     r = virtsh("managedsave test; list --all --managed-save; start test; "
                "managedsave-remove test")
     assert r.stdout == ("\nDomain 'test' state saved by libvirt\n\n"
-                        " Id   Name   State\n-----------------------\n"
+                        " Id   Name   State\n--------------------\n"
                         " -    test   saved\n\n"
                         "Domain 'test' started\n\n"
                         "Domain 'test' has no manage save image; removal skipped\n")
