@@ -366,6 +366,11 @@ class Domain(ApiObject):
     def pin_vcpu(self, vcpu, cpus, flags=0):
         """Pin vCPU *vcpu* to the host CPUs in set *cpus*."""
 
+    @api("virDomainPinVcpu", write=True)
+    def pin_vcpu_live(self, vcpu, cpus):
+        """Pin a vCPU of the running domain (the legacy call virsh makes
+        when no --live/--config/--current is given)."""
+
     @api("virDomainGetEmulatorPinInfo")
     def emulator_pin_info(self, flags=0):
         """The affinity set of the emulator threads."""
@@ -524,6 +529,10 @@ class Domain(ApiObject):
     @api("virDomainAbortJob", write=True)
     def abort_job(self):
         """Abort the current job."""
+
+    @api("virDomainAbortJobFlags", write=True)
+    def abort_job_flags(self, flags=0):
+        """Abort the current job (ABORT_JOB_POSTCOPY: a post-copy migration)."""
 
     @api("virDomainGetCPUStats")
     def cpu_stats(self, start_cpu, ncpus, flags=0):

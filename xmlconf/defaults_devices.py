@@ -304,6 +304,12 @@ _ALWAYS_ALL = ("drive", "virtio-serial", "ccid", "ccw")
 def host_pci_addresses(devs):
     """A host PCI device's source address is printed in full."""
     fields = _ADDRESS_FIELDS["pci"]
+    for h in devs.iterfind("hostdev[@type='pci']"):
+        src = h.find("source")
+        if src is None:
+            src = insert(h, "domain/devices/hostdev", "source")
+        if src.find("address") is None:
+            insert(src, "domain/devices/hostdev/source", "address")
     for a in devs.iterfind("hostdev[@type='pci']/source/address"):
         set_attrs(a, "domain/devices/hostdev/source/address",
                   {name: conv(a.get(name, "0"), name) for name, conv in fields})

@@ -20,7 +20,8 @@ DEFAULTED = frozenset((
 # Where libvirt insists on the schema's required attributes: device elements
 # and these.
 REQUIRED_CHECKED = frozenset((
-    "domain/os/boot", "domain/iothreadids/iothread", "domain/perf/event",
+    "domain/clock/timer", "domain/cputune/emulatorsched", "domain/cputune/vcpusched",
+    "domain/cputune/iothreadsched", "domain/cpu/cache", "domain/os/boot", "domain/iothreadids/iothread", "domain/perf/event",
     "domain/vcpus/vcpu", "domain/sysinfo", "domain/devices/disk/boot",
     "domain/devices/interface/boot", "domain/devices/hostdev/boot",
     "domain/devices/redirdev/boot",
@@ -80,6 +81,22 @@ _ARCHES = ("aarch64", "alpha", "armv6l", "armv7l", "armv7b", "cris", "i686", "ia
            "unicore32", "x86_64", "xtensa", "xtensaeb")
 
 
+# Controller models per controller type.
+CONTROLLER_MODELS = {
+    "pci": ("pci-root", "pcie-root", "pci-bridge", "dmi-to-pci-bridge", "pcie-root-port",
+            "pcie-switch-upstream-port", "pcie-switch-downstream-port", "pci-expander-bus",
+            "pcie-expander-bus", "pcie-to-pci-bridge"),
+    "scsi": ("auto", "buslogic", "lsilogic", "lsisas1068", "vmpvscsi", "ibmvscsi",
+             "virtio-scsi", "lsisas1078", "virtio-transitional", "virtio-non-transitional",
+             "ncr53c90", "am53c974", "dc390"),
+    "usb": ("piix3-uhci", "piix4-uhci", "ehci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2",
+            "ich9-uhci3", "vt82c686b-uhci", "pci-ohci", "nec-xhci", "qusb1", "qusb2",
+            "qemu-xhci", "none"),
+    "ide": ("piix3", "piix4", "ich6"),
+    "virtio-serial": ("virtio", "virtio-transitional", "virtio-non-transitional"),
+    "isa": (),
+}
+
 # The attribute naming a disk's source, per disk type.
 _SOURCE_ATTR = {"file": "file", "block": "dev", "dir": "dir"}
 
@@ -99,6 +116,9 @@ def _basics(root):
     for b in root.findall("os/boot"):
         if b.get("dev") is None:
             _fail(XML_ERROR, "Missing required attribute 'dev' in element 'boot'")
+    numa = root.find("cpu/numa")
+    if numa is not None and numa.find("cell") is None:
+        _fail(XML_ERROR, "NUMA topology defined without NUMA cells")
     devs = root.find("devices")
     if devs is None:
         return
@@ -112,6 +132,24 @@ def _basics(root):
             _fail(CONFIG_UNSUPPORTED, "boot order '%s' used for more than one device"
                   % b.get("order"))
         orders.add(b.get("order"))
+    for c in devs.findall("controller[@model]"):
+        models = CONTROLLER_MODELS.get(c.get("type", "ide"))
+        if models is not None and c.get("model") not in models:
+            _fail(CONFIG_UNSUPPORTED, "Unknown model type '%s'" % c.get("model"))
+    for h in devs.findall("hostdev"):
+        if h.find("source") is None and h.get("mode", "subsystem") == "subsystem":
+            _fail(XML_ERROR, "Missing <source> element in hostdev device")
+    for b in devs.iterfind("rng/backend"):
+        if b.get("model") is None:
+            _fail(XML_ERROR, "missing RNG device backend model")
+    for ch in devs.findall("channel"):
+        t = ch.find("target")
+        if t is None or t.get("type") is None:
+            _fail(XML_ERROR, "target type must be specified for channel device")
+    for c in devs.findall("console")[1:]:
+        t = c.find("target")
+        if t is not None and t.get("type") == "serial":
+            _fail(CONFIG_UNSUPPORTED, "Only the first console can be a serial port")
     for a in devs.iterfind("*/address"):
         if a.get("type") is None:
             _fail(INTERNAL_ERROR, "No type specified for device address")
@@ -403,7 +441,18 @@ def _video(devs):
 
 
 def _numa(root):
+    cpu = root.find("cpu")
+    if cpu is not None and cpu.get("check") is not None and cpu.find("model") is None \
+            and cpu.get("mode", "custom") == "custom":
+        _fail(CONFIG_UNSUPPORTED, "check attribute specified for CPU with no model")
+    mem = root.find("numatune/memory")
+    if mem is not None and mem.get("placement") == "static" and mem.get("nodeset") is None:
+        _fail(CONFIG_UNSUPPORTED, "nodeset for NUMA memory tuning must be set if 'placement' "
+              "is 'static'")
     cells = root.findall("cpu/numa/cell")
+    ncpus = sum(len(bitmap.parse(c.get("cpus"))) for c in cells if c.get("cpus"))
+    if cells and ncpus > (numbers.parse_uint(root.findtext("vcpu"), 10) or 0):
+        _fail(INTERNAL_ERROR, "Number of CPUs in <numa> exceeds the <vcpu> count")
     ids = {c.get("id") for c in cells}
     if root.find("numatune/memnode") is not None and not cells:
         _fail(XML_ERROR, "Element 'memnode' is invalid without any guest NUMA cells")

@@ -6,7 +6,8 @@ re-creates on its own (the implicit PS/2 keyboard, a SPICE display's "no
 listen" marker, the default pSeries host bridge model) is left out.  Each
 view edits a copy of the canonical tree, never the definition itself.
 """
-from virtsh.xmlconf import XML_MIGRATABLE, XML_SECURE
+from virtsh.xmlconf import XML_INACTIVE, XML_MIGRATABLE, XML_SECURE
+from virtsh.xmlconf.tree import attr, insert
 
 
 def apply(root, flags):
@@ -18,7 +19,19 @@ def apply(root, flags):
         hide_secrets(root)
     if flags & XML_MIGRATABLE:
         migratable(root)
+    if not flags & XML_INACTIVE:
+        live(root)
     return root
+
+
+def live(root):
+    """What a running domain shows beyond its definition."""
+    for tune in root.iterfind("cputune/cachetune"):
+        if tune.get("id") is None:
+            attr(tune, "domain/cputune/cachetune", "id", "vcpus_" + tune.get("vcpus", ""))
+    for target in root.iterfind("devices/memory[@model='virtio-mem']/target"):
+        if target.find("current") is None:
+            insert(target, "domain/devices/memory/target", "current", {"unit": "KiB"}, "0")
 
 
 def hide_secrets(root):

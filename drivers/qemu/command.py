@@ -144,6 +144,8 @@ def build(root, caps, runtime):
     add(["-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
                      "resourcecontrol=deny",
          "-msg", "timestamp=on"])
+    from virtsh.drivers.qemu import qemuns
+    add(qemuns.extra_args(root))
     return argv
 
 

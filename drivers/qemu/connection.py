@@ -121,7 +121,7 @@ class QemuConnection(Connection):
     def prepare_definition(self, xml):
         """Parse *xml* and apply the QEMU driver's defaults: a DomainDef."""
         from virtsh.xmlconf import domain as xd
-        from virtsh.drivers.qemu import defaults, validate
+        from virtsh.drivers.qemu import defaults, qemuns, validate
         defn = xd.parse(xml)
         root = defn.tree
         raw = xd.parse_document(xml)
@@ -141,6 +141,7 @@ class QemuConnection(Connection):
             devices.insert(0, elem)
         defaults.apply(root, self.caps(emulator.strip()), self.conf, raw)
         validate.check(root, self.conf)
+        qemuns.keep(root, raw)
         return defn
 
     def _check_unique(self, name, uuid, allow_active=True):
@@ -161,12 +162,12 @@ class QemuConnection(Connection):
         return existing
 
     def define_domain(self, xml, flags=0):
-        from virtsh.xmlconf import domain as xd
+        from virtsh.drivers.qemu import qemuns
         defn = self.prepare_definition(xml)
         name = defn.name
         with self.store.lock(name):
             self._check_unique(name, defn.uuid)
-            self.store.write_config(name, xd.format(defn, 0x2))
+            self.store.write_config(name, qemuns.format(defn, 0x2))
         return QemuDomain(self, name)
 
     def create_domain(self, xml, flags=0):

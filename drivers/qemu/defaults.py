@@ -55,9 +55,10 @@ def apply(root, caps, conf, raw=None):
     machine = capsmod.canonical_machine(caps, machine)
     os_type.set("machine", machine)
     x86 = arch in ("x86_64", "i686")
-    if x86 and root.find("cpu") is None:
-        _add_default_cpu(root, arch)
+    if x86:
+        _default_cpu_model(root, arch)
     _cpu_check(root)
+    _memory_from_numa(root)
     devices = _devices(root)
     _controllers(devices, machine, _implied_controllers(devices, raw))
     _disks(devices, machine)
@@ -103,16 +104,41 @@ def _devices(root):
     return devices
 
 
-def _add_default_cpu(root, arch):
-    cpu = etree.Element("cpu", mode="custom", match="exact", check="none")
-    etree.SubElement(cpu, "model", fallback="forbid").text = \
-        "qemu64" if arch == "x86_64" else "qemu32"
-    anchor = None
-    for tag in ("features", "os"):
-        anchor = root.find(tag)
-        if anchor is not None:
-            break
-    anchor.addnext(cpu)
+def _default_cpu_model(root, arch):
+    """x86 guests without a CPU model get QEMU's default one (qemu64/qemu32)."""
+    cpu = root.find("cpu")
+    if cpu is not None and (cpu.get("mode", "custom") != "custom"
+                            or cpu.find("model") is not None):
+        return
+    if cpu is None:
+        cpu = etree.Element("cpu")
+        anchor = next(e for e in (root.find("features"), root.find("os")) if e is not None)
+        anchor.addnext(cpu)
+    rest = dict(cpu.attrib)
+    cpu.attrib.clear()
+    cpu.set("mode", "custom")
+    cpu.set("match", rest.pop("match", "exact"))
+    cpu.set("check", rest.pop("check", "none"))
+    rest.pop("mode", None)
+    for key, value in rest.items():
+        cpu.set(key, value)
+    model = etree.Element("model", fallback="forbid")
+    model.text = "qemu64" if arch == "x86_64" else "qemu32"
+    cpu.insert(0, model)
+
+
+def _memory_from_numa(root):
+    """With NUMA cells, the memory size is theirs plus the DIMMs'."""
+    from virtsh.drivers.qemu.command import scale_kib
+    cells = root.findall("cpu/numa/cell")
+    memory = root.find("memory")
+    if not cells or memory is None:
+        return
+    total = sum(scale_kib(int(c.get("memory", "0")), c.get("unit", "KiB")) for c in cells)
+    for size in root.findall("devices/memory/target/size"):
+        total += scale_kib(int(size.text), size.get("unit", "KiB"))
+    memory.text = str(total)
+    memory.set("unit", "KiB")
 
 
 def _cpu_check(root):
@@ -216,14 +242,14 @@ def _disks(devices, machine):
     q35 = is_q35(machine)
     for disk in devices.findall("disk"):
         bus, dev = _disk_bus(disk)
-        if disk.find("driver") is None and disk.get("type", "file") in ("file", "block"):
-            driver = etree.Element("driver", name="qemu", type="raw")
-            disk.insert(0, driver)
-        elif disk.find("driver") is not None:
-            drv = disk.find("driver")
-            drv.set("name", drv.get("name", "qemu"))
-            if drv.get("type") is None and disk.get("type", "file") in ("file", "block"):
-                drv.set("type", "raw")
+        raw_default = disk.get("type", "file") != "volume"
+        drv = disk.find("driver")
+        if drv is None:
+            drv = etree.Element("driver", name="qemu")
+            disk.insert(0, drv)
+        drv.set("name", drv.get("name", "qemu"))
+        if drv.get("type") is None and raw_default:
+            drv.set("type", "raw")
         if disk.find("address") is not None:
             continue
         idx = max(_disk_index(dev), 0)
@@ -334,6 +360,12 @@ def _pci_address(bus, slot, function=0, multifunction=False):
     return elem
 
 
+def _needs_pci(dev):
+    """No address yet, or a PCI one with nothing filled in."""
+    addr = dev.find("address")
+    return addr is None or (addr.get("type") == "pci" and addr.get("slot") is None)
+
+
 def _set_address(dev, address):
     old = dev.find("address")
     if old is not None:
@@ -349,7 +381,8 @@ def _pci_devices(devices):
     for nic in devices.findall("interface"):
         if nic.get("type") != "hostdev":
             wanted.append(nic)
-    wanted.extend(devices.findall("sound"))
+    wanted.extend(s for s in devices.findall("sound")
+                  if s.get("model") not in ("pcspk", "sb16", "usb"))
     for c in devices.findall("controller"):
         if c.get("type") in ("scsi", "virtio-serial", "sata") or \
                 (c.get("type") == "usb" and c.get("model") not in ("piix3-uhci", "none")):
@@ -365,23 +398,24 @@ def _pci_devices(devices):
     wanted.extend(devices.findall("rng"))
     videos = devices.findall("video")
     wanted.extend(videos[1:])
-    return [d for d in wanted if d.find("address") is None]
+    return [d for d in wanted if _needs_pci(d)]
 
 
 def _pci_i440fx(devices):
     used = set()
     for addr in devices.iter("address"):
-        if addr.get("type") == "pci" and int(addr.get("bus", "0"), 16) == 0:
-            used.add(int(addr.get("slot", "0"), 16))
+        if addr.get("type") == "pci" and addr.get("slot") is not None \
+                and int(addr.get("bus", "0"), 16) == 0:
+            used.add(int(addr.get("slot"), 16))
     used.add(1)
     ide = _controller(devices, "ide")
-    if ide is not None and ide.find("address") is None:
+    if ide is not None and _needs_pci(ide):
         _set_address(ide, _pci_address(0, 1, 1))
     usb = _controller(devices, "usb")
-    if usb is not None and usb.get("model") == "piix3-uhci" and usb.find("address") is None:
+    if usb is not None and usb.get("model") == "piix3-uhci" and _needs_pci(usb):
         _set_address(usb, _pci_address(0, 1, 2))
     video = devices.find("video")
-    if video is not None and video.find("address") is None:
+    if video is not None and _needs_pci(video):
         slot = 2 if 2 not in used else _free_slot(used)
         used.add(slot)
         _set_address(video, _pci_address(0, slot))
@@ -400,11 +434,11 @@ def _free_slot(used):
 
 def _pci_q35(devices):
     sata = _controller(devices, "sata")
-    if sata is not None and sata.find("address") is None:
+    if sata is not None and _needs_pci(sata):
         _set_address(sata, _pci_address(0, 0x1f, 2))
     next_root_slot = 1
     video = devices.find("video")
-    if video is not None and video.find("address") is None:
+    if video is not None and _needs_pci(video):
         _set_address(video, _pci_address(0, 1))
         next_root_slot = 2
     endpoints = _pci_devices(devices)

@@ -119,11 +119,11 @@ class QemuDomain(Domain):
         return []
 
     def xml_desc(self, flags=0):
-        from virtsh.xmlconf import domain as xd
+        from virtsh.drivers.qemu import qemuns
         status = self._status()
         live = status is not None and not flags & XML_INACTIVE
-        return xd.format(self._definition(live), flags,
-                         live_id=status["id"] if live else None)
+        return qemuns.format(self._definition(live), flags,
+                             live_id=status["id"] if live else None)
 
     def autostart(self):
         return os.path.lexists(self.store.autostart_link(self._name))

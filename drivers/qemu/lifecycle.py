@@ -118,7 +118,9 @@ def start(store, name, root, caps, conf, paused=False, transient=False):
     os.write(log_fd, ("%s: starting up\n%s\n" % (time.strftime("%Y-%m-%d %H:%M:%S"),
                                                  " ".join(argv))).encode())
     log_start = os.lseek(log_fd, 0, os.SEEK_END)
-    proc, watching = supervisor.spawn(store, name, argv,
+    from virtsh.drivers.qemu import qemuns
+    env = dict(os.environ, LC_ALL="C", **qemuns.extra_env(root))
+    proc, watching = supervisor.spawn(store, name, argv, env,
                             (events_theirs.detach(), listener.detach()),
                             events_ours, log_fd)
     if "error" in proc:
@@ -154,7 +156,8 @@ def start(store, name, root, caps, conf, paused=False, transient=False):
         mon.close()
     supervisor.wait_watching(watching)
     from virtsh.xmlconf import domain as xd
-    files.write_atomic(store.run(name, "xml"), xd.format(xd.DomainDef(root)), durable=False)
+    files.write_atomic(store.run(name, "xml"), qemuns.format(xd.DomainDef(root)),
+                       durable=False)
     status["state"], status["reason"] = ((D.PAUSED, D.PAUSED_USER) if paused
                                          else (D.RUNNING, D.RUNNING_BOOTED))
     store.write_status(name, status)

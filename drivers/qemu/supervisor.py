@@ -9,8 +9,9 @@ that reconnects to the event monitor; it cannot reap QEMU but sees it end.  When
 settles the domain (unless a command, e.g. destroy, did already): the
 shut-off reason (what the ending file says, else
 "shutdown" if QEMU announced a shutdown, else "crashed") and the removal
-of the runtime files.  A guest reboot (fake reboot) and the
-``on_poweroff`` destroy action are carried out here too.
+of the runtime files.  A guest reboot asked through ACPI (libvirt's fake
+reboot) and the ``on_poweroff`` / ``on_reboot`` actions (restart or
+destroy) are carried out here too.
 """
 import json
 import os
@@ -18,7 +19,7 @@ import os
 from virtsh.drivers.qemu import store as S
 
 
-def spawn(store, name, argv, keep_fds, events_sock, log_fd):
+def spawn(store, name, argv, env, keep_fds, events_sock, log_fd):
     """Start the supervisor and QEMU: (details of QEMU's pid, or {"error"},
     and the pipe to pass to wait_watching).
 
@@ -33,7 +34,7 @@ def spawn(store, name, argv, keep_fds, events_sock, log_fd):
             os.setsid()
             if os.fork():
                 os._exit(0)
-            _run(store, name, argv, keep_fds, events_sock, log_fd, wfd)
+            _run(store, name, argv, env, keep_fds, events_sock, log_fd, wfd)
         finally:
             os._exit(0)
     os.close(wfd)
@@ -77,12 +78,12 @@ def _isolate(keep):
                 pass
 
 
-def _run(store, name, argv, keep_fds, events_sock, log_fd, wfd):  # pragma: no cover
+def _run(store, name, argv, env, keep_fds, events_sock, log_fd, wfd):  # pragma: no cover
     import subprocess
     _isolate(set(keep_fds) | {events_sock.fileno(), log_fd, wfd})
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log_fd,
-                                stderr=log_fd, pass_fds=keep_fds,
+                                stderr=log_fd, pass_fds=keep_fds, env=env,
                                 close_fds=True, cwd="/")
     except OSError as e:
         os.write(wfd, json.dumps({"error": "%s: %s" % (argv[0], e.strerror)}).encode() + b"\n")
@@ -169,14 +170,27 @@ def _follow(store, name, events_sock, alive, wfd):  # pragma: no cover
         if event.get("data", {}).get("reason") in ("host-signal", "host-qmp-quit"):
             continue
         reboot = store.run(name, "reboot")
-        if os.path.exists(reboot):
+        if os.path.exists(reboot):          # a reboot asked through ACPI
             os.unlink(reboot)
+            restart = True
+        else:
+            reason = event.get("data", {}).get("reason")
+            restart = _action(store, name, "on_reboot" if reason == "guest-reset"
+                              else "on_poweroff") == "restart"
+        if restart:
             stream.send("system_reset")
             stream.send("cont")
             saw_shutdown = False
         else:
             stream.send("quit")
     return saw_shutdown
+
+
+def _action(store, name, kind):  # pragma: no cover
+    """The live definition's lifecycle action (on_poweroff ...)."""
+    import re
+    found = re.search(r"<%s>([^<]+)</%s>" % (kind, kind), store.live_xml(name) or "")
+    return found.group(1).strip() if found else "destroy"
 
 
 class EventStream:

@@ -12,7 +12,7 @@ node devices, secrets, nwfilters (host.py).  Node-file loading is node.py,
 which calls each mixin's ``_init_*`` hook (see node.NodeHooks).
 """
 from virtsh.drivers.connection import Connection
-from virtsh.drivers.test.devices import DomainStatsMixin
+from virtsh.drivers.test.domstats import DomainStatsMixin
 from virtsh.drivers.test.domains import DomainsMixin
 from virtsh.drivers.test.host import HostMixin
 from virtsh.drivers.test.network import NetworkMixin

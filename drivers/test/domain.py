@@ -18,7 +18,7 @@ from virtsh.drivers.test.devices import DomainDevicesMixin
 from virtsh.drivers.test.snapshots import DomainSnapshotsMixin
 from virtsh.drivers.errors import (
     VirtError, INTERNAL_ERROR, INVALID_ARG, NO_DOMAIN,
-    OPERATION_INVALID, XML_ERROR)
+    OPERATION_INVALID, XML_ERROR, check_flags)
 
 MAX_VCPUS = 32          # the test driver's virConnectGetMaxVcpus
 
@@ -238,6 +238,8 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
     def xml_desc(self, flags=0):
         from virtsh import xmlconf
         from virtsh.xmlconf import domain as xd
+        check_flags(flags, xmlconf.XML_SECURE | xmlconf.XML_INACTIVE |
+                    xmlconf.XML_MIGRATABLE, "testDomainGetXMLDesc")
         rec = self._rec()
         if flags & xmlconf.XML_INACTIVE and rec.config is not None:
             return xd.format(rec.config, flags)
@@ -262,13 +264,12 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
 
     # --- lifecycle --------------------------------------------------------
     def create(self, flags=0):
+        check_flags(flags, 0, "testDomainCreateWithFlags")
         rec = self._rec()
         if rec.active:
             raise VirtError(INTERNAL_ERROR, "Domain '%s' is already running" % rec.name)
         rec.start(self.conn._next_domain_id())
         self._id = rec.id
-        if flags & D.START_PAUSED:
-            rec.state, rec.reason = D.PAUSED, D.PAUSED_USER
 
     def _stopped(self, rec, reason):
         rec.stop(reason)
@@ -277,12 +278,14 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
             self.conn._remove_domain(rec)
 
     def shutdown(self, flags=0):
+        check_flags(flags, 0, "testDomainShutdownFlags")
         rec = self._rec()
         if not rec.active:
             raise VirtError(INTERNAL_ERROR, "domain '%s' not running" % rec.name)
         self._lifecycle(rec, "on_poweroff")
 
     def reboot(self, flags=0):
+        check_flags(flags, 31, "testDomainReboot")
         self._lifecycle(self._active_rec(), "on_reboot")
 
     def _lifecycle(self, rec, action_tag):
@@ -297,9 +300,11 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
             self._stopped(rec, D.SHUTOFF_SHUTDOWN)
 
     def reset(self, flags=0):
+        check_flags(flags, 0, "testDomainReset")
         self._active_rec()
 
     def destroy(self, flags=0):
+        check_flags(flags, 1, "testDomainDestroyFlags")
         self._stopped(self._active_rec(), D.SHUTOFF_DESTROYED)
 
     def suspend(self):
@@ -315,6 +320,8 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
         rec.state, rec.reason = D.RUNNING, D.RUNNING_UNPAUSED
 
     def undefine(self, flags=0):
+        check_flags(flags, D.UNDEFINE_MANAGED_SAVE | D.UNDEFINE_SNAPSHOTS_METADATA,
+                    "testDomainUndefineFlags")
         rec = self._rec()
         if rec.managed_save and not flags & D.UNDEFINE_MANAGED_SAVE:
             raise VirtError(OPERATION_INVALID, "Refusing to undefine while domain "
@@ -341,6 +348,7 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
         self._name = new_name
 
     def save(self, path, xml=None, flags=0):
+        check_flags(flags, 0, "testDomainSaveFlags")
         from virtsh.drivers.test import saveimage
         if xml:
             from virtsh.drivers.errors import ARGUMENT_UNSUPPORTED
@@ -350,6 +358,8 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
         self._stopped(rec, D.SHUTOFF_SAVED)
 
     def managed_save(self, flags=0):
+        check_flags(flags, D.SAVE_BYPASS_CACHE | D.SAVE_RUNNING | D.SAVE_PAUSED,
+                    "testDomainManagedSave")
         rec = self._active_rec()
         if not rec.persistent:
             raise VirtError(OPERATION_INVALID, "cannot do managed save for transient domain")
@@ -374,6 +384,8 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
 
     # --- resources --------------------------------------------------------
     def set_memory(self, kib, flags=0):
+        check_flags(flags, D.AFFECT_LIVE | D.AFFECT_CONFIG | D.MEM_MAXIMUM,
+                    "testDomainSetMemoryFlags")
         rec = self._rec()
         rec.touch()
         live, config = rec.defs(flags)
@@ -394,6 +406,8 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
             set_memory(defn.tree, "currentMemory", kib)
 
     def set_vcpus(self, count, flags=0):
+        check_flags(flags, D.AFFECT_LIVE | D.AFFECT_CONFIG | D.VCPU_MAXIMUM,
+                    "testDomainSetVcpusFlags")
         if count > MAX_VCPUS:
             raise VirtError(INVALID_ARG, "requested cpu amount exceeds maximum "
                             "supported amount (%d > %d)" % (count, MAX_VCPUS))
@@ -416,6 +430,8 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
                 set_vcpus(config.tree, current=count)
 
     def vcpus_flags(self, flags=0):
+        check_flags(flags, D.AFFECT_LIVE | D.AFFECT_CONFIG | D.VCPU_MAXIMUM,
+                    "testDomainGetVcpusFlags")
         rec = self._rec()
         live, config = rec.defs(flags & ~(D.VCPU_MAXIMUM | D.VCPU_GUEST))
         maximum, current = vcpus((live or config).tree)
@@ -426,6 +442,7 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
 
     # --- metadata ---------------------------------------------------------
     def metadata(self, type_, uri=None, flags=0):
+        check_flags(flags, D.AFFECT_LIVE | D.AFFECT_CONFIG, "testDomainGetMetadata")
         from virtsh.drivers.test import metadata
         rec = self._rec()
         if rec.summary is not None and type_ == D.METADATA_TITLE and not flags:
@@ -436,6 +453,7 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
         return metadata.get((live or config).tree, type_, uri)
 
     def set_metadata(self, type_, value, key=None, uri=None, flags=0):
+        check_flags(flags, D.AFFECT_LIVE | D.AFFECT_CONFIG, "testDomainSetMetadata")
         from virtsh.drivers.test import metadata
         rec = self._rec()
         rec.touch()

@@ -8,7 +8,7 @@ import os
 
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (
-    VirtError, NO_DOMAIN, OPERATION_FAILED, OPERATION_INVALID, XML_ERROR)
+    VirtError, NO_DOMAIN, OPERATION_FAILED, OPERATION_INVALID, XML_ERROR, check_flags)
 from virtsh.drivers.test.domain import DomainRecord, TestDomain
 
 NS_TEST = "http://libvirt.org/schemas/domain/test/1.0"
@@ -177,6 +177,7 @@ class DomainsMixin:
         return self._handle(rec)
 
     def define_domain(self, xml, flags=0):
+        check_flags(flags, D.DEFINE_VALIDATE, "testDomainDefineXMLFlags")
         defn = self._parse_new(xml, flags & D.DEFINE_VALIDATE)
         if "\n" in defn.name:
             raise VirtError(XML_ERROR, "name %s cannot contain '\\n'" % defn.name)
@@ -191,6 +192,7 @@ class DomainsMixin:
         return self._handle(rec)
 
     def create_domain(self, xml, flags=0):
+        check_flags(flags, D.START_VALIDATE, "testDomainCreateXML")
         defn = self._parse_new(xml, flags & D.START_VALIDATE)
         rec = self._check_unique(defn, live=True)
         if rec is None:
@@ -201,18 +203,16 @@ class DomainsMixin:
         else:
             rec.start(self._next_domain_id())
             rec._live = defn
-        if flags & D.START_PAUSED:
-            rec.state, rec.reason = D.PAUSED, D.PAUSED_USER
         return self._handle(rec)
 
     def _parse_new(self, xml, validate):
         from virtsh.xmlconf import domain as xd
-        defn = xd.parse(xml, xd.PARSE_VALIDATE if validate and
-                        hasattr(xd, "PARSE_VALIDATE") else 0)
+        defn = xd.parse(xml, xd.PARSE_VALIDATE if validate else 0)
         post_parse(defn.tree)
         return defn
 
     def restore_domain(self, path, xml=None, flags=0):
+        check_flags(flags, 0, "testDomainRestoreFlags")
         from virtsh.drivers.test import saveimage
         if xml:
             from virtsh.drivers.errors import ARGUMENT_UNSUPPORTED
@@ -228,23 +228,23 @@ class DomainsMixin:
         else:
             rec.start(self._next_domain_id(), D.RUNNING_RESTORED)
             rec._live = defn
-        if flags & D.SAVE_PAUSED:
-            rec.state, rec.reason = D.PAUSED, D.PAUSED_USER
         return self._handle(rec)
 
     def save_image_get_xml(self, path, flags=0):
+        check_flags(flags, 1, "testDomainSaveImageGetXMLDesc")
         from virtsh import xmlconf
         from virtsh.drivers.test import saveimage
         from virtsh.xmlconf import domain as xd
         return xd.format(saveimage.read(os.path.abspath(path)), xmlconf.XML_SECURE)
 
     def save_image_define_xml(self, path, xml, flags=0):
+        check_flags(flags, D.SAVE_RUNNING | D.SAVE_PAUSED, "testDomainSaveImageDefineXML")
         from virtsh.drivers.test import saveimage
         from virtsh.xmlconf import domain as xd
         path = os.path.abspath(path)
         saveimage.read(path)
         defn = xd.parse(xml)
-        post_parse(defn.tree)
+        apply_defaults(defn.tree)
         saveimage.write(path, defn)
 
 
@@ -255,12 +255,17 @@ def _canonical_uuid(text):
 
 
 def post_parse(tree):
-    """The test driver's own defaults on a parsed definition: the default
-    architecture (i686) and interface names."""
+    """What the test driver does to a definition it adds: its defaults and
+    interface names."""
+    apply_defaults(tree)
+    generate_ifnames(tree)
+
+
+def apply_defaults(tree):
+    """The test driver's parse defaults: the guest architecture (i686)."""
     os_type = tree.find("os/type")
     if os_type is not None and not os_type.get("arch"):
         os_type.set("arch", DEFAULT_ARCH)
-    generate_ifnames(tree)
 
 
 def generate_ifnames(tree):

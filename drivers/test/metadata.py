@@ -40,7 +40,8 @@ def set(tree, type_, value, key=None, uri=None):  # noqa: A001
     if type_ in _TAGS:
         tag = _TAGS[type_]
         if type_ == D.METADATA_TITLE and value and "\n" in value:
-            raise VirtError(INVALID_ARG, "title can't contain newlines")
+            raise VirtError(INVALID_ARG, "metadata title can't contain newlines",
+                            raw=True)
         old = tree.find(tag)
         if not value:
             if old is not None:

@@ -22,9 +22,10 @@ NEW_DOMAIN = """<domain type='test'>
 """
 
 
-def virtsh(*argv, uri="test:///default", cwd=None):
+def virtsh(*argv, uri="test:///default", cwd=None, extra_env=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LIBVIRT_", "VIRSH_"))}
     env["LC_ALL"] = "C"
+    env.update(extra_env or {})
     return subprocess.run([sys.executable, "-m", "virtsh", "-c", uri, *argv],
                           capture_output=True, text=True, env=env, cwd=cwd,
                           stdin=subprocess.DEVNULL)
@@ -128,6 +129,14 @@ def test_desc_and_metadata():
                         "some words\n"
                         "Metadata modified\n\n"
                         '<a b="1"/>\n\n')
+
+
+def test_desc_edit_uses_the_editor(tmp_path):
+    editor = tmp_path / "editor"
+    editor.write_text("#!/bin/sh\nprintf 'edited text' > \"$1\"\n")
+    editor.chmod(0o755)
+    r = virtsh("desc test --edit; desc test", extra_env={"EDITOR": str(editor)})
+    assert r.stdout == "Domain description updated successfully\nedited text\n"
 
 
 def test_save_restore_and_save_image(tmp_path):

@@ -72,7 +72,7 @@ def build_initramfs(path, after_ready=""):
     return path
 
 
-def guest_xml(name, domain_type, emulator, initrd, serial_log):
+def guest_xml(name, domain_type, emulator, initrd, serial_log, on_poweroff="destroy"):
     vmlinuz = kernel()[0]
     return """<domain type='%s'>
   <name>%s</name>
@@ -85,9 +85,10 @@ def guest_xml(name, domain_type, emulator, initrd, serial_log):
     <cmdline>console=ttyS0 quiet panic=-1</cmdline>
   </os>
   <features><acpi/><apic/></features>
+  <on_poweroff>%s</on_poweroff>
   <devices>
     <emulator>%s</emulator>
     <serial type='file'><source path='%s'/><target port='0'/></serial>
   </devices>
 </domain>
-""" % (domain_type, name, vmlinuz, initrd, emulator, serial_log)
+""" % (domain_type, name, vmlinuz, initrd, on_poweroff, emulator, serial_log)

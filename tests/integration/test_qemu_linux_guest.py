@@ -52,3 +52,16 @@ def test_boot_reboot_and_acpi_shutdown(host):
              "the guest to power off")
     assert host.state("linux") == "shut off (shutdown)"
     assert host.runtime_files() == ["linux.shutoff"]
+
+
+def test_guest_power_off_with_on_poweroff_restart(host):
+    initrd = linux_guest.build_initramfs(os.path.join(host.root, "initrd.gz"),
+                                         after_ready="sleep 1; poweroff -f")
+    serial = os.path.join(host.root, "serial.log")
+    host.define(linux_guest.guest_xml("linux", "qemu", QEMU, initrd, serial,
+                                      on_poweroff="restart"))
+    host.virtsh("start", "linux")
+    wait_for(lambda: readies(serial) >= 2, 120, "the guest to power off and come back")
+    assert host.state("linux") == "running (booted)"
+    host.virtsh("destroy", "linux")
+    assert host.state("linux") == "shut off (destroyed)"

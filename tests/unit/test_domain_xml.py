@@ -285,3 +285,12 @@ def test_malformed_xml_is_reported_with_libxml2s_line_and_caret():
     text = "<domain type='test'>\n  <name>broken</name>\n  <memory>131072\n</domain>\n"
     assert error_of(text) == ("(domain_definition):4: Opening and ending tag mismatch: "
                               "memory line 3 and domain\n</domain>\n---------^")
+
+
+def test_live_view_shows_runtime_ids_the_definition_does_not_keep():
+    text = dom(extra="<vcpu>2</vcpu><cputune><cachetune vcpus='0-1' id='mine'>"
+                     "<cache id='0' level='3' type='both' size='3' unit='MiB'/>"
+                     "</cachetune></cputune>")
+    assert "<cachetune vcpus='0-1'>" in dump(text)
+    live = domain.format(domain.parse(text), 0, live_id=3)
+    assert "<cachetune vcpus='0-1' id='vcpus_0-1'>" in live

@@ -1,4 +1,5 @@
-"""The QEMU argv builder and the driver's defaults, without running QEMU.
+"""The QEMU driver's definition pipeline without running QEMU: its
+defaults, its checks, its QEMU XML namespace and the argv builder.
 
 Where libvirt's own command line for the same document is stored in the
 conformance corpus, the options this builder covers must be identical.
@@ -10,7 +11,7 @@ import shlex
 import pytest
 
 from virtsh.drivers.errors import VirtError
-from virtsh.drivers.qemu import command, defaults
+from virtsh.drivers.qemu import command, defaults, qemuns, validate
 from virtsh.xmlconf import domain as xd
 
 CAPS = {
@@ -156,3 +157,70 @@ def test_matches_libvirts_command_line(case):
                    monitor_path="/m.sock")
     for name in ("-machine", "-m", "-smp", "-device"):
         assert options(ours, name) == options(expected, name), name
+
+
+# --- checks and the QEMU namespace -------------------------------------------
+
+NS = "xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'"
+
+
+def check(xml):
+    validate.check(prepared(xml), {"spice_tls": 0})
+
+
+@pytest.mark.parametrize("change, message", [
+    (("<devices>", "<devices><controller type='pci' index='0' model='pcie-root'/>"),
+     "XML error: The PCI controller with index='0' must be model='pci-root' for this "
+     "machine type, but model='pcie-root' was found instead"),
+    (("<features><acpi/>", "<features><acpi/><smm state='on'><tseg unit='MiB'>48</tseg></smm>"),
+     "unsupported configuration: SMM TSEG is only supported with q35 machine type"),
+    (("<target dev='vda'", "<target dev='vda1'"),
+     "unsupported configuration: invalid disk target 'vda1', partitions can't appear "
+     "in disk targets"),
+    (("<devices>", "<devices><controller type='usb' index='0' model='qemu-xhci' ports='16'/>"),
+     "unsupported configuration: 'qemu-xhci' controller only supports up to '15' ports"),
+    (("<graphics type='vnc' autoport='yes'/>",
+      "<graphics type='spice' port='5903' tlsPort='5904' autoport='no'/>"),
+     "unsupported configuration: spice TLS port set in XML configuration, but TLS is "
+     "disabled in qemu.conf"),
+])
+def test_configurations_qemu_cannot_run(change, message):
+    xml = (BASIC % "pc").replace(*change)
+    with pytest.raises(VirtError) as err:
+        check(xml)
+    assert str(err.value) == message
+
+
+def test_a_plain_guest_passes():
+    check(BASIC % "pc")
+    check(BASIC % "q35")
+
+
+COMMANDLINE = """<domain type='kvm' %s>
+  <name>ns</name>
+  <memory>65536</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <qemu:commandline>
+    <qemu:arg value='-boot'/>
+    <qemu:arg value='menu=off'/>
+    <qemu:env name='NS' value='ns'/>
+  </qemu:commandline>
+</domain>""" % NS.replace("qemu=", "q=").replace("xmlns:q", "xmlns:qemu")
+
+
+def test_qemu_namespace_is_kept_printed_and_applied():
+    root = prepared(COMMANDLINE)
+    qemuns.keep(root, xd.parse_document(COMMANDLINE))
+    text = qemuns.format(xd.DomainDef(root), 2)
+    assert text.startswith("<domain type='kvm' %s>\n" % NS)
+    assert text.endswith("  <qemu:commandline>\n"
+                         "    <qemu:arg value='-boot'/>\n"
+                         "    <qemu:arg value='menu=off'/>\n"
+                         "    <qemu:env name='NS' value='ns'/>\n"
+                         "  </qemu:commandline>\n</domain>\n")
+    assert command.build(root, CAPS, command.Runtime(monitor_path="/m"))[-2:] == [
+        "-boot", "menu=off"]
+    assert qemuns.extra_env(root) == {"NS": "ns"}
+    # read back from its own output, it prints the same
+    again = xd.DomainDef(xd.parse_document(text))
+    assert qemuns.format(again, 2) == text

@@ -86,7 +86,8 @@ def attach_disk(ctl, args):
     if args.flag("print-xml"):
         ctl.print(xml, end="")
         return
-    attach_xml(ctl, args, xml, "Failed to attach disk", "Disk attached successfully")
+    apply_device_xml(ctl, args, "attach", xml, "Failed to attach disk",
+                     "Disk attached successfully")
 
 
 @command('attach-interface', "Attach a network interface to a domain.",
@@ -122,18 +123,14 @@ def attach_interface(ctl, args):
     if args.flag("print-xml"):
         ctl.print(xml, end="")
         return
-    attach_xml(ctl, args, xml, "Failed to attach interface",
-               "Interface attached successfully")
+    apply_device_xml(ctl, args, "attach", xml, "Failed to attach interface",
+                     "Interface attached successfully")
 
 
 def change_device(ctl, args, action, failure, success):
     """attach-device / detach-device: read the XML file and apply it."""
     xml = read_file(args.get("file"))
     apply_device_xml(ctl, args, action, xml, failure, success)
-
-
-def attach_xml(ctl, args, xml, failure, success):
-    apply_device_xml(ctl, args, "attach", xml, failure, success)
 
 
 def apply_device_xml(ctl, args, action, xml, failure, success):
@@ -416,10 +413,11 @@ def blockresize(ctl, args):
          flag('block', "the source is a block device"))
 def change_media(ctl, args):
     from virtsh.domxml import domain_tree, element_text, find_disk
+    from virtsh.domopts import exclusive
+    for first, second in (("eject", "insert"), ("eject", "update"),
+                          ("insert", "update")):
+        exclusive(args, first, second)
     actions = [a for a in ("eject", "insert", "update") if args.flag(a)]
-    if len(actions) > 1:
-        raise CommandError("--eject, --insert, and --update must be specified "
-                           "exclusively.")
     action = actions[0] if actions else "update"
     source = args.get("source")
     if action == "insert" and not source:
@@ -564,8 +562,12 @@ def desc(ctl, args):
     what = "title" if title else "description"
     words = args.argv("new-desc")
     if args.flag("edit"):
-        raise CommandError("editing a %s is not supported" % what)
-    if not words and not args.given("new-desc"):
+        text = _edit_text(_metadata_or_empty(dom, kind, flags), title)
+        if text is None:
+            ctl.print_extra("Domain %s not changed" % what)
+            return True
+        words = [text]
+    elif not words and not args.given("new-desc"):
         try:
             text = dom.metadata(kind, None, flags)
         except VirtError as e:
@@ -582,6 +584,35 @@ def desc(ctl, args):
         raise CommandError("Failed to set new domain %s" % what, e) from e
     ctl.print_extra("Domain %s updated successfully" % what, end="")
     return True
+
+
+def _metadata_or_empty(dom, kind, flags):
+    try:
+        return dom.metadata(kind, None, flags)
+    except VirtError as e:
+        if e.code != NO_DOMAIN_METADATA:
+            raise
+        return ""
+
+
+def _edit_text(text, single_line):
+    """Let the user edit *text*; the new text, or None when unchanged.  A
+    title loses the newline editors add at the end."""
+    import os
+    import tempfile
+    from virtsh.editing import run_editor
+    fd, path = tempfile.mkstemp(prefix="virtsh", suffix=".txt")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        run_editor(path)
+        with open(path) as f:
+            edited = f.read()
+    finally:
+        os.unlink(path)
+    if single_line and edited.endswith("\n"):
+        edited = edited[:-1]
+    return None if edited == text else edited
 
 
 @command('destroy', "Stop a domain at once, like pulling its power cord.",
@@ -769,7 +800,7 @@ def domfsinfo(ctl, args):
     with failing("Unable to get filesystem information"):
         systems = dom.fs_info()
     if not systems:
-        ctl.print_extra("No filesystems are mounted in the domain")
+        ctl.print_extra("No filesystems are mounted in the domain", end="")
         return
     print_table(ctl, ("Mountpoint", "Name", "Type", "Target"),
                 [(mount, name, fstype, ",".join(targets) or "-")
@@ -885,7 +916,10 @@ def domiftune(ctl, args):
          flag('postcopy', "interrupt a post-copy migration"))
 def domjobabort(ctl, args):
     dom = lookup.domain(ctl, args)
-    dom.abort_job()
+    if args.flag("postcopy"):
+        dom.abort_job_flags(1)      # VIR_DOMAIN_ABORT_JOB_POSTCOPY
+    else:
+        dom.abort_job()
 
 
 @command('domjobinfo', "Show the job running on a domain.",
@@ -902,8 +936,11 @@ def domjobinfo(ctl, args):
     try:
         job, params = dom.job_stats(flags)
     except VirtError as e:
-        if e.code != NO_SUPPORT or flags:
+        if e.code != NO_SUPPORT:
             raise
+        if flags or args.flag("rawstats"):
+            raise CommandError("Optional flags or --rawstats are not supported by "
+                               "the daemon", e) from None
         job, params = dom.job_info()
     ctl.print("%-17s %-12s" % ("Job type:", JOB_TYPES[job]))
     for name, value in params:
@@ -928,11 +965,10 @@ def domlaunchsecinfo(ctl, args):
 def domsetlaunchsecstate(ctl, args):
     import base64
     dom = lookup.domain(ctl, args)
+    if not (args.given("secrethdr") and args.given("secret")):
+        raise CommandError("Both secret and the secret header are required")
     params = []
     for option, name in (("secrethdr", "sev-secret-header"), ("secret", "sev-secret")):
-        if not args.given(option):
-            raise CommandError("command 'domsetlaunchsecstate' requires --%s option"
-                               % option)
         data_ = read_file(args.get(option)).encode("utf-8", "surrogateescape")
         params.append((name, base64.b64encode(data_).decode()))
     if args.given("set-address"):
@@ -1007,8 +1043,10 @@ def domxml_from_native(ctl, args):
          opt('domain', "take the XML of this domain", complete="domain"),
          data('xml', "domain XML file", complete="file"))
 def domxml_to_native(ctl, args):
-    if args.given("domain") == args.given("xml"):
-        raise CommandError("Exactly one of --domain and --xml is required")
+    if args.given("domain") and args.given("xml"):
+        raise CommandError("Options --domain and --xml are mutually exclusive")
+    if not args.given("domain") and not args.given("xml"):
+        raise CommandError("need either domain or domain XML")
     if args.given("domain"):
         xml = lookup.domain(ctl, args).xml_desc()
     else:
@@ -1687,8 +1725,6 @@ def qemu_agent_command(ctl, args):
              kind=NUMBER))
 def guest_agent_timeout(ctl, args):
     timeout = args.int("timeout", -1)
-    if timeout < -2:
-        raise CommandError("invalid timeout parameter")
     lookup.domain(ctl, args).set_agent_timeout(timeout, 0)
 
 
@@ -1910,6 +1946,8 @@ def set_lifecycle_action(ctl, args):
          flag('remove', "remove the keys instead of adding"))
 def set_user_sshkeys(ctl, args):
     from virtsh.domopts import exclusive
+    if args.flag("remove") and not args.given("file"):
+        raise CommandError("Option --file is required by option --remove")
     exclusive(args, "reset", "remove")
     dom = lookup.domain(ctl, args)
     keys = []
@@ -1921,7 +1959,8 @@ def set_user_sshkeys(ctl, args):
             raise CommandError("File %s contains no keys" % path)
     elif not args.flag("reset"):
         raise CommandError("Option --file is required")
-    flags = (1 if args.flag("reset") else 0) | (2 if args.flag("remove") else 0)
+    # VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND (1) unless replacing or removing
+    flags = 2 if args.flag("remove") else 0 if args.flag("reset") else 1
     dom.set_ssh_keys(args.get("user"), keys, flags)
 
 
@@ -2026,9 +2065,32 @@ def start(ctl, args):
                   ("bypass-cache", D.START_BYPASS_CACHE),
                   ("force-boot", D.START_FORCE_BOOT), ("reset-nvram", D.START_RESET_NVRAM))
     with failing("Failed to start domain '%s'" % name):
-        dom.create(flags)
+        if flags & D.START_FORCE_BOOT and _start_forcing_boot(dom, flags):
+            ctl.print_extra("Domain '%s' started" % name)
+            return True
+        dom.create(flags & ~D.START_FORCE_BOOT)
     ctl.print_extra("Domain '%s' started" % name)
     return True
+
+
+def _start_forcing_boot(dom, flags):
+    """Start with FORCE_BOOT; a driver that does not take the flag gets it
+    emulated as virsh does (drop the managed save image, start normally).
+    True when the domain already started."""
+    from virtsh.drivers.errors import INVALID_ARG, NO_SUPPORT
+    try:
+        dom.create(flags)
+        return True
+    except VirtError as e:
+        if e.code not in (NO_SUPPORT, INVALID_ARG):
+            raise
+    try:
+        has_image = dom.has_managed_save()
+    except VirtError:
+        has_image = False
+    if has_image:
+        dom.managed_save_remove()
+    return False
 
 
 @command('suspend', "Pause a running domain.",
@@ -2158,16 +2220,21 @@ def update_memory_device(ctl, args):
          flag('current', "of the current state of the domain"),
          flag('guest', "as the guest agent sees them"))
 def vcpucount(ctl, args):
-    from virtsh.domopts import exclusive
-    for first, second in (("active", "maximum"), ("current", "live"),
-                          ("current", "config"), ("live", "config"),
+    chosen = {o for o in ("maximum", "active", "live", "config", "current", "guest")
+              if args.flag(o)}
+    if "current" in chosen and not chosen & {"maximum", "active"}:
+        # before libvirt 0.9.4 --current meant "not --maximum"
+        chosen.discard("current")
+    for first, second in (("live", "config"), ("current", "live"),
+                          ("current", "config"), ("active", "maximum"),
                           ("guest", "config")):
-        exclusive(args, first, second)
+        if first in chosen and second in chosen:
+            raise CommandError("Options --%s and --%s are mutually exclusive"
+                               % (first, second))
     dom = lookup.domain(ctl, args)
-    chosen = [o for o in ("maximum", "active", "live", "config", "current", "guest")
-              if args.flag(o)]
-    if chosen:
-        flags = affect_flags(args)
+    if chosen or args.flag("current"):
+        flags = (D.AFFECT_LIVE if "live" in chosen else 0) | \
+            (D.AFFECT_CONFIG if "config" in chosen else 0)
         flags |= D.VCPU_MAXIMUM if args.flag("maximum") else 0
         flags |= D.VCPU_GUEST if args.flag("guest") else 0
         with failing("Failed to retrieve vCPU count from the guest"
@@ -2175,12 +2242,13 @@ def vcpucount(ctl, args):
             count = dom.vcpus_flags(flags)
         ctl.print("%d" % count)
         return
-    active = dom.is_active()
     for which, extra in (("maximum", D.VCPU_MAXIMUM), ("current", 0)):
         for where, affect in (("config", D.AFFECT_CONFIG), ("live", D.AFFECT_LIVE)):
-            if where == "live" and not active:
-                continue
-            ctl.print("%-12s %-12s %3d" % (which, where, dom.vcpus_flags(affect | extra)))
+            try:
+                count = dom.vcpus_flags(affect | extra)
+            except VirtError:
+                continue        # no live count while shut off, no config when transient
+            ctl.print("%-12s %-12s %3d" % (which, where, count))
 
 
 @command('vcpuinfo', "Show the vCPUs of a domain and where they run.",
@@ -2236,7 +2304,8 @@ def vcpupin(ctl, args):
     dom = lookup.domain(ctl, args)
     vcpu = args.int("vcpu")
     if vcpu is not None and vcpu < 0:
-        raise CommandError("vcpupin: Invalid vCPU number.")
+        raise CommandError("Numeric value '%s' for <vcpu> option is malformed or out "
+                           "of range" % args.get("vcpu"))
     maxcpu = host_cpu_count(ctl.conn)
     if not args.given("cpulist"):
         pins = dom.vcpu_pin_info(flags)
@@ -2251,7 +2320,11 @@ def vcpupin(ctl, args):
         return
     if vcpu is None:
         raise CommandError("vcpupin: Missing vCPU number in pin mode.")
-    dom.pin_vcpu(vcpu, parse_cpu_list(args.get("cpulist"), maxcpu), flags)
+    cpus = parse_cpu_list(args.get("cpulist"), maxcpu)
+    if any(args.flag(o) for o in ("live", "config", "current")):
+        dom.pin_vcpu(vcpu, cpus, flags)
+    else:
+        dom.pin_vcpu_live(vcpu, cpus)
 
 
 @command('emulatorpin', "Show or set the host CPUs the emulator threads may run on.",
@@ -2272,6 +2345,8 @@ def emulatorpin(ctl, args):
         ctl.print_extra("       *: ", end="")
         ctl.print(cpu_list_text(cpus, maxcpu))
         return
+    if not any(args.flag(o) for o in ("live", "config", "current")):
+        flags = D.AFFECT_LIVE      # virsh pins the running domain by default
     dom.pin_emulator(parse_cpu_list(args.get("cpulist"), maxcpu), flags)
 
 
@@ -2303,8 +2378,12 @@ def guestvcpus(ctl, args):
     from virtsh.domopts import exclusive, print_params
     exclusive(args, "enable", "disable")
     enable, disable = args.flag("enable"), args.flag("disable")
-    if (enable or disable) != args.given("cpulist"):
-        raise CommandError("--enable or --disable and a cpulist are needed together")
+    for option in ("enable", "disable"):
+        if args.flag(option) and not args.given("cpulist"):
+            raise CommandError("Option --cpulist is required by option --%s" % option)
+    if args.given("cpulist") and not (enable or disable):
+        raise CommandError("One of options --enable or --disable is required by "
+                           "option --cpulist")
     dom = lookup.domain(ctl, args)
     if args.given("cpulist"):
         dom.set_guest_vcpus(args.get("cpulist"), 1 if enable else 0, 0)
@@ -2364,7 +2443,7 @@ def domdirtyrate_calc(ctl, args):
     modes = {None: 0, "page-sampling": 1, "dirty-bitmap": 2, "dirty-ring": 4}
     mode = args.get("mode")
     if mode not in modes:
-        raise CommandError("Invalid mode '%s'" % mode)
+        raise CommandError("Unknown calculation mode '%s'" % mode)
     dom = lookup.domain(ctl, args)
     seconds = args.int("seconds", 1)
     dom.start_dirty_rate_calc(seconds, modes[mode])
@@ -2395,7 +2474,7 @@ def power_mode_flags(mode):
     for word in (mode.split(",") if mode else ()):
         if word not in bits:
             raise CommandError("Unknown mode %s value, expecting 'acpi', 'agent', "
-                               "'initctl', 'signal' or 'paravirt'" % word)
+                               "'initctl', 'signal', or 'paravirt'" % word)
         flags |= bits[word]
     return flags
 

@@ -153,7 +153,7 @@ def domifaddr(ctl, args):
     ctl.print_extra(line % ("Name", "MAC address", "Protocol", "Address"))
     ctl.print_extra("-" * 79)
     for name, mac, addresses in interfaces:
-        if wanted and wanted not in (name, mac):
+        if wanted and wanted != name:
             continue
         if not addresses:
             ctl.print(line % (name, mac or "-", "N/A", "N/A"))
@@ -420,6 +420,8 @@ def cmd_list(ctl, args):
     columns = [c for c in ("uuid", "id", "name") if args.flag(c)]
     if columns and not args.flag("table"):
         for dom in domains:
+            if columns == ["id"] and dom.id() < 0:
+                continue
             words = {"uuid": dom.uuid, "name": dom.name,
                      "id": lambda: _id_text(dom)}
             ctl.print(" ".join(str(words[c]()) for c in columns))
