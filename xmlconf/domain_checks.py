@@ -146,10 +146,6 @@ def _basics(root):
         t = ch.find("target")
         if t is None or t.get("type") is None:
             _fail(XML_ERROR, "target type must be specified for channel device")
-    for c in devs.findall("console")[1:]:
-        t = c.find("target")
-        if t is not None and t.get("type") == "serial":
-            _fail(CONFIG_UNSUPPORTED, "Only the first console can be a serial port")
     for a in devs.iterfind("*/address"):
         if a.get("type") is None:
             _fail(INTERNAL_ERROR, "No type specified for device address")
@@ -352,6 +348,11 @@ def _usb(devs):
 
 
 def _chardevs(devs):
+    for c in devs.findall("console")[1:]:
+        t = c.find("target")
+        if t is not None and t.get("type") == "serial":
+            _fail(CONFIG_UNSUPPORTED, "Only the first console can be a serial port")
+
     for c in devs.iter("serial", "console", "parallel", "channel", "smartcard",
                        "redirdev", "backend"):
         ctype = c.get("type")

@@ -9,11 +9,12 @@ from virtsh.drivers import domain as D
 from virtsh.drivers.domain import Domain
 from virtsh.drivers.errors import VirtError, NO_DOMAIN, OPERATION_INVALID
 from virtsh.drivers.qemu import files, store as S
+from virtsh.drivers.qemu.resources import ResourcesMixin
 
 XML_INACTIVE = 2
 
 
-class QemuDomain(Domain):
+class QemuDomain(ResourcesMixin, Domain):
     """A guest of the QEMU driver."""
 
     def __init__(self, conn, name):

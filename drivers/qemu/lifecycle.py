@@ -146,6 +146,8 @@ def start(store, name, root, caps, conf, paused=False, transient=False):
         live.record_ptys(root, mon.cmd("query-chardev"))
         if root.find("devices/graphics[@type='vnc']") is not None:
             live.record_vnc(root, mon.cmd("query-vnc"))
+        from virtsh.drivers.qemu.resources import setup_balloon
+        setup_balloon(root, mon)
         if not paused:
             mon.cmd("cont")
     except VirtError:
