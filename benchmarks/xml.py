@@ -2,7 +2,8 @@
 """Domain XML throughput: parse + format of the conformance corpus on one core.
 
 Budget (issue 3): at least 500 documents per second.  Prints the figure and
-exits non-zero below the budget.
+exits non-zero below the budget.  Time is the process's CPU time, so other
+load on the machine does not count against the figure.
 
     python benchmarks/xml.py [--corpus DIR] [--seconds N]
 """
@@ -31,7 +32,7 @@ def run(docs, seconds):
     from virtsh.drivers.errors import VirtError
     from virtsh.xmlconf import domain
     done = 0
-    start = time.perf_counter()
+    start = time.process_time()
     while True:
         for text in docs:
             try:
@@ -39,7 +40,7 @@ def run(docs, seconds):
             except VirtError:
                 pass
             done += 1
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         if elapsed >= seconds:
             return done / elapsed
 
@@ -53,7 +54,7 @@ def main():
     if not docs:
         sys.exit("no documents under %s" % args.corpus)
     rate = run(docs, args.seconds)
-    print("xml: %.0f documents/s parse+format (%d corpus documents, budget %d/s)"
+    print("xml: %.0f documents per CPU-second parse+format (%d corpus documents, budget %d/s)"
           % (rate, len(docs), BUDGET))
     sys.exit(0 if rate >= BUDGET else 1)
 

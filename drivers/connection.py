@@ -365,7 +365,8 @@ class Connection(ApiObject):
 
     @api("virConnectDomainQemuMonitorEventRegister")
     def qemu_monitor_event_register(self, domain, event, callback, flags=0):
-        """Call *callback* on QEMU monitor events; the callback id."""
+        """Call *callback(domain, event, seconds, micros, details)* on QEMU
+        monitor events named *event* (all when None); the callback id."""
 
     @api("virDomainQemuAttach", write=True)
     def qemu_attach(self, pid, flags=0):

@@ -9,6 +9,7 @@ files of the pool's target directory; ``qemu-img`` makes the non-raw ones.
 """
 import os
 
+from virtsh.drivers import poolbackends
 from virtsh.drivers import storage as S
 from virtsh.drivers.errors import (
     VirtError, CONFIG_UNSUPPORTED, INTERNAL_ERROR, INVALID_ARG, NO_STORAGE_POOL,
@@ -16,7 +17,10 @@ from virtsh.drivers.errors import (
     SYSTEM_ERROR, check_flags)
 from virtsh.drivers.listing import wanted
 
+# virStoragePoolCreateFlags
 POOL_CREATE_WITH_BUILD = 1
+POOL_CREATE_WITH_BUILD_OVERWRITE = 2
+POOL_CREATE_WITH_BUILD_NO_OVERWRITE = 4
 QCOW2_MAGIC = b"QFI\xfb"
 
 
@@ -35,12 +39,45 @@ def _system_error(message, err):
 
 
 def _probe(path):
-    """(format, capacity) of an image file: qcow2 from its header, else raw."""
+    """(format, capacity) of an image file or device: qcow2 from its header,
+    else raw."""
     with open(path, "rb") as f:
         head = f.read(32)
-    if head[:4] == QCOW2_MAGIC and len(head) >= 32:
-        return "qcow2", int.from_bytes(head[24:32], "big")
-    return "raw", os.path.getsize(path)
+        if head[:4] == QCOW2_MAGIC and len(head) >= 32:
+            return "qcow2", int.from_bytes(head[24:32], "big")
+        return "raw", f.seek(0, os.SEEK_END)
+
+
+def _is_block(path):
+    import stat
+    return stat.S_ISBLK(os.stat(path).st_mode)
+
+
+def _backing_file(path):
+    """The backing file a qcow2 image names (absolute), or None."""
+    with open(path, "rb") as f:
+        head = f.read(20)
+        offset, size = int.from_bytes(head[8:16], "big"), int.from_bytes(head[16:20], "big")
+        if not offset or not size:
+            return None
+        f.seek(offset)
+        name = f.read(size).decode("utf-8", "replace")
+    return os.path.join(os.path.dirname(path), name)
+
+
+def _add_target_permissions(defn):
+    """A running pool shows its target's actual mode and owner, as libvirt's
+    refresh records them (unless the definition sets them)."""
+    from virtsh.xmlconf import objxml
+    target = defn.tree.find("target")
+    if target is None or target.find("permissions") is not None \
+            or not os.path.exists(defn.target_path):
+        return
+    st = os.stat(defn.target_path)
+    target.append(objxml.element("permissions", children=[
+        objxml.element("mode", text="%04o" % (st.st_mode & 0o7777)),
+        objxml.element("owner", text=st.st_uid),
+        objxml.element("group", text=st.st_gid)]))
 
 
 class LocalPool(S.StoragePool):
@@ -80,9 +117,7 @@ class LocalPool(S.StoragePool):
         return self._state()[2]
 
     def _sizes(self, defn):
-        st = os.statvfs(defn.target_path)
-        capacity, free = st.f_frsize * st.f_blocks, st.f_frsize * st.f_bfree
-        return capacity, capacity - free, free
+        return poolbackends.for_pool(defn).sizes(defn)
 
     def info(self):
         defn, active, _ = self._state()
@@ -107,37 +142,34 @@ class LocalPool(S.StoragePool):
         from virtsh.xmlconf import storage
         check_flags(flags, 1, "storagePoolGetXMLDesc")
         defn, active, _ = self._state()
-        sizes = self._sizes(defn) if active and not flags else (0, 0, 0)
+        sizes = (0, 0, 0)
+        if active and not flags:
+            sizes = self._sizes(defn)
+            _add_target_permissions(defn)
         return storage.format_pool(defn, *sizes)
 
     def build(self, flags=0):
         check_flags(flags, S.BUILD_NO_OVERWRITE | S.BUILD_OVERWRITE, "storagePoolBuild")
-        self._build(self._inactive()[0])
-
-    def _build(self, defn):
-        try:
-            os.makedirs(defn.target_path, mode=0o755, exist_ok=True)
-        except OSError as e:
-            raise _system_error("cannot create path '%s'" % defn.target_path, e) from None
+        if flags & S.BUILD_NO_OVERWRITE and flags & S.BUILD_OVERWRITE:
+            raise VirtError(OPERATION_INVALID, "Overwrite and no overwrite flags are "
+                            "mutually exclusive")
+        defn = self._inactive()[0]
+        poolbackends.for_pool(defn).build(defn, flags)
 
     def create(self, flags=0):
         check_flags(flags, 7, "storagePoolCreate")
         defn, _ = self._inactive()
-        if flags & POOL_CREATE_WITH_BUILD:
-            self._build(defn)
-        self.conn._start_pool(defn)
+        self.conn._start_pool(defn, flags)
 
     def destroy(self):
-        self._active()
+        defn = self._active()
+        poolbackends.for_pool(defn).stop(defn)
         os.unlink(self.conn._pool_file(self._name, persistent=False))
 
     def delete(self, flags=0):
         check_flags(flags, 1, "storagePoolDelete")
         defn, _ = self._inactive()
-        try:
-            os.rmdir(defn.target_path)
-        except OSError as e:
-            raise _system_error("failed to remove pool '%s'" % defn.target_path, e) from None
+        poolbackends.for_pool(defn).delete(defn)
 
     def undefine(self):
         _, persistent = self._inactive()
@@ -154,19 +186,20 @@ class LocalPool(S.StoragePool):
     def _volume_path(self, name):
         return os.path.join(self._active().target_path, name)
 
+    def _backend(self):
+        return poolbackends.for_pool(self._state()[0])
+
     def list_all_volumes(self, flags=0):
         check_flags(flags, 0, "storagePoolListAllVolumes")
         defn, active, _ = self._state()
         if not active:
             raise VirtError(OPERATION_INVALID, "storage pool is not active")
-        target = defn.target_path
-        names = sorted(n for n in os.listdir(target)
-                       if os.path.isfile(os.path.join(target, n)))
-        return [LocalVol(self.conn, self._name, os.path.join(target, n)) for n in names]
+        return [LocalVol(self.conn, self._name, path)
+                for path in poolbackends.for_pool(defn).volume_paths(defn)]
 
     def lookup_volume_by_name(self, name):
         path = self._volume_path(name)
-        if "/" in name or not os.path.isfile(path):
+        if "/" in name or not self._backend().has_volume(path):
             raise VirtError(NO_STORAGE_VOL, "no storage vol with matching name '%s'" % name)
         return LocalVol(self.conn, self._name, path)
 
@@ -180,10 +213,18 @@ class LocalPool(S.StoragePool):
         from virtsh.xmlconf import storage
         check_flags(flags, S.VOL_CREATE_PREALLOC_METADATA | S.VOL_CREATE_REFLINK | 4,
                     "storageVolCreateXML")
-        vol = storage.parse_volume(xml, "dir")
+        defn = self._active()
+        backend = poolbackends.for_pool(defn)
+        vol = storage.parse_volume(xml, defn.type)
         path = self._volume_path(vol.name)
         if os.path.lexists(path):
             raise VirtError(STORAGE_VOL_EXIST, "'%s'" % vol.name)
+        if backend.volume_kind == "block":
+            if source is not None:
+                raise VirtError(CONFIG_UNSUPPORTED, "cloning into a logical volume "
+                                "is not supported")
+            backend.create_volume(defn, vol.name, vol.capacity)
+            return LocalVol(self.conn, self._name, path)
         fmt = vol.tree.find("target/format").get("type")
         backing = vol.tree.findtext("backingStore/path")
         try:
@@ -195,8 +236,13 @@ class LocalPool(S.StoragePool):
                 _qemu_img(["create", "-f", fmt]
                           + (["-b", backing, "-F", _probe(backing)[0]] if backing else [])
                           + [path, str(vol.capacity)])
-        except OSError as e:
-            raise _system_error("cannot create volume '%s'" % path, e) from None
+            os.chmod(path, 0o600)
+        except BaseException as e:
+            if os.path.lexists(path):
+                os.unlink(path)         # nothing half-created stays behind
+            if isinstance(e, OSError):
+                raise _system_error("cannot extend file '%s'" % path, e) from None
+            raise
         return LocalVol(self.conn, self._name, path)
 
 
@@ -247,8 +293,11 @@ class LocalVol(S.StorageVol):
     def pool_name(self):
         return self._pool
 
+    def _backend(self):
+        return poolbackends.for_pool(self.conn._local_pool(self._pool)[0])
+
     def _check(self):
-        if not os.path.isfile(self._path):
+        if not os.path.exists(self._path):
             raise VirtError(NO_STORAGE_VOL, "no storage vol with matching name '%s'"
                             % self.name())
         return self._path
@@ -258,6 +307,8 @@ class LocalVol(S.StorageVol):
 
     def info(self):
         fmt, capacity = _probe(self._check())
+        if _is_block(self._path):
+            return S.VOL_BLOCK, capacity, capacity
         return S.VOL_FILE, capacity, os.stat(self._path).st_blocks * 512
 
     def info_flags(self, flags=0):
@@ -285,6 +336,16 @@ class LocalVol(S.StorageVol):
                     objxml.element("mode", text="%04o" % (st.st_mode & 0o7777)),
                     objxml.element("owner", text=st.st_uid),
                     objxml.element("group", text=st.st_gid)])])])
+        backing = _backing_file(self._path) if fmt == "qcow2" else None
+        if backing:
+            bst = os.stat(backing) if os.path.exists(backing) else None
+            root.append(objxml.element("backingStore", children=[
+                objxml.element("path", text=backing),
+                objxml.element("format", {"type": _probe(backing)[0]}) if bst else None,
+                objxml.element("permissions", children=[
+                    objxml.element("mode", text="%04o" % (bst.st_mode & 0o7777)),
+                    objxml.element("owner", text=bst.st_uid),
+                    objxml.element("group", text=bst.st_gid)]) if bst else None]))
         return objxml.write(root)
 
     def path(self):
@@ -292,8 +353,13 @@ class LocalVol(S.StorageVol):
 
     def delete(self, flags=0):
         check_flags(flags, 0, "storageVolDelete")
+        self.conn._check_volume_unused(self._check(), self.name())
+        backend = self._backend()
+        if backend.volume_kind == "block":
+            backend.delete_volume(self._path)
+            return
         try:
-            os.unlink(self._check())
+            os.unlink(self._path)
         except OSError as e:
             raise _system_error("cannot unlink file '%s'" % self._path, e) from None
 
@@ -387,11 +453,37 @@ class LocalStorageMixin:
                             % name)
         return state
 
-    def _start_pool(self, defn):
-        if not os.path.isdir(defn.target_path):
-            raise VirtError(OPERATION_INVALID, "cannot open directory '%s': No such "
-                            "file or directory" % defn.target_path)
+    def _start_pool(self, defn, flags=0):
+        """Build (when asked) and start the pool, then record it as running."""
+        backend = poolbackends.for_pool(defn)
+        if flags & (POOL_CREATE_WITH_BUILD | POOL_CREATE_WITH_BUILD_OVERWRITE
+                     | POOL_CREATE_WITH_BUILD_NO_OVERWRITE):
+            backend.build(defn, S.BUILD_OVERWRITE if flags & POOL_CREATE_WITH_BUILD_OVERWRITE
+                          else S.BUILD_NO_OVERWRITE
+                          if flags & POOL_CREATE_WITH_BUILD_NO_OVERWRITE else 0)
+        backend.start(defn)
         _atomic_write(self._pool_file(defn.name, persistent=False), _pool_text(defn))
+
+    def _check_volume_unused(self, path, name):
+        """Refuse to delete a volume a running guest has as a disk."""
+        from virtsh.drivers import domain as D
+        try:
+            domains = self.list_all_domains(D.LIST_ACTIVE)
+        except VirtError:
+            return
+        for dom in domains:
+            from virtsh.xmlconf import domain as xd
+            tree = xd.parse_document(dom.xml_desc())
+            for src in tree.findall("devices/disk/source"):
+                if path in (src.get("file"), src.get("dev")) or (
+                        src.get("volume") == name and src.get("pool")
+                        and self._pool_of(path) == src.get("pool")):
+                    raise VirtError(OPERATION_INVALID, "storage volume '%s' is in use "
+                                    "by domain '%s'" % (name, dom.name()))
+
+    def _pool_of(self, path):
+        vol = self._vol_search(path)
+        return vol.pool_name() if vol else None
 
     def _check_new_pool(self, defn, allow_inactive_same):
         for name, (other, active, _) in self._local_pools().items():
@@ -409,7 +501,7 @@ class LocalStorageMixin:
     def _parse_local_pool(self, xml):
         from virtsh.xmlconf import storage
         defn = storage.parse_pool(xml)
-        if defn.type != "dir":
+        if defn.type not in poolbackends.BACKENDS:
             raise VirtError(CONFIG_UNSUPPORTED, "storage pool type '%s' is not "
                             "supported by this driver" % defn.type)
         return defn
@@ -450,18 +542,36 @@ class LocalStorageMixin:
         check_flags(flags, 7, "storagePoolCreateXML")
         defn = self._parse_local_pool(xml)
         self._check_new_pool(defn, allow_inactive_same=False)
-        if flags & POOL_CREATE_WITH_BUILD:
-            LocalPool(self, defn)._build(defn)
-        self._start_pool(defn)
+        self._start_pool(defn, flags)
         return LocalPool(self, defn)
 
     def _vol_search(self, path):
         path = os.path.abspath(path)
         for name, (defn, active, _) in self._local_pools().items():
             if active and os.path.dirname(path) == os.path.abspath(defn.target_path) \
-                    and os.path.isfile(path):
+                    and poolbackends.for_pool(defn).has_volume(path):
                 return LocalVol(self, name, path)
         return None
+
+    def get_storage_pool_capabilities(self, flags=0):
+        check_flags(flags, 0, "connectGetStoragePoolCapabilities")
+        return poolbackends.capabilities_xml()
+
+    def find_storage_pool_sources(self, pool_type, spec=None, flags=0):
+        check_flags(flags, 0, "connectFindStoragePoolSources")
+        host = None
+        if spec:
+            from virtsh.xmlconf import objxml
+            found = objxml.parse_root(spec, "source", "storage_pool_source").find("host")
+            host = found.get("name") if found is not None else None
+        return poolbackends.find_sources(pool_type, host)
+
+    def volume_disk_source(self, pool_name, volume_name):
+        """The file behind <disk type='volume'><source pool= volume=/>, for
+        the QEMU driver's argv builder; libvirt's errors when either is
+        missing or the pool is not running."""
+        return self.lookup_storage_pool_by_name(pool_name) \
+            .lookup_volume_by_name(volume_name).path()
 
     def lookup_storage_vol_by_key(self, key):
         vol = self._vol_search(key)

@@ -109,8 +109,10 @@ def bring_up(defn, files):
     bridge = defn.bridge
     what = "cannot set up bridge '%s'" % bridge
     mac = defn.tree.find("mac")
-    run(["ip", "link", "add", bridge, "type", "bridge", "stp_state",
-         "1" if defn.tree.find("bridge").get("stp", "on") == "on" else "0"], what)
+    conf = defn.tree.find("bridge")
+    run(["ip", "link", "add", bridge, "type", "bridge",
+         "stp_state", "1" if conf.get("stp", "on") == "on" else "0",
+         "forward_delay", str(int(conf.get("delay", "0")) * 100)], what)
     if mac is not None:
         run(["ip", "link", "set", bridge, "address", mac.get("address")], what)
     nets = ipv4_networks(defn)
@@ -129,12 +131,7 @@ def tear_down(defn, files):
     """Undo bring_up; missing pieces are not an error."""
     if mode_of(defn) not in MANAGED_MODES:
         return
-    pid = _read_pid(files.pid)
-    if pid:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except OSError:
-            pass
+    _stop(_read_pid(files.pid))
     for path in (files.conf, files.pid, files.hosts):
         try:
             os.unlink(path)
@@ -167,6 +164,20 @@ def reload_hosts(defn, files):
             os.kill(pid, signal.SIGHUP)
         except OSError:
             pass
+
+
+def _stop(pid):
+    """SIGTERM dnsmasq and wait (up to 2 s) until it is gone."""
+    import time
+    if not pid:
+        return
+    try:
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(200):
+            os.kill(pid, 0)
+            time.sleep(0.01)
+    except OSError:
+        pass
 
 
 def _read_pid(path):

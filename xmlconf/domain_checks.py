@@ -116,6 +116,13 @@ def _basics(root):
     for b in root.findall("os/boot"):
         if b.get("dev") is None:
             _fail(XML_ERROR, "Missing required attribute 'dev' in element 'boot'")
+    usbs = root.findall("devices/controller[@type='usb']")
+    for c in usbs:
+        # only a master given in the document needs its companion set
+        if c.find("master") is not None:
+            idx = c.get("index")
+            if not any(m.get("index") == idx and m.find("master") is None for m in usbs):
+                _raw("No master USB controller specified")
     numa = root.find("cpu/numa")
     if numa is not None and numa.find("cell") is None:
         _fail(XML_ERROR, "NUMA topology defined without NUMA cells")
@@ -149,6 +156,17 @@ def _basics(root):
     for a in devs.iterfind("*/address"):
         if a.get("type") is None:
             _fail(INTERNAL_ERROR, "No type specified for device address")
+        if a.get("type") == "ccw":
+            given = [a.get(k) is not None for k in ("cssid", "ssid", "devno")]
+            if any(given) and not all(given):
+                _fail(INTERNAL_ERROR, "Invalid partial specification for virtio ccw address")
+    for fs in devs.findall("filesystem"):
+        t = fs.find("target")
+        if t is None or t.get("dir") is None:
+            src = fs.find("source")
+            name = None if src is None else (src.get("dir") or src.get("file") or
+                                             src.get("name") or src.get("socket"))
+            _raw("missing target information for device %s" % name)
     balloons = devs.findall("memballoon")
     if len(balloons) > 1:
         _fail(INTERNAL_ERROR, "only a single memory balloon device is supported")
@@ -340,11 +358,6 @@ def _usb(devs):
             _fail(CONFIG_UNSUPPORTED, "Can't add USB input device. USB bus is disabled")
         if len(usbs) > 1:
             _raw("Can't add another USB controller: USB is disabled for this domain")
-    for c in usbs:
-        if c.find("master") is not None:
-            idx = c.get("index")
-            if not any(m.get("index") == idx and m.find("master") is None for m in usbs):
-                _raw("No master USB controller specified")
 
 
 def _chardevs(devs):
@@ -352,7 +365,6 @@ def _chardevs(devs):
         t = c.find("target")
         if t is not None and t.get("type") == "serial":
             _fail(CONFIG_UNSUPPORTED, "Only the first console can be a serial port")
-
     for c in devs.iter("serial", "console", "parallel", "channel", "smartcard",
                        "redirdev", "backend"):
         ctype = c.get("type")
@@ -463,6 +475,8 @@ def _numa(root):
                 _raw("hugepages: node %d not found" % node)
     for m in root.findall("devices/memory"):
         node = m.findtext("target/node")
+        if node is not None and not cells:
+            _raw("can't add memory backend as guest has no NUMA nodes configured")
         if node is not None and cells and (numbers.parse_uint(node, 10) or 0) >= len(cells):
             _raw("can't add memory backend for guest node '%s' as the guest has only '%d' "
                  "NUMA nodes configured" % (node.strip(), len(cells)))

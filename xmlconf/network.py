@@ -78,7 +78,8 @@ def _keep_attrs(elem, path):
         for k, v in items:
             elem.set(k, v)
     for c in elem:
-        _keep_attrs(c, path + "/" + c.tag)
+        if isinstance(c.tag, str):      # comments and PIs carry no attributes
+            _keep_attrs(c, path + "/" + c.tag)
 
 
 def _apply_defaults(root):

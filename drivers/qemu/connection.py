@@ -9,10 +9,14 @@ import os
 
 from virtsh.drivers import domain as D
 from virtsh.drivers.connection import Connection
+from virtsh.drivers.localhost import LocalHostMixin
+from virtsh.drivers.localnetwork import LocalNetworkMixin
+from virtsh.drivers.localstorage import LocalStorageMixin
 from virtsh.drivers.errors import (VirtError, DOM_EXIST, NO_DOMAIN,
                                    OPERATION_FAILED, INVALID_ARG)
 from virtsh.drivers.qemu import conf, paths
 from virtsh.drivers.qemu.domain import QemuDomain
+from virtsh.drivers.qemu.saverestore import SaveImagesMixin
 from virtsh.drivers.qemu.store import Store
 
 LIB_VERSION = 9000000           # the libvirt release whose behaviour we follow
@@ -21,7 +25,8 @@ DEFAULT_EMULATORS = {"x86_64": "/usr/bin/qemu-system-x86_64",
                      "aarch64": "/usr/bin/qemu-system-aarch64"}
 
 
-class QemuConnection(Connection):
+class QemuConnection(SaveImagesMixin, LocalStorageMixin, LocalNetworkMixin, LocalHostMixin,
+                     Connection):
     """A connection to the QEMU driver of one directory tree."""
 
     def __init__(self, uri, readonly=False):
@@ -53,6 +58,19 @@ class QemuConnection(Connection):
 
     def set_keep_alive(self, interval, count):
         return None
+
+    # --- storage, networks, secrets: beside the domains' tree ----------------
+    def _host_dirs(self, kind):
+        """(config_dir, state_dir) of one kind of host object (ROOT/etc/KIND,
+        ROOT/run/KIND for embed)."""
+        return (os.path.join(os.path.dirname(self.tree.conf_file), kind),
+                os.path.join(os.path.dirname(self.tree.run), kind))
+
+    def _storage_dirs(self):
+        return self._host_dirs("storage")
+
+    def _network_dirs(self):
+        return self._host_dirs("network")
 
     # --- host -------------------------------------------------------------
     def get_capabilities(self):

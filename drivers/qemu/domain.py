@@ -9,12 +9,19 @@ from virtsh.drivers import domain as D
 from virtsh.drivers.domain import Domain
 from virtsh.drivers.errors import VirtError, NO_DOMAIN, OPERATION_INVALID
 from virtsh.drivers.qemu import files, store as S
+from virtsh.drivers.qemu.guest import GuestMixin
+from virtsh.drivers.qemu.hotplug import HotplugMixin
+from virtsh.drivers.qemu.metadata import MetadataMixin
 from virtsh.drivers.qemu.resources import ResourcesMixin
+from virtsh.drivers.qemu.saverestore import SaveMixin
+from virtsh.drivers.qemu.snapshots import SnapshotsMixin
+from virtsh.drivers.qemu.stats import StatsMixin
 
 XML_INACTIVE = 2
 
 
-class QemuDomain(ResourcesMixin, Domain):
+class QemuDomain(HotplugMixin, ResourcesMixin, StatsMixin, GuestMixin, SaveMixin,
+                 MetadataMixin, SnapshotsMixin, Domain):
     """A guest of the QEMU driver."""
 
     def __init__(self, conn, name):
@@ -140,9 +147,6 @@ class QemuDomain(ResourcesMixin, Domain):
         elif not enabled:
             files.remove(link)
 
-    def has_managed_save(self):
-        return False
-
     def security_label(self):
         return ("", False)
 
@@ -161,16 +165,19 @@ class QemuDomain(ResourcesMixin, Domain):
                 raise VirtError(OPERATION_INVALID, "domain is already running")
             if not self.is_persistent():
                 raise self._gone()
-            root = self.conn.prepare_definition(self.store.config_xml(self._name)).tree
+            if self.start_from_managed_save(flags):
+                return
+            # the stored definition is complete already (defaults applied at define)
+            root = self._definition(live=False).copy().tree
             self.start_locked(root, paused=bool(flags & D.START_PAUSED), transient=False)
 
-    def start_locked(self, root, paused, transient):
+    def start_locked(self, root, paused, transient, extra_args=()):
         """Start QEMU for *root* (the domain's lock is held by the caller)."""
         from virtsh.drivers.qemu import lifecycle
         caps = self.conn.caps(root.findtext("devices/emulator").strip())
         try:
             lifecycle.start(self.store, self._name, root, caps, self.conn.conf,
-                            paused=paused, transient=transient)
+                            paused=paused, transient=transient, extra_args=extra_args)
         except VirtError:
             if not transient and self.is_persistent():
                 files.write_atomic(self.store.run(self._name, "shutoff"),
@@ -220,6 +227,17 @@ class QemuDomain(ResourcesMixin, Domain):
                 if not self.exists():
                     raise self._gone()
                 raise VirtError(OPERATION_INVALID, "cannot undefine transient domain")
+            if self.has_managed_save():
+                if not flags & D.UNDEFINE_MANAGED_SAVE:
+                    raise VirtError(OPERATION_INVALID, "Refusing to undefine while "
+                                    "domain managed save image exists")
+                self.managed_save_remove()
+            snapshots = self.snapshot_count()
+            if snapshots:
+                if not flags & D.UNDEFINE_SNAPSHOTS_METADATA:
+                    raise VirtError(OPERATION_INVALID, "cannot undefine domain with %d "
+                                    "snapshots" % snapshots)
+                self._snapshots().drop()
             status = self._status()
             if status is not None:
                 status["transient"] = True
@@ -242,10 +260,12 @@ class QemuDomain(ResourcesMixin, Domain):
             (D.LIST_RUNNING | D.LIST_PAUSED | D.LIST_SHUTOFF | D.LIST_OTHER,
              {D.RUNNING: D.LIST_RUNNING, D.PAUSED: D.LIST_PAUSED,
               D.SHUTOFF: D.LIST_SHUTOFF}.get(state, D.LIST_OTHER)),
-            (D.LIST_MANAGEDSAVE | D.LIST_NO_MANAGEDSAVE, D.LIST_NO_MANAGEDSAVE),
+            (D.LIST_MANAGEDSAVE | D.LIST_NO_MANAGEDSAVE,
+             self.has_managed_save() and D.LIST_MANAGEDSAVE or D.LIST_NO_MANAGEDSAVE),
             (D.LIST_AUTOSTART | D.LIST_NO_AUTOSTART,
              self.autostart() and D.LIST_AUTOSTART or D.LIST_NO_AUTOSTART),
-            (D.LIST_HAS_SNAPSHOT | D.LIST_NO_SNAPSHOT, D.LIST_NO_SNAPSHOT),
+            (D.LIST_HAS_SNAPSHOT | D.LIST_NO_SNAPSHOT,
+             self.snapshot_count() and D.LIST_HAS_SNAPSHOT or D.LIST_NO_SNAPSHOT),
             (D.LIST_HAS_CHECKPOINT | D.LIST_NO_CHECKPOINT, D.LIST_NO_CHECKPOINT),
         )
         return all(not flags & mask or flags & mine for mask, mine in groups)

@@ -94,7 +94,7 @@ def adopt_if_orphaned(store, name, status):
         store.write_status(name, status)
 
 
-def start(store, name, root, caps, conf, paused=False, transient=False):
+def start(store, name, root, caps, conf, paused=False, transient=False, extra_args=()):
     """Start QEMU for the live definition *root*; the new status dict.
 
     On failure nothing is left behind: no QEMU, no runtime files."""
@@ -108,7 +108,7 @@ def start(store, name, root, caps, conf, paused=False, transient=False):
     runtime = command.Runtime(events_fd=events_theirs.fileno(),
                               command_fd=listener.fileno(), kvm=caps["kvm"])
     try:
-        argv = command.build(root, caps, runtime)
+        argv = command.build(root, caps, runtime) + list(extra_args)
     except VirtError:
         events_ours.close(), events_theirs.close(), listener.close()
         files.remove(store.run(name, "monitor"), store.run(name, "events"))

@@ -35,7 +35,7 @@ def assign_aliases(root):
     for c in devices.findall("controller"):
         kind, index = c.get("type"), c.get("index", "0")
         if kind == "pci":
-            alias = "pci.%s" % index
+            alias = "pcie.0" if c.get("model") == "pcie-root" else "pci.%s" % index
         elif kind in ("sata", "ide") and index == "0":
             alias = "ide"
         elif kind == "usb" and index == "0":

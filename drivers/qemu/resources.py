@@ -96,6 +96,9 @@ class ResourcesMixin(RunningBase):
 
     # --- memory -------------------------------------------------------------
     def set_memory(self, kib, flags=0):
+        if kib == 0:
+            raise VirtError(INVALID_ARG, "memory in virDomainSetMemoryFlags must "
+                            "not be zero", raw=True)
         with edits.editing(self, flags & AFFECT) as defs:
             if flags & D.MEM_MAXIMUM:
                 if defs.live is not None:

@@ -151,19 +151,17 @@ def _follow(store, name, events_sock, alive, wfd):  # pragma: no cover
     """Handle QEMU's events until it ends; whether it announced a SHUTDOWN.
 
     *wfd* (the pipe to the starting command) is closed once the event
-    monitor is negotiated, so no event of the guest's life is missed.
-    The stream is read line by line here (not with qemu.qmp's client):
-    the events QEMU writes just before it exits must be seen even when
-    the socket then reports a reset."""
-    stream = EventStream(events_sock)
+    monitor is negotiated, so no event of the guest's life is missed."""
+    from virtsh.drivers.errors import VirtError
+    from virtsh.drivers.qemu.qmp import Monitor
     try:
-        stream.negotiate()
-    except (OSError, EOFError):
+        mon = Monitor(events_sock, timeout=None)
+    except VirtError:
         return False
     finally:
         os.close(wfd)
     saw_shutdown = False
-    for event in stream.events(alive):
+    for event in mon.events(alive):
         if event.get("event") != "SHUTDOWN":
             continue
         saw_shutdown = True
@@ -178,11 +176,12 @@ def _follow(store, name, events_sock, alive, wfd):  # pragma: no cover
             restart = _action(store, name, "on_reboot" if reason == "guest-reset"
                               else "on_poweroff") == "restart"
         if restart:
-            stream.send("system_reset")
-            stream.send("cont")
+            mon.send("system_reset")
+            mon.send("cont")
             saw_shutdown = False
         else:
-            stream.send("quit")
+            mon.send("quit")
+    mon.close()
     return saw_shutdown
 
 
@@ -191,55 +190,3 @@ def _action(store, name, kind):  # pragma: no cover
     import re
     found = re.search(r"<%s>([^<]+)</%s>" % (kind, kind), store.live_xml(name) or "")
     return found.group(1).strip() if found else "destroy"
-
-
-class EventStream:
-    """The supervisor's QMP monitor: a line-oriented JSON stream."""
-
-    def __init__(self, sock):
-        self.sock = sock
-        self.buffer = b""
-
-    def _lines(self, timeout):
-        import select
-        if not select.select([self.sock], [], [], timeout)[0]:
-            return []
-        data = self.sock.recv(65536)
-        if not data:
-            raise EOFError
-        self.buffer += data
-        *lines, self.buffer = self.buffer.split(b"\n")
-        out = []
-        for line in lines:
-            try:
-                out.append(json.loads(line))
-            except ValueError:
-                continue
-        return out
-
-    def send(self, command):
-        try:
-            self.sock.sendall(json.dumps({"execute": command}).encode() + b"\n")
-        except OSError:
-            pass
-
-    def negotiate(self):
-        self.sock.settimeout(None)
-        while not any("QMP" in m for m in self._lines(30)):
-            pass
-        self.send("qmp_capabilities")
-        while not any("return" in m for m in self._lines(30)):
-            pass
-
-    def events(self, alive):
-        """Yield events until QEMU closes the stream (or *alive* says no)."""
-        while True:
-            try:
-                messages = self._lines(0.2)
-            except (EOFError, OSError):
-                return
-            for msg in messages:
-                if "event" in msg:
-                    yield msg
-            if not messages and not alive():
-                return

@@ -64,6 +64,10 @@ def _vcpus(root, machine):
 
 
 def _memory(root, machine):
+    from virtsh.drivers.qemu.command import memory_kib
+    if not memory_kib(root) and root.find("cpu/numa/cell") is None:
+        raise VirtError(XML_ERROR, "Memory size must be specified via <memory> or in the "
+                        "<numa> configuration")
     if root.find("maxMemory") is not None and root.find("cpu/numa/cell") is None:
         raise unsupported("At least one numa node has to be configured when enabling "
                           "memory hotplug")

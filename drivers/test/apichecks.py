@@ -24,8 +24,12 @@ def one_def(rec, flags):
 
 
 def check_params(params, known):
-    """virTypedParamsValidate: every name must be one of *known*."""
+    """virTypedParamsValidate: every name must be one of *known*, once."""
+    seen = set()
     for name, _ in params:
         if name not in known:
             raise VirtError(ARGUMENT_UNSUPPORTED, "parameter '%s' not supported" % name)
+        if name in seen:
+            raise VirtError(INVALID_ARG, "parameter '%s' occurs multiple times" % name)
+        seen.add(name)
 

@@ -9,7 +9,7 @@ import time
 
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (
-    VirtError, ARGUMENT_UNSUPPORTED, INVALID_ARG, OPERATION_INVALID,
+    VirtError, ARGUMENT_UNSUPPORTED, INVALID_ARG, OPERATION_FAILED, OPERATION_INVALID,
     OPERATION_UNSUPPORTED, SYSTEM_ERROR)
 from virtsh.drivers.test.apichecks import check_flags, unsupported_flags
 from virtsh.drivers.test.xmltree import disk_source, disks, find_disk, find_net
@@ -29,10 +29,9 @@ class DomainGuestMixin:
     def _guest(self, rec):
         """Per-domain guest state of libvirt's testDomainObjPrivate:
         the guest clock and which of the two file systems are frozen."""
-        guest = rec.__dict__.get("guest")
+        guest = getattr(rec, "guest", None)
         if guest is None:
-            guest = rec.__dict__["guest"] = {"clock": (GUEST_CLOCK, 0),
-                                             "frozen": set()}
+            guest = rec.guest = {"clock": (GUEST_CLOCK, 0), "frozen": set()}
         return guest
 
     # --- statistics -----------------------------------------------------------
@@ -191,6 +190,8 @@ class DomainGuestMixin:
         from lxml import etree
         root = etree.fromstring(self.conn.lookup_network_by_name(network).xml_desc())
         ip = root.find("ip")
+        if ip is None:
+            raise VirtError(OPERATION_FAILED, "network '%s' has no IP address" % network)
         if ip.get("prefix"):
             prefix = int(ip.get("prefix"))
         elif ip.get("netmask"):

@@ -105,13 +105,15 @@ class DomainTuningMixin:
                 child(blkiotune, "weight").text = str(value)
             else:
                 self._set_blkio_devices(blkiotune, tags[name], value, name)
+        drop_if_empty(tree, "blkiotune")
 
     @staticmethod
     def _set_blkio_devices(blkiotune, tag, text, name):
         from lxml import etree
         words = text.split(",") if text else []
         if len(words) % 2:
-            raise VirtError(INVALID_ARG, "unable to parse blkio device '%s'" % text)
+            raise VirtError(INVALID_ARG, "unable to parse blkio device '%s' '%s'"
+                            % (name, text))
         for path, value in zip(words[::2], words[1::2]):
             if not value.isdigit():
                 raise VirtError(INVALID_ARG, "invalid value '%s' for parameter '%s' of "
@@ -122,6 +124,12 @@ class DomainTuningMixin:
                 device = etree.SubElement(blkiotune, "device")
                 etree.SubElement(device, "path").text = path
             elem = device.find(tag)
+            if int(value) == 0:         # 0 drops the setting, then the device
+                if elem is not None:
+                    device.remove(elem)
+                if len(device) == 1:
+                    blkiotune.remove(device)
+                continue
             if elem is None:
                 elem = etree.SubElement(device, tag)
             elem.text = value

@@ -1,5 +1,5 @@
 """Checkpoint commands (virsh help group 'checkpoint')."""
-from virtsh import lookup
+from virtsh import jsonout, lookup
 from virtsh import moments as M
 from virtsh.cmdutil import flag_bits, read_file
 from virtsh.cmd import argv, command, data, flag, opt
@@ -187,6 +187,7 @@ def checkpoint_info(ctl, args):
          flag('descendants', "with --from: all descendants"),
          flag('name', "print only the names"),
          flag('topological', "parents before children instead of by name"),
+         jsonout.JSON,
          desc="List the checkpoints of a domain as a table, names or a tree.")
 def checkpoint_list(ctl, args):
     for pair in (("tree", "name"), ("parent", "roots"), ("parent", "tree"),
@@ -212,7 +213,17 @@ def checkpoint_list(ctl, args):
             parents[start] = None
     if not flags & LIST_TOPOLOGICAL:
         chks = M.by_name(chks)
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [_record(chk) for chk in chks])
     M.print_listing(ctl, args, chks, parents, lambda items: _table(items, args))
+
+
+def _record(chk):
+    """Name, creation time (seconds since the epoch) and parent of a checkpoint."""
+    root = M.parse_xml(chk.xml_desc(XML_NO_DOMAIN))
+    return {"name": chk.name(),
+            "creation_time": int(root.findtext("creationTime") or 0),
+            "parent": root.findtext("parent/name")}
 
 
 def _table(chks, args):
@@ -221,10 +232,10 @@ def _table(chks, args):
         header.append("Parent")
     rows = []
     for chk in chks:
-        root = M.parse_xml(chk.xml_desc(XML_NO_DOMAIN))
-        row = [chk.name(), M.creation_time(int(root.findtext("creationTime") or 0))]
+        record = _record(chk)
+        row = [record["name"], M.creation_time(record["creation_time"])]
         if args.flag("parent"):
-            row.append(root.findtext("parent/name") or "")
+            row.append(record["parent"] or "")
         rows.append(row)
     return header, rows
 

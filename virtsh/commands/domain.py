@@ -1,5 +1,5 @@
 """Domain Management commands (virsh help group 'domain')."""
-from virtsh import lookup
+from virtsh import jsonout, lookup
 from virtsh.cmd import Alias, NUMBER, argv, command, data, flag, opt
 from virtsh.cmdutil import affect_flags, flag_bits, read_file
 from virtsh.drivers import domain as D
@@ -240,7 +240,8 @@ def blkdeviotune(ctl, args):
          data('device-write-bytes-sec', "per-device write byte rates: /path,limit,..."),
          flag('config', "of the persistent definition"),
          flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"))
+         flag('current', "of the current state of the domain"),
+         jsonout.JSON)
 def blkiotune(ctl, args):
     from virtsh.domopts import print_params
     flags = affect_flags(args)
@@ -260,6 +261,8 @@ def blkiotune(ctl, args):
         return
     with failing("Unable to get blkio parameters"):
         current = dom.blkio_params(flags)
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, dict(current))
     print_params(ctl, current)
 
 
@@ -436,7 +439,7 @@ def change_media(ctl, args):
     done = {"eject": "ejected", "insert": "inserted", "update": "updated"}[action]
     with failing("Failed to complete action %s on media" % action):
         dom.update_device(xml, flags)
-    ctl.print_extra("Successfully %s media." % done)
+    ctl.print_extra("Successfully %s media." % done, end="")
 
 
 def set_media(disk, action, source, block, path):
@@ -452,7 +455,10 @@ def set_media(disk, action, source, block, path):
     new = etree.Element("source")
     new.set("dev" if block or disk.get("type") == "block" else "file", source)
     driver = disk.find("driver")
-    (driver.addnext(new) if driver is not None else disk.insert(0, new))
+    if driver is not None:
+        driver.addnext(new)
+    else:
+        disk.insert(0, new)
 
 
 @command('console', "Connect to a domain's console.",
@@ -1160,17 +1166,21 @@ def inject_nmi(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          flag('config', "of the persistent definition"),
          flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"))
+         flag('current', "of the current state of the domain"),
+         jsonout.JSON)
 def iothreadinfo(ctl, args):
     from virtsh.domopts import cpu_list_text, host_cpu_count
     from virtsh.format import print_table
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
     threads = dom.iothread_info(flags)
+    maxcpu = host_cpu_count(ctl.conn) if threads else 0
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [{"id": ident, "affinity": sorted(
+            c for c in cpus if c < maxcpu)} for ident, cpus in threads])
     if not threads:
         ctl.print_extra("No IOThreads found for the domain", end="")
         return
-    maxcpu = host_cpu_count(ctl.conn)
     print_table(ctl, ("IOThread ID", "CPU Affinity"),
                 [(ident, cpu_list_text(cpus, maxcpu)) for ident, cpus in threads])
 
@@ -1410,7 +1420,8 @@ def managedsave_define(ctl, args):
          data('min-guarantee', "guaranteed memory (default KiB)", kind=NUMBER),
          flag('config', "of the persistent definition"),
          flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"))
+         flag('current', "of the current state of the domain"),
+         jsonout.JSON)
 def memtune(ctl, args):
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
@@ -1421,7 +1432,7 @@ def memtune(ctl, args):
         if args.get(option).strip() == "-1":
             value = D.MEMORY_PARAM_UNLIMITED
         else:
-            value = args.scaled(option, 1024) // 1024
+            value = -(-args.scaled(option, 1024) // 1024)     # KiB, rounded up
         params.append((option.replace("-", "_"), value))
     if params:
         with failing("Unable to change memory parameters"):
@@ -1429,6 +1440,10 @@ def memtune(ctl, args):
         return
     with failing("Unable to get memory parameters"):
         current = dom.memory_params(flags)
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, {
+            name + "_kib": None if value == D.MEMORY_PARAM_UNLIMITED else value
+            for name, value in current})
     for name, value in current:
         shown = "unlimited" if value == D.MEMORY_PARAM_UNLIMITED else value
         ctl.print("%-15s: %s" % (name, shown))
@@ -1701,8 +1716,22 @@ def qemu_monitor_command(ctl, args):
          flag('no-case', "match the event name ignoring case"),
          flag('timestamp', "print timestamps"))
 def qemu_monitor_event(ctl, args):
+    from virtsh.eventwait import wait_for_events
     dom = lookup.domain(ctl, args) if args.given("domain") else None
-    ctl.conn.qemu_monitor_event_register(dom, args.get("event"), None, 0)
+    timeout = args.int("timeout")
+    if timeout is not None and timeout < 1:
+        raise CommandError("invalid timeout")
+    received = []
+
+    def on_event(domain, event, seconds, micros, details):
+        ctl.print("event %s at %d.%06d for domain '%s': %s"
+                  % (event, seconds, micros, domain.name(), details or "<null>"))
+        received.append(event)
+    flags = (1 if args.flag("regex") else 0) | (2 if args.flag("no-case") else 0)
+    ctl.conn.qemu_monitor_event_register(dom, args.get("event"), on_event, flags)
+    if wait_for_events(received, timeout, args.flag("loop")):
+        ctl.print("event loop timed out")
+    ctl.print("events received: %d" % len(received))
 
 
 @command('qemu-agent-command', "Run a guest agent command.",
@@ -1864,15 +1893,24 @@ def _saved_state_flags(args):
          flag('current', "of the current state of the domain"),
          flag('config', "of the persistent definition"),
          flag('live', "of the running domain"),
+         jsonout.JSON,
          argv('set', "parameters to set as name=value"))
 def schedinfo(ctl, args):
-    from virtsh.domopts import convert_param, print_params
+    from virtsh.domopts import print_params
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
     scheduler, nparams = dom.scheduler_type()
-    ctl.print("%-15s: %s" % ("Scheduler", scheduler))
-    if not nparams:
-        return
+    if not jsonout.wanted(args):
+        ctl.print("%-15s: %s" % ("Scheduler", scheduler))
+    params = _scheduler_params(dom, args, flags) if nparams else []
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, {"scheduler": scheduler, "params": dict(params)})
+    print_params(ctl, params)
+
+
+def _scheduler_params(dom, args, flags):
+    """The scheduler parameters, after applying those the command sets."""
+    from virtsh.domopts import convert_param
     params = dom.scheduler_params(flags)
     wanted = [word.partition("=") for word in args.argv("set")]
     wanted = [(name, value) for name, _, value in wanted]
@@ -1888,7 +1926,7 @@ def schedinfo(ctl, args):
             updates.append((name, convert_param(name, text, current[name])))
         dom.set_scheduler_params(updates, flags)
         params = dom.scheduler_params(flags)
-    print_params(ctl, params)
+    return params
 
 
 @command('screenshot', "Save a screenshot of a domain's console.",
@@ -2218,7 +2256,8 @@ def update_memory_device(ctl, args):
          flag('live', "of the running domain"),
          flag('config', "of the persistent definition"),
          flag('current', "of the current state of the domain"),
-         flag('guest', "as the guest agent sees them"))
+         flag('guest', "as the guest agent sees them"),
+         jsonout.JSON)
 def vcpucount(ctl, args):
     chosen = {o for o in ("maximum", "active", "live", "config", "current", "guest")
               if args.flag(o)}
@@ -2240,20 +2279,28 @@ def vcpucount(ctl, args):
         with failing("Failed to retrieve vCPU count from the guest"
                      if args.flag("guest") else None):
             count = dom.vcpus_flags(flags)
+        if jsonout.wanted(args):
+            return jsonout.emit(ctl, {"vcpus": count})
         ctl.print("%d" % count)
         return
+    counts = {}
     for which, extra in (("maximum", D.VCPU_MAXIMUM), ("current", 0)):
         for where, affect in (("config", D.AFFECT_CONFIG), ("live", D.AFFECT_LIVE)):
-            try:
-                count = dom.vcpus_flags(affect | extra)
-            except VirtError:
-                continue        # no live count while shut off, no config when transient
-            ctl.print("%-12s %-12s %3d" % (which, where, count))
+            # no live count while shut off, no config when transient
+            counts.setdefault(which, {})[where] = jsonout.probe(
+                lambda: dom.vcpus_flags(affect | extra))
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, counts)
+    for which, places in counts.items():
+        for where, count in places.items():
+            if count is not None:
+                ctl.print("%-12s %-12s %3d" % (which, where, count))
 
 
 @command('vcpuinfo', "Show the vCPUs of a domain and where they run.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
-         flag('pretty', "show CPU affinity as a list"))
+         flag('pretty', "show CPU affinity as a list"),
+         jsonout.JSON)
 def vcpuinfo(ctl, args):
     from virtsh.domopts import cpu_list_text, cpu_map_text, host_cpu_count
     dom = lookup.domain(ctl, args)
@@ -2266,6 +2313,12 @@ def vcpuinfo(ctl, args):
             raise
         vcpus = [(i, None, None, None, cpus) for i, cpus
                  in enumerate(dom.vcpu_pin_info(D.AFFECT_CONFIG)[:nvcpus])]
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [
+            {"vcpu": number, "cpu": cpu,
+             "state": None if vstate is None else VCPU_STATES.get(vstate, "no state"),
+             "cpu_time_ns": cpu_time, "affinity": sorted(c for c in cpus if c < maxcpu)}
+            for number, vstate, cpu_time, cpu, cpus in vcpus])
     for i, (number, vstate, cpu_time, cpu, cpus) in enumerate(vcpus):
         if i:
             ctl.print()

@@ -37,6 +37,7 @@ def event(ctl, args):
                   % (stamp, EVENT_TYPES[event_id], domain.name(), text))
         received.append(event_id)
 
+    from virtsh.eventwait import wait_for_events
     ids = [i for i, name in enumerate(EVENT_TYPES) if wanted in (None, name)]
     registered = [ctl.conn.domain_event_register(dom, i, on_event) for i in ids]
     try:
@@ -48,21 +49,6 @@ def event(ctl, args):
         ctl.print("event loop timed out")
     ctl.print("events received: %d" % len(received))
     return not timed_out
-
-
-def wait_for_events(received, timeout, loop):
-    """Sleep until an event arrived (unless *loop*), the timeout passed
-    (True) or Ctrl-C."""
-    import time
-    deadline = None if timeout is None else time.monotonic() + timeout
-    try:
-        while loop or not received:
-            if deadline is not None and time.monotonic() >= deadline:
-                return True
-            time.sleep(0.05)
-    except KeyboardInterrupt:
-        pass
-    return False
 
 
 EVENT_TYPES = (

@@ -1,4 +1,5 @@
 """Host and Hypervisor commands (virsh help group 'host')."""
+from virtsh import jsonout
 from virtsh.cmd import NUMBER, command, data, flag
 from virtsh.errors import CommandError, failing
 
@@ -133,28 +134,35 @@ def _cell_ids(ctl):
 
 @command('freecell', "show free memory, of the host or of NUMA cells",
          data('cellno', "NUMA cell number", kind=NUMBER),
-         flag('all', "show every NUMA cell and the total"))
+         flag('all', "show every NUMA cell and the total"),
+         jsonout.JSON)
 def freecell(ctl, args):
     if args.flag("all") and args.given("cellno"):
         raise CommandError("Options --all and --cellno are mutually exclusive")
     conn = ctl.conn
-    if args.flag("all"):
-        total = 0
-        for cell in _cell_ids(ctl):
-            free = conn.get_cells_free_memory(cell, 1)[0]
-            total += free
-            ctl.print("%5d: %10d KiB" % (cell, free // 1024))
-        ctl.print("-" * 20)
-        ctl.print("%5s: %10d KiB" % ("Total", total // 1024))
-    elif args.given("cellno"):
-        cell = args.int("cellno")
-        free = conn.get_cells_free_memory(cell, 1)[0]
-        ctl.print("%d: %d KiB" % (cell, free // 1024))
+    if args.flag("all") or args.given("cellno"):
+        wanted = _cell_ids(ctl) if args.flag("all") else [args.int("cellno")]
+        cells = [(cell, conn.get_cells_free_memory(cell, 1)[0] // 1024)
+                 for cell in wanted]
+        total = sum(free for _, free in cells)
     else:
-        free = conn.get_free_memory()
-        if not free:
+        cells, total = [], conn.get_free_memory()
+        if not total:
             raise CommandError("An error occurred, but the cause is unknown")
-        ctl.print("%s: %d KiB" % ("Total", free // 1024))
+        total //= 1024
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, {"cells": [{"cell": cell, "free_kib": free}
+                                            for cell, free in cells],
+                                  "total_kib": total})
+    if args.flag("all"):
+        for cell, free in cells:
+            ctl.print("%5d: %10d KiB" % (cell, free))
+        ctl.print("-" * 20)
+        ctl.print("%5s: %10d KiB" % ("Total", total))
+    elif cells:
+        ctl.print("%d: %d KiB" % cells[0])
+    else:
+        ctl.print("%s: %d KiB" % ("Total", total))
 
 
 @command('freepages', "show free huge pages of NUMA cells",
@@ -316,7 +324,8 @@ _CPU_FIELDS = ("user", "system", "idle", "iowait")
 
 @command('nodecpustats', "show the host's CPU time statistics",
          data('cpu', "the CPU to show (all CPUs by default)", kind=NUMBER),
-         flag('percent', "show usage in percent over one second"))
+         flag('percent', "show usage in percent over one second"),
+         jsonout.JSON)
 def nodecpustats(ctl, args):
     cpu = args.int("cpu", -1)
     if cpu < -1:
@@ -325,6 +334,9 @@ def nodecpustats(ctl, args):
     with failing("Unable to get node cpu stats"):
         first = _cpu_times(conn.get_cpu_stats(cpu))
     if not args.flag("percent"):
+        if jsonout.wanted(args):
+            return jsonout.emit(ctl, {name + "_ns": first[name] for name in _CPU_FIELDS
+                                      if name in first})
         for name in _CPU_FIELDS:
             if name in first:
                 ctl.print("%-15s %20d" % (name + ":", first[name]))
@@ -335,10 +347,12 @@ def nodecpustats(ctl, args):
         second = _cpu_times(conn.get_cpu_stats(cpu))
     delta = {k: second.get(k, 0) - first.get(k, 0) for k in _CPU_FIELDS}
     total = sum(delta.values())
-    busy = delta["user"] + delta["system"]
-    for label, part in (("usage", busy), ("user", delta["user"]),
-                        ("system", delta["system"]), ("idle", delta["idle"]),
-                        ("iowait", delta["iowait"])):
+    parts = [("usage", delta["user"] + delta["system"])]
+    parts += [(name, delta[name]) for name in _CPU_FIELDS]
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, {label + "_percent": round(part * 100.0 / total, 1)
+                                  if total else None for label, part in parts})
+    for label, part in parts:
         ctl.print("%-15s %s%%" % (label + ":", _percent(part, total)))
 
 
@@ -353,10 +367,15 @@ def _percent(part, total):
     return "%5.1f" % (part * 100.0 / total)
 
 
-@command('nodeinfo', "show basic facts about the host")
+@command('nodeinfo', "show basic facts about the host", jsonout.JSON)
 def nodeinfo(ctl, args):
     with failing("failed to get node information"):
         model, memory, cpus, mhz, nodes, sockets, cores, threads = ctl.conn.get_node_info()
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, {
+            "cpu_model": model, "cpus": cpus, "cpu_mhz": mhz, "cpu_sockets": sockets,
+            "cores_per_socket": cores, "threads_per_core": threads,
+            "numa_cells": nodes, "memory_kib": memory})
     for label, value in (("CPU model:", model), ("CPU(s):", cpus),
                          ("CPU frequency:", "%d MHz" % mhz),
                          ("CPU socket(s):", sockets),
@@ -368,10 +387,13 @@ def nodeinfo(ctl, args):
 
 
 @command('nodememstats', "show the host's memory statistics",
-         data('cell', "NUMA cell (the whole host by default)", kind=NUMBER))
+         data('cell', "NUMA cell (the whole host by default)", kind=NUMBER),
+         jsonout.JSON)
 def nodememstats(ctl, args):
     with failing("Unable to get number of memory stats"):
         stats = ctl.conn.get_memory_stats(args.int("cell", -1))
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, {name + "_kib": value for name, value in stats.items()})
     for name, value in stats.items():
         ctl.print("%-7s %20d KiB" % (name + ":", value))
 
@@ -412,21 +434,30 @@ def uri(ctl, args):
 
 
 @command('version', "show the versions of the library and the hypervisor",
-         flag('daemon', "also show the version of the daemon"))
+         flag('daemon', "also show the version of the daemon"),
+         jsonout.JSON)
 def version(ctl, args):
     conn = ctl.conn
-    ctl.print("Compiled against library: libvirt %s" % LIB_VERSION)
-    ctl.print("Using library: libvirt %s" % LIB_VERSION)
     with failing("failed to get hypervisor type"):
         hv_type = conn.get_type()
-    ctl.print("Using API: %s %s" % (hv_type, LIB_VERSION))
     with failing("failed to get the hypervisor version"):
         hv_version = conn.get_version()
-    if hv_version:
-        ctl.print("Running hypervisor: %s %s" % (hv_type, _version_text(hv_version)))
-    else:
-        ctl.print("Cannot extract running %s hypervisor version" % hv_type)
+    daemon = None
     if args.flag("daemon"):
         with failing("failed to get the daemon version"):
-            daemon = conn.get_lib_version()
-        ctl.print("Running against daemon: %s" % _version_text(daemon))
+            daemon = _version_text(conn.get_lib_version())
+    hv_text = _version_text(hv_version) if hv_version else None
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, {"library_version": LIB_VERSION,
+                                  "hypervisor_type": hv_type,
+                                  "hypervisor_version": hv_text,
+                                  "daemon_version": daemon})
+    ctl.print("Compiled against library: libvirt %s" % LIB_VERSION)
+    ctl.print("Using library: libvirt %s" % LIB_VERSION)
+    ctl.print("Using API: %s %s" % (hv_type, LIB_VERSION))
+    if hv_text:
+        ctl.print("Running hypervisor: %s %s" % (hv_type, hv_text))
+    else:
+        ctl.print("Cannot extract running %s hypervisor version" % hv_type)
+    if daemon:
+        ctl.print("Running against daemon: %s" % daemon)

@@ -1,4 +1,5 @@
 """Interface commands (virsh help group 'interface')."""
+from virtsh import jsonout
 from virtsh.cmd import NUMBER, command, data, flag, opt
 from virtsh.errors import CommandError, failing
 
@@ -156,7 +157,8 @@ def iface_edit(ctl, args):
 
 @command('iface-list', "list host interfaces",
          flag('inactive', "list inactive interfaces"),
-         flag('all', "list inactive and active interfaces"))
+         flag('all', "list inactive and active interfaces"),
+         jsonout.JSON)
 def iface_list(ctl, args):
     from virtsh.drivers import hostobjects as H
     from virtsh.format import print_table
@@ -169,8 +171,10 @@ def iface_list(ctl, args):
     with failing("Failed to list interfaces"):
         ifaces = sorted(ctl.conn.list_all_interfaces(flags),
                         key=lambda i: i.name().lower())
-    rows = [(i.name(), "active" if i.is_active() else "inactive", i.mac())
-            for i in ifaces]
+    rows = [(i.name(), bool(i.is_active()), i.mac()) for i in ifaces]
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, jsonout.records(("name", "active", "mac"), rows))
+    rows = [(name, "active" if active else "inactive", mac) for name, active, mac in rows]
     print_table(ctl, ("Name", "State", "MAC Address"), rows)
 
 

@@ -1,5 +1,5 @@
 """Domain Monitoring commands (virsh help group 'monitor')."""
-from virtsh import lookup
+from virtsh import jsonout, lookup
 from virtsh.cmd import Alias, NUMBER, argv, command, data, flag, opt
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import NO_SUPPORT, VirtError
@@ -22,73 +22,86 @@ def domblkerror(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('device', "block device (target or source path)"),
          flag('human', "show sizes with units"),
-         flag('all', "show every block device"))
+         flag('all', "show every block device"),
+         jsonout.JSON)
 def domblkinfo(ctl, args):
     from virtsh.domopts import pretty_capacity
     from virtsh.domxml import domain_tree, has_source
     from virtsh.format import print_table
     human = args.flag("human")
     show = pretty_capacity if human else str
+    keys = ("device", "capacity_bytes", "allocation_bytes", "physical_bytes")
     if not args.flag("all"):
         if not args.given("device"):
             raise CommandError("command 'domblkinfo' requires <device> option")
         dom = lookup.domain(ctl, args)
-        capacity, allocation, physical = dom.block_info(args.get("device"))
-        ctl.print("%-15s %s" % ("Capacity:", show(capacity)))
-        ctl.print("%-15s %s" % ("Allocation:", show(allocation)))
-        ctl.print("%-15s %s" % ("Physical:", show(physical)))
+        sizes = dom.block_info(args.get("device"))
+        if jsonout.wanted(args):
+            return jsonout.emit(ctl, dict(zip(keys, (args.get("device"),) + sizes)))
+        for label, size in zip(("Capacity:", "Allocation:", "Physical:"), sizes):
+            ctl.print("%-15s %s" % (label, show(size)))
         return
     dom = lookup.domain(ctl, args)
     rows = []
     for disk in domain_tree(dom).findall("devices/disk"):
         target = disk.find("target").get("dev")
-        if not has_source(disk):
-            rows.append((target, "-", "-", "-"))
-            continue
-        rows.append((target,) + tuple(show(v) for v in dom.block_info(target)))
-    print_table(ctl, ("Target", "Capacity", "Allocation", "Physical"), rows)
+        sizes = dom.block_info(target) if has_source(disk) else (None,) * 3
+        rows.append((target,) + tuple(sizes))
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, jsonout.records(keys, rows))
+    print_table(ctl, ("Target", "Capacity", "Allocation", "Physical"),
+                [(row[0],) + tuple("-" if v is None else show(v) for v in row[1:])
+                 for row in rows])
 
 
 @command('domblklist', "List the block devices of a domain.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          flag('inactive', "use the persistent definition"),
-         flag('details', "also show the type and device of each disk"))
+         flag('details', "also show the type and device of each disk"),
+         jsonout.JSON)
 def domblklist(ctl, args):
     from virtsh.domxml import disk_source_text, domain_tree
     from virtsh.format import print_table
     dom = lookup.domain(ctl, args)
     tree = domain_tree(dom, inactive=args.flag("inactive"))
-    details = args.flag("details")
     rows = []
     for disk in tree.findall("devices/disk"):
         target = disk.find("target")
-        row = (target.get("dev") if target is not None else "-",
-               disk_source_text(disk))
-        if details:
-            row = (disk.get("type", "-"), disk.get("device", "disk")) + row
-        rows.append(row)
-    header = ("Target", "Source")
-    if details:
-        header = ("Type", "Device") + header
+        rows.append((disk.get("type", "-"), disk.get("device", "disk"),
+                     target.get("dev") if target is not None else "-",
+                     disk_source_text(disk)))
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [
+            {"type": jsonout.present(kind), "device": device,
+             "target": jsonout.present(target), "source": jsonout.present(source)}
+            for kind, device, target, source in rows])
+    header = ("Type", "Device", "Target", "Source")
+    if not args.flag("details"):
+        header, rows = header[2:], [row[2:] for row in rows]
     print_table(ctl, header, rows)
 
 
 @command('domblkstat', "Show the I/O counters of a domain's block device.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('device', "block device (target or source path)"),
-         flag('human', "print the counters with descriptions"))
+         flag('human', "print the counters with descriptions"),
+         jsonout.JSON)
 def domblkstat(ctl, args):
     from virtsh.domopts import BLOCK_STAT_FIELDS, BLOCK_STAT_LABELS
     dom = lookup.domain(ctl, args)
     device = args.get("device", "")
-    with failing("Failed to get block stats %s %s" % (args.get("domain"), device)):
-        try:
-            stats = [(BLOCK_STAT_FIELDS.get(name, name), value)
-                     for name, value in dom.block_stats_flags(device, 0)]
-        except VirtError as e:
-            if e.code != NO_SUPPORT:
-                raise
+    try:
+        stats = [(BLOCK_STAT_FIELDS.get(name, name), value)
+                 for name, value in dom.block_stats_flags(device, 0)]
+    except VirtError as e:
+        if e.code != NO_SUPPORT:
+            raise
+        # the legacy call, and only its failure gets virsh's own line
+        with failing("Failed to get block stats %s %s" % (args.get("domain"), device)):
             stats = dom.block_stats(device)
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, {"device": device, "stats": {
+            name: value for name, value in stats if value >= 0}})
     if args.flag("human"):
         ctl.print("Device: %s" % device)
     for name, value in stats:
@@ -139,7 +152,8 @@ def domif_getlink(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('interface', "only this interface"),
          flag('full', "repeat the name and MAC on every address line"),
-         data('source', "where to ask: lease, agent or arp"))
+         data('source', "where to ask: lease, agent or arp"),
+         jsonout.JSON)
 def domifaddr(ctl, args):
     from virtsh.domopts import ADDRESS_SOURCES
     dom = lookup.domain(ctl, args)
@@ -149,12 +163,19 @@ def domifaddr(ctl, args):
     with failing("Failed to query for interfaces addresses"):
         interfaces = dom.interface_addresses(ADDRESS_SOURCES.index(source))
     wanted = args.get("interface")
+    if wanted:
+        interfaces = [i for i in interfaces if i[0] == wanted]
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [
+            {"name": name, "mac": mac or None, "addresses": [
+                {"type": "ipv6" if kind == D.IP_ADDR_IPV6 else "ipv4",
+                 "address": address, "prefix": prefix}
+                for kind, address, prefix in addresses]}
+            for name, mac, addresses in interfaces])
     line = " %-10s %-20s %-12s %s"
     ctl.print_extra(line % ("Name", "MAC address", "Protocol", "Address"))
     ctl.print_extra("-" * 79)
     for name, mac, addresses in interfaces:
-        if wanted and wanted != name:
-            continue
         if not addresses:
             ctl.print(line % (name, mac or "-", "N/A", "N/A"))
         for i, (kind, address, prefix) in enumerate(addresses):
@@ -165,7 +186,8 @@ def domifaddr(ctl, args):
 
 @command('domiflist', "List the network interfaces of a domain.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
-         flag('inactive', "use the persistent definition"))
+         flag('inactive', "use the persistent definition"),
+         jsonout.JSON)
 def domiflist(ctl, args):
     from virtsh.domxml import attr_of, domain_tree
     from virtsh.format import print_table
@@ -182,67 +204,92 @@ def domiflist(ctl, args):
         rows.append((attr_of(net, "target", "dev"), net.get("type", "-"),
                      source_text, attr_of(net, "model", "type"),
                      attr_of(net, "mac", "address")))
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [
+            {key: jsonout.present(cell) for key, cell in zip(
+                ("interface", "type", "source", "model", "mac"), row)}
+            for row in rows])
     print_table(ctl, ("Interface", "Type", "Source", "Model", "MAC"), rows)
 
 
 @command('domifstat', "Show the traffic counters of a domain's network interface.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('interface', "interface device (MAC address or target name)",
-              required=True))
+              required=True),
+         jsonout.JSON)
 def domifstat(ctl, args):
     dom = lookup.domain(ctl, args)
     device = args.get("interface")
     with failing("Failed to get interface stats %s %s" % (args.get("domain"), device)):
         stats = dom.interface_stats(device)
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, {"interface": device, "stats": {
+            name: value for name, value in stats if value >= 0}})
     for name, value in stats:
         if value >= 0:
             ctl.print("%s %s %d" % (device, name, value))
 
 
 @command('dominfo', "Show the basic facts of a domain: state, CPUs, memory, persistence.",
-         data('domain', "domain name, id or uuid", required=True, complete="domain"))
+         data('domain', "domain name, id or uuid", required=True, complete="domain"),
+         jsonout.JSON)
 def dominfo(ctl, args):
-    from virtsh.format import field_line, print_fields
-    from virtsh.states import state_text
-    dom = lookup.domain(ctl, args)
-    state, max_mem, memory, nvcpus, cpu_time = dom.info()
-    dom_id = dom.id()
-    fields = [("Id:", dom_id if dom_id >= 0 else "-"),
-              ("Name:", dom.name()),
-              ("UUID:", dom.uuid())]
-    try:
-        fields.append(("OS Type:", dom.os_type()))
-    except VirtError:
-        pass
-    fields += [("State:", state_text(state)), ("CPU(s):", nvcpus)]
-    if cpu_time:
-        fields.append(("CPU time:", "%.1fs" % (cpu_time / 1e9)))
-    fields.append(("Max memory:", "%d KiB" % max_mem))
-    fields.append(("Used memory:", "%d KiB" % memory))
-    fields.append(("Persistent:", _yes_no(dom.is_persistent)))
-    fields.append(("Autostart:", _yes_no(dom.autostart, "enable", "disable")))
-    fields.append(("Managed save:", _yes_no(dom.has_managed_save)))
+    from virtsh.format import print_fields
+    facts = _domain_facts(lookup.domain(ctl, args))
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, facts)
+    fields = [("Id:", "-" if facts["id"] is None else facts["id"]),
+              ("Name:", facts["name"]), ("UUID:", facts["uuid"])]
+    if facts["os_type"] is not None:
+        fields.append(("OS Type:", facts["os_type"]))
+    fields += [("State:", facts["state"]), ("CPU(s):", facts["vcpus"])]
+    if facts["cpu_time_ns"]:
+        fields.append(("CPU time:", "%.1fs" % (facts["cpu_time_ns"] / 1e9)))
+    fields += [("Max memory:", "%d KiB" % facts["max_memory_kib"]),
+               ("Used memory:", "%d KiB" % facts["used_memory_kib"]),
+               ("Persistent:", _yes_no(facts["persistent"])),
+               ("Autostart:", _yes_no(facts["autostart"], "enable", "disable")),
+               ("Managed save:", _yes_no(facts["managed_save"]))]
+    security = facts["security"]
+    if security:
+        fields += [("Security model:", security["model"]),
+                   ("Security DOI:", security["doi"])]
+        if security["label"]:
+            fields.append(("Security label:", "%s (%s)" % (
+                security["label"],
+                "enforcing" if security["enforcing"] else "permissive")))
     print_fields(ctl, fields)
-    try:
-        model, doi = dom.security_model()
-    except VirtError:
-        return True
-    if model:
-        print_fields(ctl, [("Security model:", model), ("Security DOI:", doi)])
-        label, enforcing = dom.security_label()
-        if label:
-            ctl.print(field_line("Security label:", "%s (%s)" % (
-                label, "enforcing" if enforcing else "permissive")))
     return True
 
 
-def _yes_no(getter, yes="yes", no="no"):
-    """virsh's yes/no (or enable/disable) for a boolean API, ``unknown``
-    when the API fails."""
-    try:
-        return yes if getter() else no
-    except VirtError:
+def _domain_facts(dom):
+    """What dominfo shows, as plain values (None where virsh prints
+    nothing or "unknown")."""
+    from virtsh.states import state_text
+    state, max_mem, memory, nvcpus, cpu_time = dom.info()
+    dom_id = dom.id()
+    facts = {"id": dom_id if dom_id >= 0 else None, "name": dom.name(),
+             "uuid": dom.uuid(), "os_type": jsonout.probe(dom.os_type),
+             "state": state_text(state), "vcpus": nvcpus,
+             "cpu_time_ns": cpu_time or None,
+             "max_memory_kib": max_mem, "used_memory_kib": memory,
+             "persistent": jsonout.probe(dom.is_persistent, bool),
+             "autostart": jsonout.probe(dom.autostart, bool),
+             "managed_save": jsonout.probe(dom.has_managed_save, bool),
+             "security": None}
+    model, doi = jsonout.probe(dom.security_model) or (None, None)
+    if model:
+        label, enforcing = dom.security_label()
+        facts["security"] = {"model": model, "doi": doi, "label": label or None,
+                             "enforcing": bool(enforcing) if label else None}
+    return facts
+
+
+def _yes_no(value, yes="yes", no="no"):
+    """virsh's yes/no (or enable/disable), ``unknown`` for None."""
+    if value is None:
         return "unknown"
+    return yes if value else no
 
 
 @command('dommemstat', "Show the memory statistics of a domain.",
@@ -251,7 +298,8 @@ def _yes_no(getter, yes="yes", no="no"):
              kind=NUMBER),
          flag('config', "change the persistent definition"),
          flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"))
+         flag('current', "change the current state of the domain"),
+         jsonout.JSON)
 def dommemstat(ctl, args):
     from virtsh.cmdutil import affect_flags
     from virtsh.domopts import MEMORY_STAT_NAMES
@@ -267,17 +315,23 @@ def dommemstat(ctl, args):
         return
     with failing("Failed to get memory statistics for domain %s" % name):
         stats = dom.memory_stats()
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, {MEMORY_STAT_NAMES[tag]: value for tag, value in stats})
     for tag, value in stats:
         ctl.print("%s %d" % (MEMORY_STAT_NAMES[tag], value))
 
 
 @command('domstate', "Show the state of a domain.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
-         flag('reason', "also show why it is in that state"))
+         flag('reason', "also show why it is in that state"),
+         jsonout.JSON)
 def domstate(ctl, args):
     from virtsh.states import reason_text, state_text
     dom = lookup.domain(ctl, args)
     state, reason = dom.state()
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, {"state": state_text(state),
+                                  "reason": reason_text(state, reason)})
     if args.flag("reason"):
         ctl.print("%s (%s)" % (state_text(state), reason_text(state, reason)))
     else:
@@ -309,6 +363,7 @@ def domstate(ctl, args):
          flag('enforce', "fail if a requested group is not supported"),
          flag('backing', "also report backing chain images"),
          flag('nowait', "do not wait for a running job"),
+         jsonout.JSON,
          argv('domain', "domains to report (default: all)", complete="domain"))
 def domstats(ctl, args):
     from virtsh.domopts import STATS_FLAGS, STATS_GROUPS, param_text
@@ -326,6 +381,9 @@ def domstats(ctl, args):
         records = ctl.conn.domain_list_get_stats(domains, stats, flags)
     else:
         records = ctl.conn.get_all_domain_stats(stats, flags)
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [{"name": dom.name(), "stats": dict(fields)}
+                                  for dom, fields in records])
     for i, (dom, fields) in enumerate(records):
         if i:
             ctl.print()
@@ -401,10 +459,10 @@ _LIST_FILTERS = (
          flag('id', "print ids instead of the table"),
          flag('table', "print the table (the default)"),
          flag('managed-save', "show 'saved' as the state of domains with a managed save image"),
-         flag('title', "add a Title column"))
+         flag('title', "add a Title column"),
+         jsonout.JSON)
 def cmd_list(ctl, args):
     from virtsh.format import print_table
-    from virtsh.states import state_text
     if args.flag("all"):
         flags = D.LIST_ACTIVE | D.LIST_INACTIVE
     elif args.flag("inactive") or args.flag("state-shutoff"):
@@ -417,6 +475,8 @@ def cmd_list(ctl, args):
     with failing("Failed to list domains"):
         domains = ctl.conn.list_all_domains(flags)
     domains.sort(key=_list_order)
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [_list_record(dom, args) for dom in domains])
     columns = [c for c in ("uuid", "id", "name") if args.flag(c)]
     if columns and not args.flag("table"):
         for dom in domains:
@@ -431,17 +491,33 @@ def cmd_list(ctl, args):
         header.append("Title")
     rows = []
     for dom in domains:
-        state = dom.state()[0]
-        if args.flag("managed-save") and state == D.SHUTOFF and dom.has_managed_save():
-            state_word = "saved"
-        else:
-            state_word = state_text(state)
-        row = [_id_text(dom), dom.name(), state_word]
+        row = [_id_text(dom), dom.name(), _state_word(dom, args)]
         if args.flag("title"):
             row.append(_title(dom))
         rows.append(row)
     print_table(ctl, header, rows)
     return True
+
+
+def _state_word(dom, args):
+    """The State column: "saved" for a shut off domain with a managed save
+    image when --managed-save asks for it."""
+    from virtsh.states import state_text
+    state = dom.state()[0]
+    if args.flag("managed-save") and state == D.SHUTOFF and dom.has_managed_save():
+        return "saved"
+    return state_text(state)
+
+
+def _list_record(dom, args):
+    """One domain of ``list --json``."""
+    dom_id = dom.id()
+    record = {"id": dom_id if dom_id >= 0 else None, "name": dom.name(),
+              "uuid": dom.uuid(), "state": _state_word(dom, args),
+              "persistent": jsonout.probe(dom.is_persistent, bool)}
+    if args.flag("title"):
+        record["title"] = _title(dom)
+    return record
 
 
 def _list_order(dom):

@@ -1,4 +1,5 @@
 """Networking commands (virsh help group 'network')."""
+from virtsh import jsonout
 from virtsh.cmd import NUMBER, command, data, flag, opt
 from virtsh.errors import CommandError, failing
 
@@ -64,15 +65,23 @@ def net_destroy(ctl, args):
 
 @command('net-dhcp-leases', "show the DHCP leases of a network",
          data('network', "network name or uuid", required=True, complete="network"),
-         data('mac', "only the lease of this MAC address"))
+         data('mac', "only the lease of this MAC address"),
+         jsonout.JSON)
 def net_dhcp_leases(ctl, args):
+    import time
     from virtsh.format import print_table
     net = _network(ctl, args)
     with failing("Failed to get leases info for %s" % args.get("network")):
-        leases = net.dhcp_leases(args.get("mac"))
+        leases = sorted(net.dhcp_leases(args.get("mac")), key=lambda l: l["mac"])
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [
+            {"expiry_time": lease["expirytime"], "mac": lease["mac"],
+             "protocol": "ipv6" if lease.get("type") == 1 else "ipv4",
+             "ip_address": lease["ipaddr"], "prefix": lease["prefix"],
+             "hostname": lease.get("hostname") or None,
+             "client_id": lease.get("clientid") or None} for lease in leases])
     rows = []
-    for lease in sorted(leases, key=lambda l: l["mac"]):
-        import time
+    for lease in leases:
         expiry = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(lease["expirytime"]))
         rows.append((expiry, lease["mac"],
                      "ipv6" if lease.get("type") == 1 else "ipv4",
@@ -123,25 +132,25 @@ def net_event(ctl, args):
 
 
 @command('net-info', "show basic facts about a network",
-         data('network', "network name or uuid", required=True, complete="network"))
+         data('network', "network name or uuid", required=True, complete="network"),
+         jsonout.JSON)
 def net_info(ctl, args):
-    from virtsh.drivers.errors import VirtError
     from virtsh.format import print_fields
     net = _network(ctl, args)
-    fields = [("Name:", net.name()), ("UUID:", net.uuid())]
-    for label, query in (("Active:", net.is_active), ("Persistent:", net.is_persistent)):
-        try:
-            fields.append((label, _yes_no(query())))
-        except VirtError:
-            fields.append((label, "unknown"))
-    try:
-        fields.append(("Autostart:", _yes_no(net.autostart())))
-    except VirtError:
-        fields.append(("Autostart:", "no autostart"))
-    try:
-        fields.append(("Bridge:", net.bridge_name()))
-    except VirtError:
-        pass
+    facts = {"name": net.name(), "uuid": net.uuid(),
+             "active": jsonout.probe(net.is_active, bool),
+             "persistent": jsonout.probe(net.is_persistent, bool),
+             "autostart": jsonout.probe(net.autostart, bool),
+             "bridge": jsonout.probe(net.bridge_name)}
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, facts)
+    fields = [("Name:", facts["name"]), ("UUID:", facts["uuid"])]
+    for label, key in (("Active:", "active"), ("Persistent:", "persistent")):
+        fields.append((label, "unknown" if facts[key] is None else _yes_no(facts[key])))
+    fields.append(("Autostart:", "no autostart" if facts["autostart"] is None
+                   else _yes_no(facts["autostart"])))
+    if facts["bridge"] is not None:
+        fields.append(("Bridge:", facts["bridge"]))
     print_fields(ctl, fields)
 
 
@@ -172,7 +181,8 @@ def list_flags(args):
          flag('no-autostart', "list networks that do not start with the host"),
          flag('uuid', "print only the UUIDs"),
          flag('name', "print only the names"),
-         flag('table', "print a table (the default)"))
+         flag('table', "print a table (the default)"),
+         jsonout.JSON)
 def net_list(ctl, args):
     from virtsh.format import print_table
     if sum(args.flag(o) for o in ("table", "name", "uuid")) > 1:
@@ -181,14 +191,17 @@ def net_list(ctl, args):
     with failing("Failed to list networks"):
         nets = sorted(ctl.conn.list_all_networks(list_flags(args)),
                       key=lambda n: n.name().lower())
-    if args.flag("name") or args.flag("uuid"):
+    if (args.flag("name") or args.flag("uuid")) and not jsonout.wanted(args):
         for net in nets:
             ctl.print(net.name() if args.flag("name") else net.uuid())
         return
-    rows = []
-    for net in nets:
-        rows.append((net.name(), "active" if net.is_active() else "inactive",
-                     _yes_no(net.autostart()), _yes_no(net.is_persistent())))
+    records = [{"name": net.name(), "uuid": net.uuid(), "active": bool(net.is_active()),
+                "autostart": bool(net.autostart()), "persistent": bool(net.is_persistent())}
+               for net in nets]
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, records)
+    rows = [(r["name"], "active" if r["active"] else "inactive", _yes_no(r["autostart"]),
+             _yes_no(r["persistent"])) for r in records]
     print_table(ctl, ("Name", "State", "Autostart", "Persistent"), rows)
 
 

@@ -1,4 +1,5 @@
 """Node Device commands (virsh help group 'nodedev')."""
+from virtsh import jsonout
 from virtsh.cmd import Alias, NUMBER, command, data, flag, opt
 from virtsh.errors import CommandError, failing
 
@@ -87,7 +88,8 @@ def _list_flags(args):
          flag('tree', "show the devices as a tree"),
          data('cap', "only devices with these capabilities (comma separated)"),
          flag('inactive', "list inactive (defined, not started) devices"),
-         flag('all', "list inactive and active devices"))
+         flag('all', "list inactive and active devices"),
+         jsonout.JSON)
 def nodedev_list(ctl, args):
     if args.flag("tree") and args.given("cap"):
         raise CommandError("Options --tree and --cap are incompatible")
@@ -97,6 +99,9 @@ def nodedev_list(ctl, args):
     with failing("Failed to list node devices"):
         devices = sorted(ctl.conn.list_all_node_devices(flags),
                          key=lambda d: d.name().lower())
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [{"name": dev.name(), "parent": dev.parent() or None}
+                                  for dev in devices])
     if not args.flag("tree"):
         for dev in devices:
             ctl.print(dev.name())

@@ -1,4 +1,5 @@
 """Network Filter commands (virsh help group 'filter')."""
+from virtsh import jsonout
 from virtsh.cmd import command, data, flag, opt
 from virtsh.errors import CommandError, failing
 
@@ -49,7 +50,7 @@ def nwfilter_edit(ctl, args):
         "Network filter %s XML configuration edited."))
 
 
-@command('nwfilter-list', "list network filters")
+@command('nwfilter-list', "list network filters", jsonout.JSON)
 def nwfilter_list(ctl, args):
     from virtsh.drivers.errors import VirtError, NO_SUPPORT
     from virtsh.format import print_table
@@ -63,6 +64,8 @@ def nwfilter_list(ctl, args):
             conn.num_of_nwfilters()
         raise CommandError("Failed to list network filters", e) from None
     rows = [(f.uuid(), f.name()) for f in sorted(filters, key=lambda f: f.name().lower())]
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, jsonout.records(("uuid", "name"), rows))
     print_table(ctl, ("UUID", "Name"), rows)
 
 

@@ -1,4 +1,5 @@
 """Storage Pool commands (virsh help group 'pool')."""
+from virtsh import jsonout
 from virtsh.cmd import NUMBER, command, data, flag, opt
 from virtsh.errors import CommandError, failing
 
@@ -289,28 +290,44 @@ def pool_edit(ctl, args):
 
 @command('pool-info', "show basic facts about a pool",
          data('pool', "pool name or uuid", required=True, complete="pool"),
-         flag('bytes', "show sizes in bytes"))
+         flag('bytes', "show sizes in bytes"),
+         jsonout.JSON)
 def pool_info(ctl, args):
-    from virtsh.drivers.errors import VirtError
     from virtsh.format import print_fields
     pool = _pool(ctl, args)
-    fields = [("Name:", pool.name()), ("UUID:", pool.uuid())]
     with failing("Failed to get pool information"):
-        state, capacity, allocation, available = pool.info()
-    fields.append(("State:", POOL_STATES[state] if state < len(POOL_STATES) else "unknown"))
-    try:
-        fields.append(("Persistent:", _yes_no(pool.is_persistent())))
-    except VirtError:
-        fields.append(("Persistent:", "unknown"))
-    try:
-        fields.append(("Autostart:", _yes_no(pool.autostart())))
-    except VirtError:
-        fields.append(("Autostart:", "no autostart"))
-    if state in (2, 3):         # running, degraded
+        info = pool.info()
+    facts = dict(_pool_record(pool, info),
+                 persistent=jsonout.probe(pool.is_persistent, bool),
+                 autostart=jsonout.probe(pool.autostart, bool))
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, facts)
+    fields = [("Name:", facts["name"]), ("UUID:", facts["uuid"]),
+              ("State:", facts["state"]),
+              ("Persistent:", "unknown" if facts["persistent"] is None
+               else _yes_no(facts["persistent"])),
+              ("Autostart:", "no autostart" if facts["autostart"] is None
+               else _yes_no(facts["autostart"]))]
+    if facts["capacity_bytes"] is not None:
         show = str if args.flag("bytes") else pretty_capacity
-        fields += [("Capacity:", show(capacity)), ("Allocation:", show(allocation)),
-                   ("Available:", show(available))]
+        fields += [(label, show(facts[key])) for label, key in _POOL_SIZES]
     print_fields(ctl, fields)
+
+
+_POOL_SIZES = (("Capacity:", "capacity_bytes"), ("Allocation:", "allocation_bytes"),
+               ("Available:", "available_bytes"))
+
+
+def _pool_record(pool, info):
+    """Name, UUID, state and sizes of a pool from its info(): sizes are None
+    unless the pool is running (or degraded)."""
+    state, capacity, allocation, available = info
+    running = state in (2, 3)
+    return {"name": pool.name(), "uuid": pool.uuid(),
+            "state": POOL_STATES[state] if state < len(POOL_STATES) else "unknown",
+            "capacity_bytes": capacity if running else None,
+            "allocation_bytes": allocation if running else None,
+            "available_bytes": available if running else None}
 
 
 def list_flags(args):
@@ -346,7 +363,8 @@ def list_flags(args):
          data('type', "only pools of these types (comma separated)"),
          flag('details', "show sizes and persistence too"),
          flag('uuid', "print only the UUIDs"),
-         flag('name', "print only the names"))
+         flag('name', "print only the names"),
+         jsonout.JSON)
 def pool_list(ctl, args):
     from virtsh.format import print_table
     for other in ("name", "uuid"):
@@ -357,6 +375,10 @@ def pool_list(ctl, args):
     with failing("Failed to list pools"):
         pools = sorted(ctl.conn.list_all_storage_pools(flags),
                        key=lambda p: p.name().lower())
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [
+            dict(_pool_record(pool, pool.info()), autostart=bool(pool.autostart()), persistent=bool(pool.is_persistent()))
+            for pool in pools])
     if args.flag("name") or args.flag("uuid"):
         for pool in pools:
             if args.flag("uuid"):

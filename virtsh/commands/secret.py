@@ -1,4 +1,5 @@
 """Secret commands (virsh help group 'secret')."""
+from virtsh import jsonout
 from virtsh.cmd import NUMBER, command, data, flag, opt
 from virtsh.errors import CommandError, failing
 
@@ -76,7 +77,8 @@ _FILTERS = (("ephemeral", 1 << 0), ("no-ephemeral", 1 << 1),
          flag('ephemeral', "list ephemeral secrets"),
          flag('no-ephemeral', "list persistent secrets"),
          flag('private', "list private secrets"),
-         flag('no-private', "list non-private secrets"))
+         flag('no-private', "list non-private secrets"),
+         jsonout.JSON)
 def secret_list(ctl, args):
     from virtsh.drivers.errors import VirtError, NO_SUPPORT
     from virtsh.drivers.hostobjects import SECRET_USAGE_TYPES
@@ -96,12 +98,17 @@ def secret_list(ctl, args):
         with failing("Failed to count secrets"):
             conn.num_of_secrets()
         raise CommandError("Failed to list secrets", e) from None
-    rows = []
+    records = []
     for secret in sorted(secrets, key=lambda s: s.uuid()):
         usage = secret.usage_type()
-        rows.append((secret.uuid(), "%s %s" % (SECRET_USAGE_TYPES[usage], secret.usage_id())
-                     if usage else "Unused"))
-    print_table(ctl, ("UUID", "Usage"), rows)
+        records.append({"uuid": secret.uuid(),
+                        "usage_type": SECRET_USAGE_TYPES[usage] if usage else None,
+                        "usage_id": secret.usage_id() if usage else None})
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, records)
+    print_table(ctl, ("UUID", "Usage"), [
+        (r["uuid"], "%s %s" % (r["usage_type"], r["usage_id"]) if r["usage_type"]
+         else "Unused") for r in records])
 
 
 def _value_from_file(ctl, path, plain):

@@ -1,5 +1,5 @@
 """Snapshot commands (virsh help group 'snapshot')."""
-from virtsh import lookup
+from virtsh import jsonout, lookup
 from virtsh import moments as M
 from virtsh.cmdutil import flag_bits, read_file
 from virtsh.cmd import argv, command, data, flag, opt
@@ -282,20 +282,27 @@ def _snapshot_state(snap):
          _domain_option(),
          data('snapshotname', "snapshot name", complete="snapshot"),
          flag('current', "the current snapshot"),
+         jsonout.JSON,
          desc="Show a snapshot's state, location, parent and number of descendants.")
 def snapshot_info(ctl, args):
     dom = lookup.domain(ctl, args)
     snap = _snapshot(ctl, args, dom)
-    ctl.print(field_line("Name:", snap.name()))
-    ctl.print(field_line("Domain:", dom.name()))
-    ctl.print(field_line("Current:", "yes" if snap.is_current() else "no"))
     state, external, parent, _ = _snapshot_state(snap)
-    ctl.print(field_line("State:", state))
-    ctl.print(field_line("Location:", "external" if external else "internal"))
-    ctl.print(field_line("Parent:", parent or "-"))
-    ctl.print(field_line("Children:", snap.num_children(0)))
-    ctl.print(field_line("Descendants:", snap.num_children(LIST_DESCENDANTS)))
-    ctl.print(field_line("Metadata:", "yes" if snap.has_metadata() else "no"))
+    facts = {"name": snap.name(), "domain": dom.name(), "current": bool(snap.is_current()),
+             "state": state, "location": "external" if external else "internal",
+             "parent": parent, "children": snap.num_children(0),
+             "descendants": snap.num_children(LIST_DESCENDANTS),
+             "metadata": bool(snap.has_metadata())}
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, facts)
+    for label, key in (("Name:", "name"), ("Domain:", "domain"), ("Current:", "current"),
+                       ("State:", "state"), ("Location:", "location"),
+                       ("Parent:", "parent"), ("Children:", "children"),
+                       ("Descendants:", "descendants"), ("Metadata:", "metadata")):
+        value = facts[key]
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        ctl.print(field_line(label, "-" if value is None else value))
 
 
 _LIST_FILTERS = (("leaves", LIST_LEAVES), ("no-leaves", LIST_NO_LEAVES),
@@ -323,6 +330,7 @@ _LIST_FILTERS = (("leaves", LIST_LEAVES), ("no-leaves", LIST_NO_LEAVES),
          flag('descendants', "with --from or --current: all descendants"),
          flag('name', "print only the names"),
          flag('topological', "parents before children instead of by name"),
+         jsonout.JSON,
          desc="List the snapshots of a domain as a table, names or a tree.")
 def snapshot_list(ctl, args):
     for pair in (("tree", "name"), ("parent", "roots"), ("parent", "tree"),
@@ -351,7 +359,16 @@ def snapshot_list(ctl, args):
             parents[start] = None
     if not flags & LIST_TOPOLOGICAL:
         snaps = M.by_name(snaps)
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [_snapshot_record(snap) for snap in snaps])
     M.print_listing(ctl, args, snaps, parents, lambda items: _table(items, args))
+
+
+def _snapshot_record(snap):
+    """One snapshot of ``snapshot-list --json``."""
+    state, external, parent, created = _snapshot_state(snap)
+    return {"name": snap.name(), "creation_time": created, "state": state,
+            "location": "external" if external else "internal", "parent": parent}
 
 
 def _table(snaps, args):

@@ -1,4 +1,5 @@
 """Storage Volume commands (virsh help group 'volume')."""
+from virtsh import jsonout
 from virtsh.cmd import NUMBER, command, data, flag, opt
 from virtsh.errors import CommandError, failing
 
@@ -199,10 +200,16 @@ def vol_dumpxml(ctl, args):
          data('vol', "volume name, key or path", required=True, complete="vol"),
          data('pool', "pool name or uuid", complete="pool"),
          flag('bytes', "show sizes in bytes"),
-         flag('physical', "show the physical size instead of the allocation"))
+         flag('physical', "show the physical size instead of the allocation"),
+         jsonout.JSON)
 def vol_info(ctl, args):
     from virtsh.format import field_line
     vol = _vol(ctl, args)
+    if jsonout.wanted(args):
+        record = _vol_record(vol)
+        if args.flag("physical"):
+            record["physical_bytes"] = vol.info_flags(1)[2]
+        return jsonout.emit(ctl, record)
     ctl.print(field_line("Name:", vol.name()))
     if args.flag("physical"):
         vtype, capacity, allocation = vol.info_flags(1)
@@ -216,6 +223,14 @@ def vol_info(ctl, args):
                          show(allocation)))
 
 
+def _vol_record(vol):
+    """Name, type and sizes of a volume for --json."""
+    vtype, capacity, allocation = vol.info()
+    return {"name": vol.name(),
+            "type": VOL_TYPES[vtype] if 0 <= vtype < len(VOL_TYPES) else "unknown",
+            "capacity_bytes": capacity, "allocation_bytes": allocation}
+
+
 @command('vol-key', "print the key of a volume",
          data('vol', "volume name or path", required=True, complete="vol"),
          data('pool', "pool name or uuid", complete="pool"))
@@ -225,13 +240,17 @@ def vol_key(ctl, args):
 
 @command('vol-list', "list the volumes of a pool",
          data('pool', "pool name or uuid", required=True, complete="pool"),
-         flag('details', "show type and sizes too"))
+         flag('details', "show type and sizes too"),
+         jsonout.JSON)
 def vol_list(ctl, args):
     from virtsh.drivers.errors import VirtError
     from virtsh.format import print_table
     pool = _pool(ctl, args)
     with failing("Failed to list volumes"):
         vols = sorted(pool.list_all_volumes(), key=lambda v: v.name().lower())
+    if jsonout.wanted(args):
+        return jsonout.emit(ctl, [dict(_vol_record(vol), path=jsonout.probe(vol.path))
+                                  for vol in vols])
     details = args.flag("details")
     rows = []
     for vol in vols:

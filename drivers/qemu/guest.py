@@ -1,0 +1,119 @@
+"""Reaching into a QEMU guest: console screen, keys, NMI, the guest agent.
+
+A mixin of QemuDomain.  The screen and keyboard go through QMP
+(``screendump``, ``send-key``, ``inject-nmi``).  The guest agent needs a
+virtio channel named org.qemu.guest_agent.0; the driver does not give
+guests that channel yet, so every agent API ends in libvirt's errors for
+a guest without (or with an unconnected) agent.
+"""
+import os
+
+from virtsh.drivers import domain as D
+from virtsh.drivers.errors import (VirtError, ARGUMENT_UNSUPPORTED, AGENT_UNRESPONSIVE,
+                                   INVALID_ARG, OPERATION_FAILED)
+from virtsh.drivers.qemu import edits
+from virtsh.drivers.qemu.running import RunningBase
+
+AGENT_CHANNEL = "org.qemu.guest_agent.0"
+# Key code sets QEMU's "number" key values (qnum: XT scan codes) agree
+# with for the keys of a basic keyboard (codes below 0x54).
+_SAME_AS_QNUM = {D.KEYCODE_SET_QNUM, D.KEYCODE_SET_XT, D.KEYCODE_SET_ATSET1,
+                 D.KEYCODE_SET_LINUX}
+_BASIC_KEYS = 0x54
+CODESETS = ("linux", "xt", "atset1", "atset2", "atset3", "os_x", "xt_kbd", "usb",
+            "win32", "qnum")
+
+
+class GuestMixin(RunningBase):
+    """screenshot, send-key, inject-nmi and the guest agent's APIs."""
+
+    def _agent(self):
+        """libvirt's qemuDomainAgentAvailable checks, in its order."""
+        self._running_status()
+        root = edits.read(self, D.AFFECT_LIVE).live
+        channel = root.find("devices/channel/target[@name='%s']" % AGENT_CHANNEL)
+        if channel is None:
+            raise VirtError(ARGUMENT_UNSUPPORTED, "QEMU guest agent is not configured")
+        raise VirtError(AGENT_UNRESPONSIVE, "QEMU guest agent is not connected")
+
+    def get_time(self, flags=0):
+        self._agent()
+
+    def set_time(self, seconds, nseconds, flags=0):
+        self._agent()
+
+    def hostname(self, flags=0):
+        self._agent()
+
+    def fs_info(self, flags=0):
+        self._agent()
+
+    def fs_freeze(self, mountpoints=(), flags=0):
+        self._agent()
+
+    def fs_thaw(self, mountpoints=(), flags=0):
+        self._agent()
+
+    def fs_trim(self, mountpoint=None, minimum=0, flags=0):
+        self._agent()
+
+    def guest_info(self, types=0, flags=0):
+        self._agent()
+
+    def guest_vcpus(self, flags=0):
+        self._agent()
+
+    def set_guest_vcpus(self, cpumap, state, flags=0):
+        self._agent()
+
+    def ssh_keys(self, user, flags=0):
+        self._agent()
+
+    def set_ssh_keys(self, user, keys, flags=0):
+        self._agent()
+
+    def set_user_password(self, user, password, flags=0):
+        self._agent()
+
+    def qemu_agent_command(self, command, timeout, flags=0):
+        self._agent()
+
+    def pm_suspend(self, target, duration=0, flags=0):
+        self._agent()
+
+    # --- console and keyboard --------------------------------------------------
+    def screenshot(self, screen=0, flags=0):
+        import tempfile
+        self._running_status()
+        if screen != 0:
+            raise VirtError(INVALID_ARG, "now is only screen 0 supported", raw=True)
+        fd, path = tempfile.mkstemp(prefix="virtsh-screen-", suffix=".ppm")
+        os.close(fd)
+        try:
+            self._qmp_once("screendump", filename=path)
+            with open(path, "rb") as f:
+                return "image/x-portable-pixmap", f.read()
+        finally:
+            os.unlink(path)
+
+    def send_key(self, codeset, holdtime, keycodes, flags=0):
+        self._running_status()
+        keys = []
+        for code in keycodes:
+            if codeset not in _SAME_AS_QNUM or \
+                    (codeset != D.KEYCODE_SET_QNUM and code >= _BASIC_KEYS):
+                raise VirtError(INVALID_ARG, "cannot translate keycode %u of %s "
+                                "codeset to qnum keycode" % (code, CODESETS[codeset]))
+            keys.append({"type": "number", "data": code})
+        arguments = {"keys": keys}
+        if holdtime:
+            arguments["hold-time"] = holdtime
+        self._qmp_once("send-key", **arguments)
+
+    def inject_nmi(self, flags=0):
+        try:
+            self._qmp_once("inject-nmi")
+        except VirtError as e:
+            if e.code == OPERATION_FAILED:
+                raise
+            raise VirtError(OPERATION_FAILED, "failed to inject NMI") from None

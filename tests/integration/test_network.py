@@ -1,0 +1,274 @@
+"""Virtual networks of the QEMU driver (issue 8, item 3): a real Linux bridge,
+dnsmasq and nftables, all inside a network namespace each test creates and
+removes, so the machine's own network is never touched."""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+TOOLS = ("ip", "dnsmasq", "nft")
+MISSING = [t for t in TOOLS if shutil.which(t) is None]
+pytestmark = [
+    pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root"),
+    pytest.mark.skipif(bool(MISSING), reason="missing tools: %s" % ", ".join(MISSING)),
+]
+
+NAT_XML = """<network>
+  <name>%(name)s</name>
+  <forward mode='%(mode)s'/>
+  <ip address='%(prefix)s.1' netmask='255.255.255.0'>
+    <dhcp><range start='%(prefix)s.10' end='%(prefix)s.20'/></dhcp>
+  </ip>
+</network>
+"""
+
+
+class Namespace:
+    """A network namespace, and virtsh run inside it against one embed root."""
+
+    def __init__(self, host, name):
+        self.host, self.name = host, name
+
+    def run(self, *argv, check=True):
+        proc = subprocess.run(["ip", "netns", "exec", self.name, *argv],
+                              capture_output=True, text=True, timeout=60)
+        if check and proc.returncode:
+            raise AssertionError("%s failed: %s" % (" ".join(argv), proc.stderr))
+        return proc
+
+    def virtsh(self, *args, check=True):
+        return self.run(sys.executable, "-m", "virtsh", "-c", self.host.uri, *args,
+                        check=check)
+
+    def define(self, xml, command="net-define"):
+        path = os.path.join(self.host.root, "net-%d.xml" % time.monotonic_ns())
+        with open(path, "w") as f:
+            f.write(xml)
+        return self.virtsh(command, path)
+
+    def links(self):
+        return set(self.run("ls", "/sys/class/net").stdout.split())
+
+    def nft(self):
+        return self.run("nft", "list", "ruleset").stdout
+
+
+def _dnsmasq_in(ns):
+    """PIDs of dnsmasq processes living in namespace *ns*."""
+    out = subprocess.run(["ip", "netns", "pids", ns.name], capture_output=True,
+                         text=True).stdout.split()
+    found = []
+    for pid in out:
+        try:
+            with open("/proc/%s/comm" % pid) as f:
+                if f.read().strip() == "dnsmasq":
+                    found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
+@pytest.fixture
+def ns(host):
+    name = "vtsh%d" % os.getpid()
+    subprocess.run(["ip", "netns", "add", name], check=True)
+    space = Namespace(host, name)
+    yield space
+    for pid in _dnsmasq_in(space):
+        os.kill(int(pid), 9)
+    subprocess.run(["ip", "netns", "del", name], capture_output=True)
+
+
+def _names(proc):
+    return [line.split()[0] for line in proc.stdout.splitlines()[2:] if line.strip()]
+
+
+def test_nat_network_lifecycle(ns):
+    out = ns.define(NAT_XML % {"name": "lab", "mode": "nat", "prefix": "10.77.0"})
+    assert out.stdout.startswith("Network lab defined from ")
+    xml = ns.virtsh("net-dumpxml", "lab").stdout
+    assert "<bridge name='virbr0' stp='on' delay='0'/>\n  <mac address='52:54:00:" in xml
+    assert _names(ns.virtsh("net-list", "--inactive")) == ["lab"]
+    assert ns.virtsh("net-list").stdout.count("\n") == 3          # header only
+
+    assert ns.virtsh("net-start", "lab").stdout == "Network lab started\n\n"
+    assert "virbr0" in ns.links()
+    assert "inet 10.77.0.1/24" in ns.run("ip", "-4", "addr", "show", "virbr0").stdout
+    rules = ns.nft()
+    assert "ip saddr 10.77.0.0/24 ip daddr != 10.77.0.0/24 masquerade" in rules
+    assert len(_dnsmasq_in(ns)) == 1
+    info = ns.virtsh("net-info", "lab").stdout
+    assert "Active:         yes" in info and "Bridge:         virbr0" in info
+    uuid = ns.virtsh("net-uuid", "lab").stdout.strip()
+    assert ns.virtsh("net-name", uuid).stdout.strip() == "lab"
+
+    ns.virtsh("net-autostart", "lab")
+    assert _names(ns.virtsh("net-list", "--autostart")) == ["lab"]
+    assert _names(ns.virtsh("net-list", "--persistent")) == ["lab"]
+    assert _names(ns.virtsh("net-list", "--transient")) == []
+
+    assert ns.virtsh("net-destroy", "lab").stdout == "Network lab destroyed\n\n"
+    assert "virbr0" not in ns.links()
+    assert "virtsh" not in ns.nft()
+    assert _dnsmasq_in(ns) == []
+    assert sorted(os.listdir(os.path.join(ns.host.root, "run", "network"))) == []
+    ns.virtsh("net-undefine", "lab")
+    assert _names(ns.virtsh("net-list", "--all")) == []
+
+
+def test_dhcp_lease_is_reported(ns, host):
+    if shutil.which("busybox") is None:
+        pytest.skip("busybox (udhcpc) is not installed")
+    ns.define(NAT_XML % {"name": "lab", "mode": "nat", "prefix": "10.78.0"}, "net-create")
+    client = ns.name + "c"
+    subprocess.run(["ip", "netns", "add", client], check=True)
+    try:
+        ns.run("ip", "link", "add", "vh0", "type", "veth", "peer", "name", "vg0",
+               "address", "52:54:00:aa:bb:cc")
+        ns.run("ip", "link", "set", "vg0", "netns", client)
+        ns.run("ip", "link", "set", "vh0", "master", "virbr0", "up")
+        subprocess.run(["ip", "netns", "exec", client, "ip", "link", "set", "vg0", "up"],
+                       check=True)
+        dhcp = subprocess.run(["ip", "netns", "exec", client, "busybox", "udhcpc", "-i",
+                               "vg0", "-n", "-q", "-t", "10", "-T", "1", "-s", "/bin/true",
+                               "-x", "hostname:guest1"],
+                              capture_output=True, text=True, timeout=60)
+        assert "obtained" in dhcp.stdout + dhcp.stderr
+    finally:
+        subprocess.run(["ip", "netns", "del", client], capture_output=True)
+    leases = ns.virtsh("net-dhcp-leases", "lab").stdout.splitlines()
+    row = leases[2].split()
+    assert row[2:] == ["52:54:00:aa:bb:cc", "ipv4", row[4], "guest1", "01:52:54:00:aa:bb:cc"]
+    assert row[4].startswith("10.78.0.") and row[4].endswith("/24")
+    assert ns.virtsh("net-dhcp-leases", "lab", "--mac", "52:54:00:00:00:01").stdout \
+        .count("\n") == 3
+
+    from virtsh import drivers
+    conn = drivers.open(host.uri)
+    found = conn.network_leases_for_mac("52:54:00:AA:BB:CC")
+    assert [(name, lease["ipaddr"]) for name, lease in found] == [("lab", row[4][:-3])]
+
+
+def test_overlapping_subnet_and_taken_bridge_are_refused(ns):
+    ns.define(NAT_XML % {"name": "one", "mode": "nat", "prefix": "10.79.0"}, "net-create")
+    before = ns.links()
+    path = os.path.join(ns.host.root, "two.xml")
+    with open(path, "w") as f:
+        f.write(NAT_XML % {"name": "two", "mode": "nat", "prefix": "10.79.0"})
+    proc = ns.virtsh("net-create", path, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr == ("error: Failed to create network from %s\n"
+                           "error: internal error: Network is already in use by "
+                           "interface virbr0\n" % path)
+    ns.run("ip", "link", "add", "taken0", "type", "bridge")
+    with open(path, "w") as f:
+        f.write("<network><name>three</name><bridge name='taken0'/>"
+                "<ip address='10.80.0.1' prefix='24'/></network>")
+    proc = ns.virtsh("net-create", path, check=False)
+    assert proc.stderr.endswith("error: Unable to create bridge taken0: File exists\n")
+    with open(path, "w") as f:
+        f.write("<network><name>four</name><bridge name='virbr0'/></network>")
+    proc = ns.virtsh("net-define", path, check=False)
+    assert proc.stderr.endswith("internal error: bridge name 'virbr0' already in use.\n")
+    assert ns.links() == before | {"taken0"}
+    assert _names(ns.virtsh("net-list", "--all")) == ["one"]
+    assert len(_dnsmasq_in(ns)) == 1
+
+
+def test_route_open_and_isolated_modes(ns):
+    for name, mode, prefix in (("routed", "route", "10.81.0"), ("opened", "open", "10.82.0")):
+        ns.define(NAT_XML % {"name": name, "mode": mode, "prefix": prefix}, "net-create")
+    ns.define("<network><name>iso</name><ip address='10.83.0.1' prefix='24'/></network>",
+              "net-create")
+    rules = ns.nft()
+    assert "ip daddr 10.81.0.0/24 accept" in rules and "masquerade" not in rules
+    assert "10.82.0" not in rules                 # open: no firewall rules at all
+    bridges = {ns.virtsh("net-info", n).stdout.split("Bridge:")[1].strip()
+               for n in ("routed", "opened", "iso")}
+    assert bridges == {"virbr0", "virbr1", "virbr2"} and bridges <= ns.links()
+    for name in ("routed", "opened", "iso"):
+        ns.virtsh("net-destroy", name)
+    assert "virtsh" not in ns.nft() and not bridges & ns.links()
+
+
+def test_bridge_mode_uses_an_existing_host_bridge(ns):
+    ns.run("ip", "link", "add", "br-host", "type", "bridge")
+    ns.define("<network><name>hostbr</name><forward mode='bridge'/>"
+              "<bridge name='br-host'/></network>")
+    ns.virtsh("net-start", "hostbr")
+    assert _dnsmasq_in(ns) == []
+    assert "<bridge name='br-host'/>" in ns.virtsh("net-dumpxml", "hostbr").stdout
+    ns.virtsh("net-destroy", "hostbr")
+    assert "br-host" in ns.links()
+
+
+def test_update_edit_and_ports(ns, host):
+    ns.define(NAT_XML % {"name": "lab", "mode": "nat", "prefix": "10.84.0"})
+    ns.virtsh("net-start", "lab")
+    ns.virtsh("net-update", "lab", "add", "ip-dhcp-host",
+              "<host mac='52:54:00:00:00:07' name='seven' ip='10.84.0.7'/>",
+              "--live", "--config")
+    host_line = "<host mac='52:54:00:00:00:07' name='seven' ip='10.84.0.7'/>"
+    assert host_line in ns.virtsh("net-dumpxml", "lab").stdout
+    assert host_line in ns.virtsh("net-dumpxml", "lab", "--inactive").stdout
+    with open(os.path.join(host.root, "run", "network", "lab.hostsfile")) as f:
+        assert f.read() == "52:54:00:00:00:07,10.84.0.7,seven\n"
+
+    port = os.path.join(host.root, "port.xml")
+    with open(port, "w") as f:
+        f.write("<networkport><uuid>11111111-2222-3333-4444-555555555555</uuid>"
+                "<owner><name>g</name><uuid>11111111-2222-3333-4444-000000000000</uuid>"
+                "</owner><mac address='52:54:00:00:00:09'/></networkport>")
+    ns.virtsh("net-port-create", "lab", port)
+    assert ns.virtsh("net-port-list", "lab", "--uuid").stdout.split() == [
+        "11111111-2222-3333-4444-555555555555"]
+    assert "<network>lab</network>" in ns.virtsh(
+        "net-port-dumpxml", "lab", "11111111-2222-3333-4444-555555555555").stdout
+    ns.virtsh("net-port-delete", "lab", "11111111-2222-3333-4444-555555555555")
+    assert ns.virtsh("net-port-list", "lab", "--uuid").stdout.split() == []
+
+    ns.virtsh("net-destroy", "lab")
+    editor = os.path.join(host.root, "editor.sh")
+    with open(editor, "w") as f:
+        f.write("#!/bin/sh\nsed -i 's|10.84.0.20|10.84.0.30|' \"$1\"\n")
+    os.chmod(editor, 0o755)
+    proc = subprocess.run(["ip", "netns", "exec", ns.name, "env", "EDITOR=" + editor,
+                           sys.executable, "-m", "virtsh", "-c", host.uri, "net-edit", "lab"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "end='10.84.0.30'" in ns.virtsh("net-dumpxml", "lab").stdout
+
+
+@pytest.fixture
+def open_dir():
+    """A directory every user can write (pytest's tmp_path is root-only)."""
+    import tempfile
+    path = tempfile.mkdtemp(prefix="vtshsession", dir="/tmp")
+    os.chmod(path, 0o777)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_session_network_needing_root_is_refused(open_dir):
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv is not installed")
+    xml = os.path.join(open_dir, "n.xml")
+    with open(xml, "w") as f:
+        f.write(NAT_XML % {"name": "lab", "mode": "nat", "prefix": "10.85.0"})
+    env = dict(os.environ, HOME=open_dir)
+    for var, sub in (("XDG_CONFIG_HOME", "c"), ("XDG_RUNTIME_DIR", "r"),
+                     ("XDG_CACHE_HOME", "k"), ("XDG_DATA_HOME", "d")):
+        env[var] = os.path.join(open_dir, sub)
+    proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                           sys.executable, "-m", "virtsh", "-c", "qemu:///session",
+                           "net-create", xml],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[1] == (
+        "error: internal error: network 'lab' needs a host bridge, which only root "
+        "can create: use qemu:///system")
+    left = [f for _, _, files in os.walk(open_dir) for f in files if f.startswith("lab")]
+    assert left == []

@@ -1,0 +1,184 @@
+"""Running guests on real QEMU: resources, devices, statistics, save and
+restore, snapshots, metadata.  Effects are checked through QMP (a session
+on the guest's command monitor) or in the disk images (qemu-img)."""
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from qemu_env import guest_xml, needs_qemu
+
+pytestmark = [needs_qemu, pytest.mark.skipif(shutil.which("qemu-img") is None,
+                                              reason="qemu-img is not installed")]
+
+
+def qmp(host, name, command, **arguments):
+    """One QMP command on the guest's command monitor."""
+    from virtsh.drivers.qemu.lifecycle import connect_unix
+    from virtsh.drivers.qemu.qmp import Monitor
+    mon = Monitor(connect_unix(os.path.join(host.root, "run", "qemu", name + ".monitor")))
+    try:
+        return mon.cmd(command, **arguments)
+    finally:
+        mon.close()
+
+
+def qcow2(host, name, size="16M"):
+    path = os.path.join(host.root, name)
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", path, size], check=True)
+    return path
+
+
+def image_snapshots(path):
+    info = subprocess.run(["qemu-img", "info", "-U", "--output=json", path],
+                          capture_output=True, text=True, check=True).stdout
+    return [s["name"] for s in json.loads(info).get("snapshots", [])]
+
+
+def test_memory_and_vcpus(host):
+    host.define(guest_xml("vm1").replace("<vcpu>1</vcpu>",
+                                         "<vcpu current='1'>2</vcpu>"))
+    host.virtsh("setmem", "vm1", "64M", "--config")
+    assert "Used memory:    65536 KiB" in host.virtsh("dominfo", "vm1").stdout
+    bad = host.virtsh("setmem", "vm1", "1G", "--config", check=False)
+    assert bad.returncode == 1 and "cannot set memory higher than max memory" in bad.stderr
+    host.virtsh("setmaxmem", "vm1", "96M", "--config")
+    assert host.virtsh("dumpxml", "vm1", "--xpath", "//memory").stdout.strip() == \
+        '<memory unit="KiB">98304</memory>'
+    host.virtsh("start", "vm1")
+    assert qmp(host, "vm1", "query-balloon")["actual"] == 96 * 1024 * 1024
+    refused = host.virtsh("setmaxmem", "vm1", "128M", "--live", check=False)
+    assert "cannot resize the maximum memory on an active domain" in refused.stderr
+    assert host.virtsh("vcpucount", "vm1", "--live", "--current").stdout.strip() == "1"
+    host.virtsh("setvcpus", "vm1", "2", "--live")
+    plugged = [c for c in qmp(host, "vm1", "query-hotpluggable-cpus") if c.get("qom-path")]
+    assert len(plugged) == 2
+    assert host.virtsh("vcpucount", "vm1", "--live", "--current").stdout.strip() == "2"
+    info = host.virtsh("vcpuinfo", "vm1").stdout
+    assert info.count("State:          running") == 2
+    threads = {c["thread-id"] for c in qmp(host, "vm1", "query-cpus-fast")}
+    host.virtsh("vcpupin", "vm1", "0", "0", "--live")
+    assert any(os.sched_getaffinity(t) == {0} for t in threads)
+
+
+def test_disk_hotplug_and_block_stats(host):
+    disk = qcow2(host, "a.qcow2")
+    host.define(guest_xml("vm1"))
+    host.virtsh("start", "vm1")
+    missing = host.virtsh("attach-disk", "vm1", "/nonexistent.img", "vdb", "--live",
+                          check=False)
+    assert "Cannot access storage file '/nonexistent.img'" in missing.stderr
+    host.virtsh("attach-disk", "vm1", disk, "vda", "--live", "--subdriver", "qcow2")
+    blocks = {b["qdev"]: b for b in qmp(host, "vm1", "query-block")}
+    backend = "/machine/peripheral/virtio-disk0/virtio-backend"
+    assert blocks[backend]["inserted"]["file"] == disk
+    assert disk in host.virtsh("domblklist", "vm1").stdout
+    assert host.virtsh("domblklist", "vm1", "--inactive").stdout.count("vda") == 0
+    stats = host.virtsh("domblkstat", "vm1", "vda").stdout.split("\n")
+    assert stats[0].startswith("vda rd_req ") and "vda flush_total_times" in stats[7]
+    info = host.virtsh("domblkinfo", "vm1", "vda").stdout
+    assert "Capacity:       16777216" in info
+    dup = host.virtsh("attach-disk", "vm1", disk, "vda", "--live", check=False)
+    assert "target vda already exists" in dup.stderr
+
+
+def test_change_media_live(host):
+    iso = os.path.join(host.root, "cd.iso")
+    with open(iso, "wb") as f:
+        f.truncate(1024 * 1024)
+    host.define(guest_xml("vm1", "<disk type='file' device='cdrom'>"
+                                 "<target dev='hdc' bus='ide'/><readonly/></disk>"))
+    host.virtsh("start", "vm1")
+    host.virtsh("change-media", "vm1", "hdc", iso, "--insert", "--live")
+    tray = {b["qdev"]: b for b in qmp(host, "vm1", "query-block")}["ide0-1-0"]
+    assert tray["inserted"]["file"] == iso and not tray["tray_open"]
+    host.virtsh("change-media", "vm1", "hdc", "--eject", "--live")
+    tray = {b["qdev"]: b for b in qmp(host, "vm1", "query-block")}["ide0-1-0"]
+    assert "inserted" not in tray
+    assert " hdc      -" in host.virtsh("domblklist", "vm1").stdout
+
+
+def test_nic_config_attach_and_interface_errors(host):
+    nic = os.path.join(host.root, "nic.xml")
+    with open(nic, "w") as f:
+        f.write("<interface type='user'><mac address='52:54:00:aa:bb:cc'/>"
+                "<model type='e1000'/></interface>")
+    host.define(guest_xml("vm1"))
+    host.virtsh("attach-device", "vm1", nic, "--config")
+    host.virtsh("start", "vm1")
+    devices = {d["name"] for d in qmp(host, "vm1", "qom-list", path="/machine/peripheral")}
+    assert {"net0", "net1"} <= devices
+    stat = host.virtsh("domifstat", "vm1", "52:54:00:aa:bb:cc", check=False)
+    assert "Interface name not provided" in stat.stderr
+    host.virtsh("detach-device", "vm1", nic, "--config")
+    assert "52:54:00:aa:bb:cc" not in host.virtsh("domiflist", "vm1", "--inactive").stdout
+
+
+def test_save_restore_and_managed_save(host):
+    host.define(guest_xml("vm1"))
+    host.virtsh("start", "vm1")
+    image = os.path.join(host.root, "vm1.save")
+    host.virtsh("save", "vm1", image)
+    assert host.state("vm1") == "shut off (saved)"
+    with open(image, "rb") as f:
+        assert f.read(16) == b"LibvirtQemudSave"
+    assert "<name>vm1</name>" in host.virtsh("save-image-dumpxml", image).stdout
+    edited = os.path.join(host.root, "edited.xml")
+    with open(edited, "w") as f:
+        f.write(host.virtsh("save-image-dumpxml", image).stdout.replace(
+            "</name>", "</name><description>while saved</description>", 1))
+    host.virtsh("save-image-define", image, edited)
+    host.virtsh("restore", image)
+    assert host.state("vm1") == "running (restored)"
+    assert qmp(host, "vm1", "query-status")["status"] == "running"
+    assert host.virtsh("desc", "vm1").stdout == "while saved\n"
+    host.virtsh("managedsave", "vm1")
+    assert "Managed save:   yes" in host.virtsh("dominfo", "vm1").stdout
+    refused = host.virtsh("undefine", "vm1", check=False)
+    assert "managed save image exists" in refused.stderr
+    host.virtsh("start", "vm1")
+    assert host.state("vm1") == "running (restored)"
+    assert "Managed save:   no" in host.virtsh("dominfo", "vm1").stdout
+    bad = host.virtsh("restore", edited, check=False)
+    assert "image magic is incorrect" in bad.stderr
+
+
+def test_internal_snapshots(host):
+    disk = qcow2(host, "a.qcow2")
+    host.define(guest_xml("vm1", "<disk type='file' device='disk'><driver name='qemu' "
+                                 "type='qcow2'/><source file='%s'/><target dev='vda' "
+                                 "bus='virtio'/></disk>" % disk))
+    host.virtsh("snapshot-create-as", "vm1", "cold")
+    assert image_snapshots(disk) == ["cold"]
+    host.virtsh("start", "vm1")
+    host.virtsh("snapshot-create-as", "vm1", "hot", "--description", "running")
+    assert image_snapshots(disk) == ["cold", "hot"]
+    tree = host.virtsh("snapshot-list", "vm1", "--tree").stdout
+    assert tree.startswith("cold\n  |\n  +- hot")
+    assert host.virtsh("snapshot-current", "vm1", "--name").stdout.strip() == "hot"
+    host.virtsh("snapshot-revert", "vm1", "cold")
+    assert host.state("vm1") == "shut off (from snapshot)"
+    host.virtsh("snapshot-revert", "vm1", "hot")
+    assert host.state("vm1") == "running (from snapshot)"
+    assert qmp(host, "vm1", "query-status")["status"] == "running"
+    host.virtsh("snapshot-delete", "vm1", "cold", "--children")
+    assert image_snapshots(disk) == []
+    assert host.virtsh("snapshot-list", "vm1", "--name").stdout.strip() == ""
+
+
+def test_metadata_rename_and_agent_errors(host):
+    host.define(guest_xml("vm1"))
+    host.virtsh("desc", "vm1", "--config", "first words")
+    host.virtsh("domrename", "vm1", "vm2")
+    assert host.virtsh("desc", "vm2").stdout == "first words\n"
+    host.virtsh("start", "vm2")
+    host.virtsh("desc", "vm2", "--live", "--title", "live title")
+    assert host.virtsh("desc", "vm2", "--title").stdout == "live title\n"
+    nope = host.virtsh("desc", "vm2", "--title", "--config").stdout
+    assert nope.startswith("No title for domain")
+    agent = host.virtsh("domtime", "vm2", check=False)
+    assert "QEMU guest agent is not configured" in agent.stderr
+    running = host.virtsh("domrename", "vm2", "vm3", check=False)
+    assert "cannot rename active domain" in running.stderr

@@ -1,0 +1,260 @@
+"""Storage pools and volumes of the QEMU driver on this host (issue 8, items 1-2):
+dir pools with raw and qcow2 volumes made by qemu-img, every pool and volume
+command through the real entry point, and libvirt's errors for bad input."""
+import os
+import shutil
+import stat
+import subprocess
+import sys
+
+import pytest
+
+needs_qemu_img = pytest.mark.skipif(shutil.which("qemu-img") is None,
+                                    reason="qemu-img is not installed")
+
+
+def _dir_pool(host, name="p", persistent=True):
+    target = os.path.join(host.root, "pools", name)
+    if persistent:
+        host.virtsh("pool-define-as", name, "dir", "--target", target)
+        host.virtsh("pool-build", name)
+        host.virtsh("pool-start", name)
+    else:
+        host.virtsh("pool-create-as", name, "dir", "--target", target, "--build")
+    return target
+
+
+def _names(proc):
+    return [line.split()[0] for line in proc.stdout.splitlines()[2:] if line.strip()]
+
+
+def test_dir_pool_lifecycle_and_listing(host):
+    target = os.path.join(host.root, "pools", "p")
+    out = host.virtsh("pool-define-as", "p", "dir", "--target", target).stdout
+    assert out == "Pool p defined\n\n"
+    assert host.virtsh("pool-build", "p").stdout == "Pool p built\n\n"
+    assert os.path.isdir(target)
+    host.virtsh("pool-start", "p")
+    _dir_pool(host, "t", persistent=False)
+    host.virtsh("pool-autostart", "p")
+
+    assert _names(host.virtsh("pool-list")) == ["p", "t"]
+    assert _names(host.virtsh("pool-list", "--transient")) == ["t"]
+    assert _names(host.virtsh("pool-list", "--persistent")) == ["p"]
+    assert _names(host.virtsh("pool-list", "--autostart")) == ["p"]
+    assert _names(host.virtsh("pool-list", "--no-autostart")) == ["t"]
+    assert _names(host.virtsh("pool-list", "--type", "logical")) == []
+    assert _names(host.virtsh("pool-list", "--type", "dir")) == ["p", "t"]
+
+    info = host.virtsh("pool-info", "p").stdout
+    assert "State:          running" in info and "Autostart:      yes" in info
+    xml = host.virtsh("pool-dumpxml", "p").stdout
+    assert "<path>%s</path>" % target in xml and "<mode>0755</mode>" in xml
+    assert "<capacity unit='bytes'>0</capacity>" in \
+        host.virtsh("pool-dumpxml", "p", "--inactive").stdout
+    host.virtsh("pool-refresh", "p")
+
+    host.virtsh("pool-destroy", "t")
+    assert host.virtsh("pool-info", "t", check=False).returncode == 1
+    host.virtsh("pool-destroy", "p")
+    assert _names(host.virtsh("pool-list", "--inactive")) == ["p"]
+    host.virtsh("pool-delete", "p")
+    assert not os.path.exists(target)
+    host.virtsh("pool-undefine", "p")
+    assert _names(host.virtsh("pool-list", "--all")) == []
+    assert os.listdir(os.path.join(host.root, "etc", "storage", "autostart")) == []
+
+
+def test_pool_edit_changes_the_definition(host):
+    _dir_pool(host)
+    host.virtsh("pool-destroy", "p")
+    editor = os.path.join(host.root, "editor.sh")
+    with open(editor, "w") as f:
+        f.write("#!/bin/sh\nsed -i 's|pools/p<|pools/q<|' \"$1\"\n")
+    os.chmod(editor, 0o755)
+    proc = subprocess.run([sys.executable, "-m", "virtsh", "-c", host.uri, "pool-edit", "p"],
+                          env=dict(os.environ, EDITOR=editor), capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "pools/q</path>" in host.virtsh("pool-dumpxml", "p").stdout
+
+
+def test_pool_on_a_file_fails_and_leaves_nothing(host):
+    path = os.path.join(host.root, "plainfile")
+    open(path, "w").close()
+    proc = host.virtsh("pool-create-as", "bad", "dir", "--target", path, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr == ("error: Failed to create pool bad\n"
+                           "error: cannot open directory '%s': Not a directory\n" % path)
+    assert _names(host.virtsh("pool-list", "--all")) == []
+
+
+def test_pool_capabilities_and_source_discovery(host):
+    caps = host.virtsh("pool-capabilities").stdout
+    assert "<pool type='dir' supported='yes'>" in caps
+    assert "<pool type='zfs' supported='no'>" in caps
+    proc = host.virtsh("find-storage-pool-sources", "dir", check=False)
+    assert proc.returncode == 1
+    assert "pool type 'dir' does not support source discovery" in proc.stderr
+    proc = host.virtsh("find-storage-pool-sources-as", "netfs", check=False)
+    assert proc.stderr.endswith("hostname must be specified for netfs sources\n")
+
+
+@needs_qemu_img
+def test_volumes_raw_qcow2_and_backing_chain(host):
+    target = _dir_pool(host)
+    printed = host.virtsh("vol-create-as", "p", "x.img", "1M", "--print-xml").stdout
+    assert "<capacity>1048576</capacity>" in printed
+    assert not os.path.exists(os.path.join(target, "x.img"))
+
+    assert host.virtsh("vol-create-as", "p", "base.img", "1M").stdout == \
+        "Vol base.img created\n\n"
+    host.virtsh("vol-create-as", "p", "disk.qcow2", "8M", "--format", "qcow2",
+                "--prealloc-metadata")
+    host.virtsh("vol-create-as", "p", "top.qcow2", "8M", "--format", "qcow2",
+                "--backing-vol", "disk.qcow2", "--backing-vol-format", "qcow2")
+    info = subprocess.run(["qemu-img", "info", os.path.join(target, "top.qcow2")],
+                          capture_output=True, text=True).stdout
+    assert "backing file: %s" % os.path.join(target, "disk.qcow2") in info
+    assert stat.S_IMODE(os.stat(os.path.join(target, "top.qcow2")).st_mode) == 0o600
+
+    xml = host.virtsh("vol-dumpxml", "--pool", "p", "top.qcow2").stdout
+    assert "<format type='qcow2'/>" in xml
+    assert "<backingStore>\n    <path>%s</path>" % os.path.join(target, "disk.qcow2") in xml
+    details = host.virtsh("vol-list", "p", "--details").stdout.splitlines()
+    assert details[0].split() == ["Name", "Path", "Type", "Capacity", "Allocation"]
+    assert [r.split()[0] for r in details[2:] if r] == ["base.img", "disk.qcow2",
+                                                        "top.qcow2"]
+    vinfo = host.virtsh("vol-info", "--pool", "p", "disk.qcow2").stdout
+    assert "Capacity:       8.00 MiB" in vinfo
+
+    path = os.path.join(target, "base.img")
+    assert host.virtsh("vol-path", "--pool", "p", "base.img").stdout == path + "\n\n"
+    assert host.virtsh("vol-key", "--pool", "p", "base.img").stdout == path + "\n\n"
+    assert host.virtsh("vol-name", path).stdout == "base.img\n\n"
+    assert host.virtsh("vol-pool", path).stdout == "p\n\n"
+
+
+@needs_qemu_img
+def test_volume_copy_resize_wipe_upload_download_delete(host):
+    target = _dir_pool(host)
+    host.virtsh("vol-create-as", "p", "a.img", "1M")
+    src = os.path.join(host.root, "payload")
+    with open(src, "wb") as f:
+        f.write(b"virtsh payload")
+    host.virtsh("vol-upload", "--pool", "p", "a.img", src)
+    out = os.path.join(host.root, "back")
+    host.virtsh("vol-download", "--pool", "p", "a.img", out, "--length", "14")
+    with open(out, "rb") as f:
+        assert f.read() == b"virtsh payload"
+
+    host.virtsh("vol-clone", "--pool", "p", "a.img", "b.img")
+    with open(os.path.join(target, "b.img"), "rb") as f:
+        assert f.read(14) == b"virtsh payload"
+    xml = host.virtsh("vol-dumpxml", "--pool", "p", "a.img").stdout
+    xml_path = os.path.join(host.root, "c.xml")
+    with open(xml_path, "w") as f:
+        f.write(xml.replace("a.img", "c.qcow2").replace("'raw'", "'qcow2'"))
+    host.virtsh("vol-create-from", "p", xml_path, "a.img", "--inputpool", "p")
+    assert "file format: qcow2" in subprocess.run(
+        ["qemu-img", "info", os.path.join(target, "c.qcow2")],
+        capture_output=True, text=True).stdout
+    vol_xml = os.path.join(host.root, "d.xml")
+    with open(vol_xml, "w") as f:
+        f.write("<volume><name>d.img</name><capacity unit='KiB'>64</capacity></volume>")
+    host.virtsh("vol-create", "p", vol_xml)
+    assert os.path.getsize(os.path.join(target, "d.img")) == 65536
+
+    host.virtsh("vol-resize", "--pool", "p", "a.img", "2M")
+    assert os.path.getsize(os.path.join(target, "a.img")) == 2 * 1024 * 1024
+    shrink = host.virtsh("vol-resize", "--pool", "p", "a.img", "1M", check=False)
+    assert shrink.returncode == 1 and "shrink" in shrink.stderr
+    host.virtsh("vol-wipe", "--pool", "p", "a.img")
+    with open(os.path.join(target, "a.img"), "rb") as f:
+        assert f.read(14) == bytes(14)
+    host.virtsh("vol-delete", "--pool", "p", "b.img")
+    assert not os.path.exists(os.path.join(target, "b.img"))
+
+
+def test_volume_larger_than_the_space_left(host):
+    target = _dir_pool(host)
+    proc = host.virtsh("vol-create-as", "p", "huge.img", "100T", check=False)
+    assert proc.returncode == 1
+    assert proc.stderr == ("error: Failed to create vol huge.img\n"
+                           "error: cannot extend file '%s': File too large\n"
+                           % os.path.join(target, "huge.img"))
+    assert os.listdir(target) == []
+
+
+def test_existing_volume_name_is_refused(host):
+    _dir_pool(host)
+    host.virtsh("vol-create-as", "p", "a.img", "1M")
+    proc = host.virtsh("vol-create-as", "p", "a.img", "1M", check=False)
+    assert proc.stderr.endswith("storage volume already exists: 'a.img'\n")
+
+
+def _root_tool(*tools):
+    missing = [t for t in tools if shutil.which(t) is None]
+    if os.geteuid() != 0:
+        pytest.skip("needs root (loop devices, mount)")
+    if missing:
+        pytest.skip("%s not installed" % ", ".join(missing))
+
+
+@pytest.fixture
+def loop_device(host):
+    _root_tool("losetup")
+    image = os.path.join(host.root, "disk.img")
+    with open(image, "wb") as f:
+        f.truncate(64 * 1024 * 1024)
+    dev = subprocess.run(["losetup", "-f", "--show", image], capture_output=True,
+                         text=True)
+    if dev.returncode:
+        pytest.skip("no loop device: %s" % dev.stderr.strip())
+    yield dev.stdout.strip()
+    subprocess.run(["umount", os.path.join(host.root, "mnt")], capture_output=True)
+    subprocess.run(["losetup", "-d", dev.stdout.strip()], capture_output=True)
+
+
+def test_fs_pool_on_a_loop_device(host, loop_device):
+    _root_tool("mkfs.ext4", "mount")
+    mnt = os.path.join(host.root, "mnt")
+    host.virtsh("pool-define-as", "fsp", "fs", "--source-dev", loop_device,
+                "--target", mnt)
+    host.virtsh("pool-build", "fsp", "--overwrite")
+    host.virtsh("pool-start", "fsp")
+    with open("/proc/mounts") as f:
+        assert "%s %s ext4" % (loop_device, mnt) in f.read()
+    host.virtsh("vol-create-as", "fsp", "v.img", "4M")
+    assert "Capacity:       " in host.virtsh("pool-info", "fsp").stdout
+    host.virtsh("pool-destroy", "fsp")
+    with open("/proc/mounts") as f:
+        assert mnt not in f.read()
+    assert not os.path.exists(os.path.join(mnt, "v.img"))
+    host.virtsh("pool-start", "fsp")
+    assert _names(host.virtsh("vol-list", "fsp")) == ["v.img"]
+    host.virtsh("pool-destroy", "fsp")
+
+
+def test_logical_pool_on_a_loop_device(host, loop_device):
+    _root_tool("lvm", "pvcreate", "vgcreate")
+    vg = "vgvirtsh%d" % os.getpid()
+    host.virtsh("pool-define-as", "lv", "logical", "--source-dev", loop_device,
+                "--source-name", vg, "--target", "/dev/" + vg)
+    try:
+        host.virtsh("pool-build", "lv")
+        host.virtsh("pool-start", "lv")
+        sources = host.virtsh("find-storage-pool-sources", "logical").stdout
+        assert "<device path='%s'/>\n    <name>%s</name>" % (loop_device, vg) in sources
+        assert "Capacity:       60.00 MiB" in host.virtsh("pool-info", "lv").stdout
+        made = host.virtsh("vol-create-as", "lv", "lv1", "8M", check=False)
+        if made.returncode == 0:        # needs the kernel's device-mapper
+            assert _names(host.virtsh("vol-list", "lv")) == ["lv1"]
+            host.virtsh("vol-delete", "--pool", "lv", "lv1")
+        host.virtsh("pool-destroy", "lv")
+        host.virtsh("pool-delete", "lv")
+        assert vg not in subprocess.run(["vgs"], capture_output=True, text=True).stdout
+    finally:
+        subprocess.run(["vgremove", "-f", vg], capture_output=True)
+        subprocess.run(["pvremove", "-y", loop_device], capture_output=True)
+
