@@ -22,7 +22,7 @@ def looks_like_uuid(text):
 
 def domain(ctl, args, option="domain"):
     """The Domain named by option *option*: id, then UUID, then name."""
-    name = args.get(option)
+    name = args.string(option)
     return domain_by_text(ctl, name)
 
 
@@ -71,7 +71,7 @@ def _uuid_then_name(text, by_uuid, by_name, lookup_uuid, lookup_name):
 
 def network(ctl, args, option="network", by_uuid=True, by_name=True):
     """The Network named by option *option* (UUID, then name)."""
-    text = args.get(option)
+    text = args.string(option)
     conn = ctl.conn
     return first_found("failed to get network '%s'" % text, _uuid_then_name(
         text, by_uuid, by_name, conn.lookup_network_by_uuid, conn.lookup_network_by_name))
@@ -79,7 +79,7 @@ def network(ctl, args, option="network", by_uuid=True, by_name=True):
 
 def pool(ctl, args, option="pool", by_uuid=True, by_name=True):
     """The StoragePool named by option *option* (UUID, then name)."""
-    return pool_by_text(ctl, args.get(option), by_uuid, by_name)
+    return pool_by_text(ctl, args.string(option), by_uuid, by_name)
 
 
 def pool_by_text(ctl, text, by_uuid=True, by_name=True):
@@ -92,8 +92,8 @@ def pool_by_text(ctl, text, by_uuid=True, by_name=True):
 def volume(ctl, args, option="vol", pool_option="pool", by_name=True, by_key=True):
     """The StorageVol named by option *option*: by name within the pool of
     *pool_option* when given, else by key, then by path (virsh's order)."""
-    text = args.get(option)
-    pool_text = args.get(pool_option) if pool_option else None
+    text = args.string(option)
+    pool_text = args.string(pool_option) if pool_option else None
     the_pool = None
     if pool_text is not None:
         the_pool = pool_by_text(ctl, pool_text)
@@ -126,7 +126,7 @@ def looks_like_mac(text):
 
 def interface(ctl, args, option="interface", by_name=True, by_mac=True):
     """The Interface named by option *option*: a MAC address or a name."""
-    text = args.get(option)
+    text = args.string(option)
     conn = ctl.conn
     attempts = []
     if looks_like_mac(text):
@@ -139,7 +139,7 @@ def interface(ctl, args, option="interface", by_name=True, by_mac=True):
 
 def nodedev(ctl, args, option="device"):
     """The NodeDevice named by option *option*: a name, or "WWNN,WWPN"."""
-    return nodedev_by_text(ctl, args.get(option))
+    return nodedev_by_text(ctl, args.string(option))
 
 
 def nodedev_by_text(ctl, text):
@@ -154,7 +154,7 @@ def nodedev_by_text(ctl, text):
 
 def secret(ctl, args, option="secret"):
     """The Secret whose UUID option *option* gives."""
-    text = args.get(option)
+    text = args.string(option)
     message = "failed to get secret '%s'" % text
     if not looks_like_uuid(text):
         raise CommandError(message, "uuidstr in virSecretLookupByUUIDString must "
@@ -164,7 +164,7 @@ def secret(ctl, args, option="secret"):
 
 def nwfilter(ctl, args, option="nwfilter"):
     """The NWFilter named by option *option* (UUID, then name)."""
-    text = args.get(option)
+    text = args.string(option)
     conn = ctl.conn
     return first_found("failed to get nwfilter '%s'" % text, _uuid_then_name(
         text, True, True, conn.lookup_nwfilter_by_uuid, conn.lookup_nwfilter_by_name))

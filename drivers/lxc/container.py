@@ -40,16 +40,16 @@ def first_process(plan, cgroup, console_path, control, report):  # pragma: no co
         _say(report, "netns")
         _wait(control)
     except OSError as e:
-        _say(report, "error " + (e.strerror or str(e)))
+        _fail(report, e.strerror or str(e))
         os._exit(EXIT_SETUP)
     pid = os.fork()
     if pid == 0:
         try:
             init_process(plan, console_path, report)
         except OSError as e:
-            _say(report, "error " + (e.strerror or str(e)))
+            _fail(report, e.strerror or str(e))
         except Exception as e:  # whatever went wrong, never run on as a copy of C1
-            _say(report, "error %s" % e)
+            _fail(report, str(e))
         os._exit(EXIT_SETUP)
     _say(report, "init %d" % pid)
     os.close(report)
@@ -69,6 +69,10 @@ def _open_shares(shares):
                 else "/proc/%s/ns/%s" % (value, ns))
         fds[kind] = os.open(path, os.O_RDONLY)
     return fds
+
+
+def _fail(fd, message):
+    _say(fd, "error Failure in libvirt_lxc startup: " + message)
 
 
 def _say(fd, line):

@@ -42,6 +42,7 @@ class DomainRecord:
         self.managed_save = False
         self.snapshot_elems = []        # raw <test:domainsnapshot> elements of a node file
         self.moments = None             # snapshots and checkpoints: drivers/test/snapshots.py
+        self.guest = None               # guest clock and frozen filesystems: drivers/test/guest.py
         self._xml = xml                 # definition text not parsed yet
         self._config = config
         self._live = None

@@ -316,4 +316,4 @@ def _matches(rec, flags):
             group(D.LIST_MANAGEDSAVE, D.LIST_NO_MANAGEDSAVE, rec.managed_save) and
             group(D.LIST_AUTOSTART, D.LIST_NO_AUTOSTART, rec.autostart) and
             group(D.LIST_HAS_SNAPSHOT, D.LIST_NO_SNAPSHOT, rec.snapshot_count() > 0) and
-            group(D.LIST_HAS_CHECKPOINT, D.LIST_NO_CHECKPOINT, False))
+            group(D.LIST_HAS_CHECKPOINT, D.LIST_NO_CHECKPOINT, rec.checkpoint_count() > 0))

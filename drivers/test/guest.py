@@ -29,7 +29,7 @@ class DomainGuestMixin:
     def _guest(self, rec):
         """Per-domain guest state of libvirt's testDomainObjPrivate:
         the guest clock and which of the two file systems are frozen."""
-        guest = getattr(rec, "guest", None)
+        guest = rec.guest
         if guest is None:
             guest = rec.guest = {"clock": (GUEST_CLOCK, 0), "frozen": set()}
         return guest
