@@ -30,6 +30,9 @@ def open(uri=None, readonly=False):  # noqa: A001 (mirrors libvirt.open)
     if parsed.driver == "test":
         from virtsh.drivers.test import TestConnection
         return TestConnection(parsed, readonly)
+    if parsed.driver == "lxc" and not parsed.host:
+        from virtsh.drivers.lxc import LxcConnection
+        return LxcConnection(parsed, readonly)
     if parsed.driver == "qemu" and not parsed.host:
         from virtsh.drivers.qemu import QemuConnection
         return QemuConnection(parsed, readonly)

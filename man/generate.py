@@ -342,9 +342,39 @@ def listed(module):
             yield cmd
 
 
+JSON_INTRO = r""".SH JSON OUTPUT
+The listing and information commands below accept
+.BR \-\-json :
+instead of virsh's text they print one JSON document on standard output,
+whatever the other options ask about the layout
+.RB ( \-\-name ", " \-\-tree ", " \-\-human ", " \-q " ...)."
+Numbers are numbers, with the unit in the key
+.RB ( memory_kib ", " capacity_bytes ", " cpu_time_ns ),
+yes/no answers are booleans, and
+.B null
+stands for what is absent or unknown (virsh's
+.BR \- " or " unknown ).
+Errors are still
+.B error:
+lines on standard error with exit status 1.
+Each shape gives a value's type where the document has the value;
+.B [...]
+is a list of such objects.
+"""
+
+
+def json_section():
+    """The JSON OUTPUT section: the shape --json prints, per command."""
+    from virtsh.jsonshapes import SHAPES
+    lines = [JSON_INTRO.rstrip("\n")]
+    for name, shape in SHAPES.items():
+        lines += [".TP", r"\fB%s \-\-json\fR" % roff(name), roff(shape)]
+    return "\n".join(lines) + "\n"
+
+
 def render():
     from virtsh import __version__, commands
-    out = [HEAD.replace("@VERSION@", __version__), GUIDE]
+    out = [HEAD.replace("@VERSION@", __version__), GUIDE, json_section()]
     for group, keyword, module in commands.GROUPS:
         out.append('.SH "%s COMMANDS (help keyword %s)"\n'
                    % (group.upper(), keyword))

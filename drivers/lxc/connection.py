@@ -11,7 +11,7 @@ from virtsh.drivers.connection import Connection
 from virtsh.drivers.errors import VirtError, DOM_EXIST, NO_DOMAIN, OPERATION_FAILED
 from virtsh.drivers.lxc import paths
 from virtsh.drivers.lxc.domain import LxcDomain
-from virtsh.drivers.qemu.store import Store
+from virtsh.drivers.lxc.runtime import LxcStore
 
 LIB_VERSION = 9000000
 
@@ -23,7 +23,7 @@ class LxcConnection(Connection):
         super().__init__(uri, readonly)
         self.tree = paths.for_uri(uri)
         self.tree.ensure()
-        self.store = Store(self.tree)
+        self.store = LxcStore(self.tree)
 
     # --- the connection itself -------------------------------------------
     def get_uri(self):

@@ -17,6 +17,7 @@ from virtsh.drivers.errors import (VirtError, DOM_EXIST, NO_DOMAIN,
 from virtsh.drivers.qemu import conf, paths
 from virtsh.drivers.qemu.domain import QemuDomain
 from virtsh.drivers.qemu.saverestore import SaveImagesMixin
+from virtsh.drivers.qemu.domstats import DomainStatsMixin
 from virtsh.drivers.qemu.store import Store
 
 LIB_VERSION = 9000000           # the libvirt release whose behaviour we follow
@@ -25,7 +26,7 @@ DEFAULT_EMULATORS = {"x86_64": "/usr/bin/qemu-system-x86_64",
                      "aarch64": "/usr/bin/qemu-system-aarch64"}
 
 
-class QemuConnection(SaveImagesMixin, LocalStorageMixin, LocalNetworkMixin, LocalHostMixin,
+class QemuConnection(SaveImagesMixin, DomainStatsMixin, LocalStorageMixin, LocalNetworkMixin, LocalHostMixin,
                      Connection):
     """A connection to the QEMU driver of one directory tree."""
 

@@ -82,6 +82,8 @@ def apply(root, caps, conf, raw=None):
         _pci_q35(devices)
     elif is_i440fx(machine):
         _pci_i440fx(devices)
+    _virtio_serial_ports(devices)
+    _usb_ports(devices)
     return root
 
 
@@ -347,6 +349,70 @@ def _graphics(devices, conf):
             g.set("autoport", attrs.pop("autoport", "yes"))
             for k, v in attrs.items():
                 g.set(k, v)
+
+
+# --- virtio-serial and USB ports -----------------------------------------------
+
+def _virtio_serial_ports(devices):
+    """virtio channels without a port get the next free one of their
+    virtio-serial controller (0 unless their address names another)."""
+    channels = [c for c in devices.findall("channel")
+                if c.find("target") is not None and c.find("target").get("type") == "virtio"]
+    used = {}
+    for channel in channels:
+        addr = channel.find("address")
+        if addr is not None and addr.get("port", "0") != "0":
+            used.setdefault(addr.get("controller", "0"), set()).add(int(addr.get("port")))
+    for channel in channels:
+        addr = channel.find("address")
+        if addr is not None and addr.get("port", "0") != "0":
+            continue
+        controller = addr.get("controller", "0") if addr is not None else "0"
+        taken = used.setdefault(controller, set())
+        port = 1
+        while port in taken:
+            port += 1
+        taken.add(port)
+        if addr is None:
+            addr = etree.SubElement(channel, "address", type="virtio-serial")
+        addr.set("controller", controller)
+        addr.set("bus", addr.get("bus", "0"))
+        addr.set("port", str(port))
+
+
+# Ports of USB controller models (their root hub).
+_USB_PORTS = {"piix3-uhci": 2, "piix4-uhci": 2, "ich9-ehci1": 6, "qemu-xhci": 15,
+              "nec-xhci": 4, "ich9-uhci1": 6}
+
+
+def _usb_devices(devices):
+    """Devices on USB without an address, in libvirt's assignment order."""
+    out = [h for h in devices.findall("hub") if h.get("type") == "usb"]
+    out += [i for i in devices.findall("input") if i.get("bus") == "usb"]
+    out += [s for s in devices.findall("sound") if s.get("model") == "usb"]
+    out += [d for d in devices.findall("disk")
+            if d.find("target") is not None and d.find("target").get("bus") == "usb"]
+    out += [h for h in devices.findall("hostdev") if h.get("type") == "usb"]
+    out += [r for r in devices.findall("redirdev") if r.get("bus") == "usb"]
+    return [d for d in out if d.find("address") is None]
+
+
+def _usb_ports(devices):
+    """USB devices get the next free port of bus 0, while it has ports."""
+    usb = _controller(devices, "usb")
+    if usb is None or usb.get("model") == "none":
+        return
+    capacity = int(usb.get("ports") or _USB_PORTS.get(usb.get("model"), 0))
+    used = {a.get("port") for a in devices.iter("address")
+            if a.get("type") == "usb" and a.get("bus", "0") == "0"}
+    port = 1
+    for dev in _usb_devices(devices):
+        while str(port) in used:
+            port += 1
+        if port > capacity:
+            return
+        used.add(str(port))
+        etree.SubElement(dev, "address", type="usb", bus="0", port=str(port))
 
 
 # --- PCI addresses ----------------------------------------------------------

@@ -16,12 +16,13 @@ from virtsh.drivers.qemu.resources import ResourcesMixin
 from virtsh.drivers.qemu.saverestore import SaveMixin
 from virtsh.drivers.qemu.snapshots import SnapshotsMixin
 from virtsh.drivers.qemu.stats import StatsMixin
+from virtsh.drivers.qemu.tuning import TuningMixin
 
 XML_INACTIVE = 2
 
 
 class QemuDomain(HotplugMixin, ResourcesMixin, StatsMixin, GuestMixin, SaveMixin,
-                 MetadataMixin, SnapshotsMixin, Domain):
+                 MetadataMixin, SnapshotsMixin, TuningMixin, Domain):
     """A guest of the QEMU driver."""
 
     def __init__(self, conn, name):

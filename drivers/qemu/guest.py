@@ -10,11 +10,13 @@ import os
 
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (VirtError, ARGUMENT_UNSUPPORTED, AGENT_UNRESPONSIVE,
-                                   INVALID_ARG, OPERATION_FAILED)
+                                   INVALID_ARG, OPERATION_FAILED,
+                                   OPERATION_UNSUPPORTED)
 from virtsh.drivers.qemu import edits
 from virtsh.drivers.qemu.running import RunningBase
 
 AGENT_CHANNEL = "org.qemu.guest_agent.0"
+MONITOR_COMMAND_HMP = 1
 # Key code sets QEMU's "number" key values (qnum: XT scan codes) agree
 # with for the keys of a basic keyboard (codes below 0x54).
 _SAME_AS_QNUM = {D.KEYCODE_SET_QNUM, D.KEYCODE_SET_XT, D.KEYCODE_SET_ATSET1,
@@ -109,6 +111,58 @@ class GuestMixin(RunningBase):
         if holdtime:
             arguments["hold-time"] = holdtime
         self._qmp_once("send-key", **arguments)
+
+    def core_dump(self, path, flags=0):
+        self.core_dump_with_format(path, D.CORE_DUMP_FORMAT_RAW, flags)
+
+    def core_dump_with_format(self, path, dumpformat, flags=0):
+        """dump-guest-memory into *path* (ELF, or a kdump format), with the
+        guest paused meanwhile unless DUMP_LIVE; DUMP_CRASH stops it after."""
+        from virtsh.drivers.qemu import lifecycle, store as S
+        formats = ("elf", "kdump-zlib", "kdump-lzo", "kdump-snappy", "win-dmp")
+        if dumpformat != D.CORE_DUMP_FORMAT_RAW and not flags & D.DUMP_MEMORY_ONLY:
+            raise VirtError(OPERATION_UNSUPPORTED, "non-raw dump formats need a "
+                            "memory-only dump")
+        with self.store.lock(self.name()):
+            status = self._running_status()
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            except OSError as e:
+                raise VirtError(OPERATION_FAILED, "failed to create '%s': %s"
+                                % (path, e.strerror)) from None
+            mon = self._monitor()
+            try:
+                running = status["state"] == D.RUNNING
+                if running and not flags & D.DUMP_LIVE:
+                    mon.cmd("stop")
+                mon.send_fd(fd, "dump")
+                mon.cmd("dump-guest-memory", paging=False, protocol="fd:dump",
+                        format=formats[dumpformat])
+                if running and not flags & D.DUMP_LIVE and not flags & D.DUMP_CRASH:
+                    mon.cmd("cont")
+            finally:
+                mon.close()
+                os.close(fd)
+            if flags & D.DUMP_CRASH:
+                lifecycle.stop(self.store, self.name(), status, "crashed",
+                               S.SHUTOFF_CRASHED)
+            elif flags & D.DUMP_RESET:
+                self._qmp_once("system_reset")
+
+    def qemu_monitor_command(self, command, flags=0):
+        """A QMP command (JSON text) or, with flag 1, an HMP command line."""
+        import json
+        if flags & MONITOR_COMMAND_HMP:
+            return self._qmp_once("human-monitor-command", **{"command-line": command})
+        try:
+            msg = json.loads(command)
+            name, arguments = msg["execute"], msg.get("arguments", {})
+        except (ValueError, KeyError, TypeError):
+            raise VirtError(INVALID_ARG, "monitor command is not a QMP command object: "
+                            "%s" % command) from None
+        result = self._qmp_once(name, **arguments)
+        return json.dumps({"return": {} if result is None else result,
+                           "id": "libvirt-1"}, separators=(",", ":"))
 
     def inject_nmi(self, flags=0):
         try:

@@ -365,6 +365,8 @@ class HotplugMixin(RunningBase):
 
     def update_device(self, xml, flags=0):
         dev = parse_device(xml)
+        if dev.tag == "interface":
+            return self._update_link(dev, flags)
         if dev.tag != "disk" or dev.get("device") not in ("cdrom", "floppy"):
             raise VirtError(OPERATION_UNSUPPORTED, "update of device '%s' is not "
                             "supported" % dev.tag)
@@ -385,6 +387,31 @@ class HotplugMixin(RunningBase):
                     finally:
                         mon.close()
                 old.getparent().replace(old, new)
+
+
+    def _update_link(self, dev, flags):
+        """The one change of an interface libvirt makes live: its link state."""
+        from lxml import etree
+        wanted = dev.find("link").get("state", "up") if dev.find("link") is not None \
+            else "up"
+        with edits.editing(self, flags & AFFECT) as defs:
+            for root in defs.selected():
+                nic = find_device(root, dev)
+                if nic is None:
+                    raise _missing(dev)
+                if root is defs.live:
+                    self._qmp_once_locked("set_link", name=_alias(nic), up=wanted == "up")
+                link = nic.find("link")
+                if link is None:
+                    link = etree.SubElement(nic, "link")
+                link.set("state", wanted)
+
+    def _qmp_once_locked(self, command, **arguments):
+        mon = self._monitor()
+        try:
+            return mon.cmd(command, **arguments)
+        finally:
+            mon.close()
 
 
 def check_source(disk):

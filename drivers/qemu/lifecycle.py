@@ -98,7 +98,6 @@ def start(store, name, root, caps, conf, paused=False, transient=False, extra_ar
     """Start QEMU for the live definition *root*; the new status dict.
 
     On failure nothing is left behind: no QEMU, no runtime files."""
-    import socket
     from virtsh.drivers.qemu import command, live, supervisor
     check_sources(root)
     live.fill_listen(root, conf)

@@ -46,7 +46,7 @@ class Monitor:
                 raise EOFError
             self._buffer += data
 
-    def cmd(self, name, **arguments):
+    def cmd(self, name, /, **arguments):
         """Run a command; its 'return' value, or VirtError for QMP's error."""
         self._id += 1
         msg = {"execute": name, "id": self._id}

@@ -13,6 +13,7 @@ from virtsh.drivers.qemu import edits
 from virtsh.drivers.qemu.running import RunningBase
 
 QCOW2_MAGIC = b"QFI\xfb"
+UNKNOWN = 1 << 63               # QEMU's guest-stats value for "not reported"
 
 
 def _find_disk(root, path):
@@ -231,7 +232,7 @@ class StatsMixin(RunningBase):
             stats = guest.get("stats", {})
             for key, tag in _GUEST_STATS:
                 value = stats.get(key, -1)
-                if value >= 0:
+                if 0 <= value < UNKNOWN:
                     out.append((tag, value if tag in _IN_PAGES else value // 1024))
             out.append((D.MEMORY_STAT_ACTUAL_BALLOON, actual))
             if guest.get("last-update"):

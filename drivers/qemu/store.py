@@ -17,7 +17,6 @@ Per domain NAME:
 """
 import json
 import os
-import time
 
 from virtsh.drivers import domain as D
 from virtsh.drivers.qemu import files

@@ -224,3 +224,22 @@ def test_qemu_namespace_is_kept_printed_and_applied():
     # read back from its own output, it prints the same
     again = xd.DomainDef(xd.parse_document(text))
     assert qemuns.format(again, 2) == text
+
+
+def test_usb_and_virtio_serial_ports_are_assigned_in_order():
+    xml = (BASIC % "pc").replace("<console type='pty'/>", """<console type='pty'/>
+    <controller type='usb' index='0' model='piix3-uhci'/>
+    <channel type='pty'><target type='virtio' name='a'/></channel>
+    <channel type='pty'><target type='virtio' name='b'/>
+      <address type='virtio-serial' controller='0' bus='0' port='1'/></channel>
+    <input type='tablet' bus='usb'/>
+    <redirdev bus='usb' type='tcp'><source mode='connect' host='h' service='4000'/></redirdev>
+    <redirdev bus='usb' type='tcp'><source mode='connect' host='h' service='4001'/></redirdev>""")
+    root = prepared(xml)
+    ports = [c.find("address").get("port") for c in root.findall("devices/channel")]
+    assert ports == ["2", "1"]           # port 1 was taken explicitly
+    usb = [(d.tag, d.find("address").get("port") if d.find("address") is not None else None)
+           for d in root.find("devices") if d.tag in ("input", "redirdev")
+           and d.get("bus") == "usb"]
+    # piix3-uhci has two ports: the third USB device gets none (needs a hub)
+    assert usb == [("input", "1"), ("redirdev", "2"), ("redirdev", None)]

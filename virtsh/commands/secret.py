@@ -66,7 +66,7 @@ def secret_get_value(ctl, args):
         else:
             ctl.print(value.decode("utf-8", "replace"), end="")
         return
-    ctl.print(base64.b64encode(value).decode())
+    ctl.print(base64.b64encode(value).decode(), end="")    # the engine ends the line
 
 
 _FILTERS = (("ephemeral", 1 << 0), ("no-ephemeral", 1 << 1),
