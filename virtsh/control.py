@@ -48,7 +48,13 @@ class Control:
     def error(self, message):
         """Print one ``error: message`` line on stderr (and to the -l log)."""
         self.out.flush()
-        self.err.write("error: %s\n" % message)
+        line = "error: %s\n" % message
+        raw = getattr(self.err, "buffer", None)
+        if raw is None:
+            self.err.write(line)
+        else:   # bytes of a non-UTF-8 file (surrogateescape) go out as read, as virsh's do
+            self.err.flush()
+            raw.write(line.encode("utf-8", "surrogateescape"))
         self.err.flush()
         self.log(ERROR, message)
 
@@ -63,7 +69,7 @@ class Control:
     def open_log(self):
         """Open the -l log file for appending; False when it cannot be."""
         try:
-            self._log = open(self.logfile, "a")
+            self._log = open(self.logfile, "a", errors="surrogateescape")
         except OSError:
             return False
         return True

@@ -69,8 +69,10 @@ def parse_document(text, what="domain_definition"):
     parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False,
                              no_network=True)
     try:
-        return etree.fromstring(text.encode() if isinstance(text, str) else text,
-                                parser)
+        # surrogateescape: files are read that way, so bytes that are not
+        # UTF-8 reach libxml2 unchanged and it reports them as virsh does
+        data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
+        return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
         raise VirtError(INTERNAL_ERROR, _libxml_message(e, text, what),
                         raw=True) from None

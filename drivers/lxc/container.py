@@ -8,8 +8,12 @@ supervisor how init ended.  ``init_process`` builds the container's
 filesystem tree, pivots into it and execs ``<init>``.  Every failure is
 reported as one ``error`` line on the report pipe.
 """
+import fcntl
+import grp
 import os
+import pwd
 import signal
+import termios
 
 from virtsh.drivers.lxc import syscalls as sc
 
@@ -47,7 +51,7 @@ def first_process(plan, cgroup, console_path, control, report):  # pragma: no co
         try:
             init_process(plan, console_path, report)
         except OSError as e:
-            _fail(report, e.strerror or str(e))
+            _fail(report, _describe(e))
         except Exception as e:  # whatever went wrong, never run on as a copy of C1
             _fail(report, str(e))
         os._exit(EXIT_SETUP)
@@ -69,6 +73,13 @@ def _open_shares(shares):
                 else "/proc/%s/ns/%s" % (value, ns))
         fds[kind] = os.open(path, os.O_RDONLY)
     return fds
+
+
+def _describe(err):
+    """An OSError as libvirt words a system error: what failed, then why."""
+    if err.filename and err.errno:
+        return "%s: %s" % (err.filename, os.strerror(err.errno))
+    return err.strerror or str(err)
 
 
 def _fail(fd, message):
@@ -93,6 +104,7 @@ def init_process(plan, console_path, report):  # pragma: no cover
             netdev.configure_guest_ends(plan["nets"])
         except netdev.NetError as e:
             raise OSError(0, str(e)) from None
+    _load_user_lookup()
     root = plan["root"]
     if root:
         sc.mount(root, root, None, sc.MS_BIND | sc.MS_REC)
@@ -102,12 +114,10 @@ def init_process(plan, console_path, report):  # pragma: no cover
         _mount_fs(root, kind, source, target, readonly)
     _mount_system(root, console_path)
     if root != "/":
-        old = os.path.join(root, ".oldroot")
-        os.makedirs(old, exist_ok=True)
-        sc.pivot_root(root, old)
+        os.chdir(root)          # pivot with the old root stacked on the new,
+        sc.pivot_root(".", ".")  # then detach it: no directory needed in root
+        sc.umount2(".", sc.MNT_DETACH)
         os.chdir("/")
-        sc.umount2("/.oldroot", sc.MNT_DETACH)
-        os.rmdir("/.oldroot")
     if "shareuts" not in plan["shares"]:
         sc.sethostname(plan["name"])
     init = plan["init"]
@@ -123,6 +133,16 @@ def init_process(plan, console_path, report):  # pragma: no cover
     env.update(dict(plan["initenv"]))
     os.close(report)
     os.execve(init, [init] + plan["initargs"], env)
+
+
+def _load_user_lookup():
+    """Load the C library's passwd/group backends while the host's files are
+    visible; after the pivot they read the container's /etc."""
+    for lookup in (pwd.getpwuid, grp.getgrgid):
+        try:
+            lookup(0)
+        except KeyError:
+            pass
 
 
 def _inside(root, target):
@@ -178,8 +198,6 @@ def _mount_system(root, console_path):
 
 def _enter_console():
     """Make /dev/console init's controlling terminal and standard streams."""
-    import fcntl
-    import termios
     os.setsid()
     fd = os.open("/dev/console", os.O_RDWR)
     fcntl.ioctl(fd, termios.TIOCSCTTY, 0)
@@ -190,8 +208,6 @@ def _enter_console():
 
 
 def _switch_user(plan):
-    import grp
-    import pwd
     group, user = plan["initgroup"], plan["inituser"]
     if group:
         gid = int(group) if group.isdigit() else grp.getgrnam(group).gr_gid

@@ -1,8 +1,7 @@
 """LxcDomain: one container of an LxcConnection, read from disk on each call.
 
-A handle (the name), like libvirt's virDomainPtr.  The definition-level
-behaviour shared with the QEMU driver (autostart links, undefine, the
-list filters) is that driver's, through the same state store.
+A handle (the name), like libvirt's virDomainPtr.  Its files are the
+QEMU driver's state store's (see runtime.py).
 """
 import os
 import signal
@@ -13,7 +12,6 @@ from virtsh.drivers.domain import Domain
 from virtsh.drivers.errors import (VirtError, NO_DOMAIN, OPERATION_INVALID, INTERNAL_ERROR,
                                    OPERATION_FAILED)
 from virtsh.drivers.qemu import files, store as S
-from virtsh.drivers.qemu.domain import QemuDomain
 
 XML_INACTIVE = 2
 
@@ -25,15 +23,37 @@ class LxcDomain(Domain):
         super().__init__(conn)
         self._name = name
 
-    # --- what the QEMU driver's domain does the same way ------------------
-    autostart = QemuDomain.autostart
-    set_autostart = QemuDomain.set_autostart
-    undefine = QemuDomain.undefine
-    matches = QemuDomain.matches
-    is_persistent = QemuDomain.is_persistent
-    exists = QemuDomain.exists
-    _gone = QemuDomain._gone
-    _require_active = QemuDomain._require_active
+    # --- records ----------------------------------------------------------
+    def exists(self):
+        return self.is_persistent() or self._status() is not None
+
+    def is_persistent(self):
+        return os.path.exists(self.store.config(self._name))
+
+    def _gone(self):
+        return VirtError(NO_DOMAIN, "no domain with matching name '%s'" % self._name)
+
+    def _require_active(self):
+        status = self._status()
+        if status is None:
+            if not self.exists():
+                raise self._gone()
+            raise VirtError(OPERATION_INVALID, "domain is not running")
+        return status
+
+    def autostart(self):
+        return os.path.lexists(self.store.autostart_link(self._name))
+
+    def set_autostart(self, enabled):
+        if not self.is_persistent():
+            if not self.exists():
+                raise self._gone()
+            raise VirtError(OPERATION_INVALID, "cannot set autostart for transient domain")
+        link = self.store.autostart_link(self._name)
+        if enabled and not os.path.lexists(link):
+            os.symlink(self.store.config(self._name), link)
+        elif not enabled:
+            files.remove(link)
 
     @property
     def store(self):
@@ -179,6 +199,35 @@ class LxcDomain(Domain):
             if not self._cgroup(status).set_frozen(False):
                 raise VirtError(OPERATION_FAILED, "Resume operation failed")
             self.store.update_state(self._name, D.RUNNING, D.RUNNING_UNPAUSED)
+
+    def undefine(self, flags=0):
+        with self.store.lock(self._name):
+            if not self.is_persistent():
+                if not self.exists():
+                    raise self._gone()
+                raise VirtError(OPERATION_INVALID, "cannot undefine transient domain")
+            files.remove(self.store.autostart_link(self._name),
+                         self.store.config(self._name),
+                         self.store.run(self._name, "shutoff"))
+
+    def snapshot_count(self):
+        return 0            # containers have no snapshots
+
+    def matches(self, flags):
+        """Whether this domain passes virConnectListAllDomains' *flags*."""
+        from virtsh.drivers.listing import wanted
+        status = self._status()
+        state = status["state"] if status else D.SHUTOFF
+        states = {D.RUNNING: D.LIST_RUNNING, D.PAUSED: D.LIST_PAUSED,
+                  D.SHUTOFF: D.LIST_SHUTOFF}
+        by_state = D.LIST_RUNNING | D.LIST_PAUSED | D.LIST_SHUTOFF | D.LIST_OTHER
+        return (wanted(flags, D.LIST_ACTIVE, D.LIST_INACTIVE, status is not None)
+                and wanted(flags, D.LIST_PERSISTENT, D.LIST_TRANSIENT, self.is_persistent())
+                and (not flags & by_state or flags & states.get(state, D.LIST_OTHER))
+                and wanted(flags, D.LIST_NO_MANAGEDSAVE, D.LIST_MANAGEDSAVE, True)
+                and wanted(flags, D.LIST_AUTOSTART, D.LIST_NO_AUTOSTART, self.autostart())
+                and wanted(flags, D.LIST_NO_SNAPSHOT, D.LIST_HAS_SNAPSHOT, True)
+                and wanted(flags, D.LIST_NO_CHECKPOINT, D.LIST_HAS_CHECKPOINT, True))
 
     # --- inside the container ------------------------------------------------
     def interface_addresses(self, source=0, flags=0):

@@ -63,6 +63,8 @@ def _supervise(store, name, plan, cgroup, memory_kib, wfd):  # pragma: no cover
         cgroup.set_memory_limit(memory_kib)
         master, slave = os.openpty()
         pty = os.ttyname(slave)
+        if plan["uidmap"]:      # the console belongs to the container's root
+            os.fchown(slave, _host_id(plan["uidmap"]), _host_id(plan["gidmap"]))
         child, init = launch(plan, cgroup, pty)
     except LaunchError as e:
         runtime.cleanup(cgroup, [n["host"] for n in plan["nets"]])
@@ -165,6 +167,11 @@ def launch(plan, cgroup, pty):
         os.waitpid(pid, 0)
         raise LaunchError(error or "container setup failed")
     return pid, init
+
+
+def _host_id(idmap):
+    """The host id that id 0 of the container maps to."""
+    return next(target for start, target, _ in idmap if start == 0)
 
 
 def _write_maps(pid, plan):

@@ -9,6 +9,13 @@ supervisor (starting, watching and stopping QEMU), qmp (monitor client),
 live (the live definition), host (host capabilities, node info),
 connection and domain (the driver API).
 """
-from virtsh.drivers.qemu.connection import QemuConnection
-
 __all__ = ["QemuConnection"]
+
+
+def __getattr__(name):
+    """Import the connection on first use: other drivers (lxc) reuse this
+    package's state store without paying for the QEMU driver's imports."""
+    if name == "QemuConnection":
+        from virtsh.drivers.qemu.connection import QemuConnection
+        return QemuConnection
+    raise AttributeError(name)

@@ -9,6 +9,7 @@ import os
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (
     VirtError, NO_DOMAIN, OPERATION_FAILED, OPERATION_INVALID, XML_ERROR, check_flags)
+from virtsh.drivers.test import xmldefaults
 from virtsh.drivers.test.domain import DomainRecord, TestDomain
 
 NS_TEST = "http://libvirt.org/schemas/domain/test/1.0"
@@ -46,7 +47,6 @@ DEFAULT_DOMAIN_XML = """<domain type='test'>
   </devices>
 </domain>
 """
-DEFAULT_ARCH = "i686"       # the test driver's guest architecture
 # (max memory KiB, current memory KiB, vCPUs, title) of that domain
 DEFAULT_DOMAIN_SUMMARY = (8388608, 2097152, 2, None)
 
@@ -96,7 +96,7 @@ class DomainsMixin:
             raise VirtError(XML_ERROR, "domain with managedsave data can only "
                             "have runstate 'shutoff'")
         defn = xd.parse(etree.tostring(elem, encoding="unicode"))
-        post_parse(defn.tree)
+        xmldefaults.apply(defn.tree)
         rec = DomainRecord(defn.name, defn.uuid, config=defn)
         self._check_unique(defn)
         self._add_record(rec)
@@ -208,7 +208,7 @@ class DomainsMixin:
     def _parse_new(self, xml, validate):
         from virtsh.xmlconf import domain as xd
         defn = xd.parse(xml, xd.PARSE_VALIDATE if validate else 0)
-        post_parse(defn.tree)
+        xmldefaults.apply(defn.tree)
         return defn
 
     def restore_domain(self, path, xml=None, flags=0):
@@ -218,7 +218,7 @@ class DomainsMixin:
             from virtsh.drivers.errors import ARGUMENT_UNSUPPORTED
             raise VirtError(ARGUMENT_UNSUPPORTED, "xml modification unsupported")
         defn = saveimage.read(os.path.abspath(path))
-        post_parse(defn.tree)
+        xmldefaults.apply(defn.tree)
         rec = self._check_unique(defn, live=True)
         if rec is None:
             rec = DomainRecord(defn.name, defn.uuid, config=defn)
@@ -244,7 +244,7 @@ class DomainsMixin:
         path = os.path.abspath(path)
         saveimage.read(path)
         defn = xd.parse(xml)
-        apply_defaults(defn.tree)
+        xmldefaults.set_arch(defn.tree)
         saveimage.write(path, defn)
 
 
@@ -252,49 +252,6 @@ def _canonical_uuid(text):
     digits = text.replace("-", "").lower()
     return "%s-%s-%s-%s-%s" % (digits[:8], digits[8:12], digits[12:16],
                                digits[16:20], digits[20:])
-
-
-def post_parse(tree):
-    """What the test driver does to a definition it adds: its defaults and
-    interface names."""
-    apply_defaults(tree)
-    generate_ifnames(tree)
-
-
-def apply_defaults(tree):
-    """The test driver's parse defaults: the guest architecture (i686)."""
-    os_type = tree.find("os/type")
-    if os_type is not None and not os_type.get("arch"):
-        os_type.set("arch", DEFAULT_ARCH)
-
-
-def generate_ifnames(tree):
-    """Give each <interface> without a target a ``testnetN`` device name,
-    as libvirt's test driver does."""
-    from lxml import etree
-    nets = tree.findall("devices/interface")
-    used = {t.get("dev") for t in tree.findall("devices/interface/target")}
-    counter = 0
-    for net in nets:
-        target = net.find("target")
-        if target is not None and target.get("dev"):
-            continue
-        while "testnet%d" % counter in used:
-            counter += 1
-        name = "testnet%d" % counter
-        used.add(name)
-        if target is None:
-            target = etree.Element("target")
-            anchor = None
-            for child in net:
-                if child.tag in ("mac", "source", "virtualport", "ip", "route",
-                                 "script", "backenddomain"):
-                    anchor = child
-            if anchor is None:
-                net.insert(0, target)
-            else:
-                anchor.addnext(target)
-        target.set("dev", name)
 
 
 def _matches(rec, flags):

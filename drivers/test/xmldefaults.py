@@ -11,11 +11,25 @@ HOST_ARCH = "i686"
 
 
 def apply(tree):
-    """Apply the test driver's defaults to the domain tree *tree* in place."""
-    from virtsh.xmlconf.tree import attr, insert
+    """Apply the test driver's defaults to the domain tree *tree* in place
+    (on define and create)."""
+    set_arch(tree)
+    name_interfaces(tree)
+    return tree
+
+
+def set_arch(tree):
+    """Give a guest without an architecture the test host's (also done
+    when a save image's definition is replaced)."""
+    from virtsh.xmlconf.tree import attr
     ostype = tree.find("os/type")
     if ostype is not None and ostype.get("arch") is None:
         attr(ostype, "domain/os/type", "arch", HOST_ARCH)
+
+
+def name_interfaces(tree):
+    """Name each interface without a device name ``testnetN``."""
+    from virtsh.xmlconf.tree import attr, insert
     path = "domain/devices/interface"
     n = 0
     for nic in tree.findall("devices/interface"):
@@ -26,4 +40,3 @@ def apply(tree):
             target = insert(nic, path, "target")
         attr(target, path + "/target", "dev", "testnet%d" % n)
         n += 1
-    return tree

@@ -16,7 +16,7 @@ import sys
 from lxml import etree
 
 CORPUS = os.path.join(os.path.dirname(__file__), "../../../shared/conformance/xml")
-SCHEMAS = os.path.join(os.path.dirname(__file__), "../../xmlconf/schemas")
+SCHEMAS = os.path.join(os.path.dirname(__file__), "../../../shared/conformance/schemas")
 RNG = "{http://relaxng.org/ns/structure/1.0}"
 
 

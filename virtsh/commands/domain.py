@@ -1322,8 +1322,14 @@ def send_process_signal(ctl, args):
          flag('noseclabel', "keep the caller's security label"),
          argv('cmd', "the command and its arguments", required=True))
 def lxc_enter_namespace(ctl, args):
+    from virtsh import nsenter
     dom = lookup.domain(ctl, args)
-    dom.lxc_open_namespace(0)
+    fds = dom.lxc_open_namespace(0)
+    ctl.out.flush()
+    failure = nsenter.run(fds, args.argv("cmd"))
+    if failure:
+        raise CommandError("internal error: " + failure)
+    return True
 
 
 @command('managedsave', "Save a running domain's state to an image the host manages; start resumes it.",

@@ -47,7 +47,7 @@ def _cpu_xmls(path):
     text = read_file(path)
     nodes = []
     try:
-        root = etree.fromstring(text.encode())
+        root = etree.fromstring(text.encode("utf-8", "surrogateescape"))
         nodes = root.xpath("/cpu | /domain/cpu | /capabilities/host/cpu | "
                            "/domainCapabilities/cpu/mode[@name='host-model']")
     except etree.XMLSyntaxError:
