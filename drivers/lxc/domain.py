@@ -138,7 +138,7 @@ class LxcDomain(Domain):
                 raise VirtError(OPERATION_INVALID, "domain is already running")
             if not self.is_persistent():
                 raise self._gone()
-            defn = self.conn.prepare_definition(self.store.config_xml(self._name))
+            defn = self._definition(live=False)     # stored: already complete
             self.start_locked(defn, transient=False, paused=bool(flags & D.START_PAUSED))
 
     def start_locked(self, defn, transient, paused=False):
