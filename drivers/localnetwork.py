@@ -130,6 +130,7 @@ class LocalNetwork(N.Network):
             netsetup.reload_hosts(changed["state"], self._files())
 
     def dhcp_leases(self, mac=None, flags=0):
+        import ipaddress
         import time
         check_flags(flags, 0, "networkGetDHCPLeases")
         live = self._state()[0]
@@ -145,7 +146,6 @@ class LocalNetwork(N.Network):
                 continue
             if expiry and expiry < now:
                 continue
-            import ipaddress
             addr = ipaddress.ip_address(ip)
             prefix = next((p for net, p in prefixes if addr in net), 0)
             result.append({"iface": live.bridge, "expirytime": expiry, "type": 0,

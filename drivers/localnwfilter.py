@@ -84,8 +84,8 @@ class LocalNWFilterMixin:
         defn = nwfilter.parse(xml)
         for other in self._nwfilters():
             if other.uuid == defn.uuid and other.name != defn.name:
-                raise VirtError(OPERATION_FAILED, "filter '%s' already exists with uuid %s"
-                                % (other.name, other.uuid))
+                raise VirtError(OPERATION_FAILED, "filter with same UUID but different "
+                                "name ('%s') already exists" % other.name)
             if other.name == defn.name and other.uuid != defn.uuid:
                 raise VirtError(OPERATION_FAILED, "filter '%s' already exists with uuid %s"
                                 % (defn.name, other.uuid))

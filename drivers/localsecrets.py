@@ -5,7 +5,6 @@ A Connection mixing in ``LocalSecretsMixin`` defines ``_secret_dirs()`` ->
 plus its value in ``config_dir/UUID.base64``, an ephemeral one the same in
 ``state_dir``; every file is mode 0600 in a 0700 directory.
 """
-import base64
 import os
 
 from virtsh.drivers import hostobjects as H
@@ -56,6 +55,7 @@ class LocalSecret(H.Secret):
 
     def value(self, flags=0):
         check_flags(flags, 0, "secretGetValue")
+        import base64
         base, defn = self._stored()
         if defn.private:
             raise VirtError(INVALID_SECRET, "secret is private")
@@ -67,6 +67,7 @@ class LocalSecret(H.Secret):
                             % self._uuid) from None
 
     def set_value(self, value, flags=0):
+        import base64
         check_flags(flags, 0, "secretSetValue")
         base, _ = self._stored()
         _write_private(base + ".base64", base64.b64encode(value))
@@ -143,14 +144,16 @@ class LocalSecretsMixin:
                   and other.usage_id == defn.usage_id):
                 raise VirtError(INTERNAL_ERROR, "a secret with UUID %s already defined "
                                 "for use with %s" % (other.uuid, defn.usage_id))
-        if old is not None:
-            if old[1].private and not defn.private:
-                raise VirtError(INVALID_SECRET, "cannot change private flag on "
-                                "existing secret")
-            if old[1].ephemeral != defn.ephemeral:
-                raise VirtError(INVALID_SECRET, "cannot change ephemeral flag on "
-                                "existing secret")
+        if old is not None and old[1].private and not defn.private:
+            raise VirtError(INTERNAL_ERROR, "cannot change private flag on existing "
+                            "secret")
         directory = self._secret_dirs()[1 if defn.ephemeral else 0]
-        _write_private(os.path.join(directory, defn.uuid + ".xml"),
-                       secret.format(defn).encode())
+        base = os.path.join(directory, defn.uuid)
+        _write_private(base + ".xml", secret.format(defn).encode())
+        if old is not None and old[0] != base:
+            # redefined between persistent and ephemeral: the value moves along
+            if os.path.exists(old[0] + ".base64"):
+                os.makedirs(directory, mode=0o700, exist_ok=True)
+                os.replace(old[0] + ".base64", base + ".base64")
+            os.unlink(old[0] + ".xml")
         return LocalSecret(self, defn)

@@ -12,9 +12,9 @@ import os
 from virtsh.drivers import poolbackends
 from virtsh.drivers import storage as S
 from virtsh.drivers.errors import (
-    VirtError, CONFIG_UNSUPPORTED, INTERNAL_ERROR, INVALID_ARG, NO_STORAGE_POOL,
-    NO_STORAGE_VOL, OPERATION_FAILED, OPERATION_INVALID, STORAGE_VOL_EXIST,
-    SYSTEM_ERROR, check_flags)
+    VirtError, ARGUMENT_UNSUPPORTED, CONFIG_UNSUPPORTED, INTERNAL_ERROR, INVALID_ARG,
+    NO_STORAGE_POOL, NO_STORAGE_VOL, OPERATION_FAILED, OPERATION_INVALID,
+    STORAGE_VOL_EXIST, SYSTEM_ERROR, check_flags)
 from virtsh.drivers.listing import wanted
 
 # virStoragePoolCreateFlags
@@ -27,11 +27,15 @@ QCOW2_MAGIC = b"QFI\xfb"
 def _atomic_write(path, text):
     os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     tmp = path + ".new"
-    with open(tmp, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:        # a name too long for a file name, a full disk ...
+        raise _system_error("cannot create config file '%s'" % path, e) from None
 
 
 def _system_error(message, err):
@@ -104,10 +108,13 @@ class LocalPool(S.StoragePool):
                             % self._name)
         return defn
 
-    def _inactive(self):
+    def _inactive(self, already=False):
+        """The definition of a pool that must not be running; libvirt says
+        "already active" to build/start and "still active" to delete/undefine."""
         defn, active, persistent = self._state()
         if active:
-            raise VirtError(OPERATION_INVALID, "storage pool '%s' is active" % self._name)
+            raise VirtError(OPERATION_INVALID, "storage pool '%s' is %s active"
+                            % (self._name, "already" if already else "still"))
         return defn, persistent
 
     def is_active(self):
@@ -130,7 +137,7 @@ class LocalPool(S.StoragePool):
 
     def set_autostart(self, enabled):
         if not self._state()[2]:
-            raise VirtError(INVALID_ARG, "cannot set autostart for transient pool")
+            raise VirtError(INTERNAL_ERROR, "pool has no config file")
         link = self.conn._autostart_link(self._name)
         if enabled and not os.path.lexists(link):
             os.makedirs(os.path.dirname(link), exist_ok=True)
@@ -153,12 +160,12 @@ class LocalPool(S.StoragePool):
         if flags & S.BUILD_NO_OVERWRITE and flags & S.BUILD_OVERWRITE:
             raise VirtError(OPERATION_INVALID, "Overwrite and no overwrite flags are "
                             "mutually exclusive")
-        defn = self._inactive()[0]
+        defn = self._inactive(already=True)[0]
         poolbackends.for_pool(defn).build(defn, flags)
 
     def create(self, flags=0):
         check_flags(flags, 7, "storagePoolCreate")
-        defn, _ = self._inactive()
+        defn, _ = self._inactive(already=True)
         self.conn._start_pool(defn, flags)
 
     def destroy(self):
@@ -193,7 +200,8 @@ class LocalPool(S.StoragePool):
         check_flags(flags, 0, "storagePoolListAllVolumes")
         defn, active, _ = self._state()
         if not active:
-            raise VirtError(OPERATION_INVALID, "storage pool is not active")
+            raise VirtError(OPERATION_INVALID, "storage pool '%s' is not active"
+                            % self._name)
         return [LocalVol(self.conn, self._name, path)
                 for path in poolbackends.for_pool(defn).volume_paths(defn)]
 
@@ -216,9 +224,16 @@ class LocalPool(S.StoragePool):
         defn = self._active()
         backend = poolbackends.for_pool(defn)
         vol = storage.parse_volume(xml, defn.type)
+        if "/" in vol.name:             # a volume is a file of the target folder
+            raise VirtError(OPERATION_INVALID, "volume name '%s' cannot contain '/'"
+                            % vol.name)
         path = self._volume_path(vol.name)
         if os.path.lexists(path):
-            raise VirtError(STORAGE_VOL_EXIST, "'%s'" % vol.name)
+            if source is not None:
+                raise VirtError(INTERNAL_ERROR, "storage volume name '%s' already in use."
+                                % vol.name)
+            raise VirtError(STORAGE_VOL_EXIST, "storage volume '%s' exists already"
+                            % vol.name, raw=True)
         if backend.volume_kind == "block":
             if source is not None:
                 raise VirtError(CONFIG_UNSUPPORTED, "cloning into a logical volume "
@@ -263,6 +278,26 @@ def _copy_image(source, target, fmt):
         os.chmod(target, 0o600)
     else:
         _qemu_img(["convert", "-O", fmt, source, target])
+
+
+# virStorageVolWipeAlgorithm -> the pattern name of scrub(1)
+SCRUB_PATTERNS = (None, "nnsa", "dod", "bsi", "gutmann", "schneier", "pfitzner7",
+                  "pfitzner33", "random")
+WIPE_TRIM = 9
+
+
+def _scrub(path, algorithm):
+    """Wipe *path* with scrub's pattern for libvirt's algorithm number."""
+    import shutil
+    if algorithm == WIPE_TRIM:
+        raise VirtError(ARGUMENT_UNSUPPORTED, "'trim' algorithm not supported")
+    if not 0 < algorithm < len(SCRUB_PATTERNS):
+        raise VirtError(INVALID_ARG, "wiping algorithm %d not supported" % algorithm)
+    if shutil.which("scrub") is None:
+        raise VirtError(SYSTEM_ERROR, "Cannot find 'scrub' in path: No such file or "
+                        "directory")
+    poolbackends.run(["scrub", "-f", "-p", SCRUB_PATTERNS[algorithm], path],
+                     "cannot wipe '%s'" % path)
 
 
 def _qemu_img(argv):
@@ -366,8 +401,8 @@ class LocalVol(S.StorageVol):
     def wipe(self, algorithm=0, flags=0):
         check_flags(flags, 0, "storageVolWipe")
         if algorithm != 0:
-            raise VirtError(CONFIG_UNSUPPORTED, "wiping algorithm %d not supported"
-                            % algorithm)
+            _scrub(self._check(), algorithm)
+            return
         size = os.path.getsize(self._check())
         with open(self._path, "r+b") as f:
             chunk = b"\0" * (1 << 20)
@@ -572,6 +607,19 @@ class LocalStorageMixin:
         missing or the pool is not running."""
         return self.lookup_storage_pool_by_name(pool_name) \
             .lookup_volume_by_name(volume_name).path()
+
+    def translate_volume_disks(self, root):
+        """Turn every <disk type='volume'> of domain tree *root* (a copy the
+        caller owns, e.g. the one the QEMU argv is built from) into the
+        file or block disk its pool volume is, as libvirt does at start."""
+        for disk in root.findall("devices/disk[@type='volume']"):
+            source = disk.find("source")
+            if source is None:
+                continue
+            path = self.volume_disk_source(source.get("pool"), source.get("volume"))
+            block = _is_block(path)
+            disk.set("type", "block" if block else "file")
+            source.set("dev" if block else "file", path)
 
     def lookup_storage_vol_by_key(self, key):
         vol = self._vol_search(key)

@@ -6,7 +6,6 @@ that a failed start is undone by calling ``tear_down``.  Everything runs
 the host's own tools (ip, dnsmasq, nft), so a test can confine it all to
 a network namespace by running virtsh inside one.
 """
-import ipaddress
 import os
 import signal
 
@@ -46,6 +45,7 @@ def mode_of(defn):
 
 def ipv4_networks(defn):
     """(interface address, ip_network) of each IPv4 <ip> of *defn*."""
+    import ipaddress
     found = []
     for ip in defn.tree.findall("ip"):
         if ip.get("family", "ipv4") != "ipv4" or not ip.get("address"):
@@ -66,6 +66,7 @@ def host_links():
 
 def routed_subnets():
     """(device, ip_network) of each IPv4 route of the host."""
+    import ipaddress
     found = []
     try:
         with open("/proc/net/route") as f:
@@ -249,6 +250,7 @@ def _write_hosts(defn, files):
 
 
 def _start_dnsmasq(defn, files, nets):
+    import ipaddress
     conf = ["strict-order", "pid-file=%s" % files.pid, "except-interface=lo",
             "bind-dynamic", "interface=%s" % defn.bridge, "user=root",
             "dhcp-leasefile=%s" % files.leases,
@@ -293,3 +295,25 @@ def read_leases(files):
                           None if fields[3] == "*" else fields[3],
                           None if fields[4] == "*" else fields[4]))
     return found
+
+
+def plug_tap(bridge, tap, mac=None):
+    """Create tap device *tap* and join it to *bridge*: the host end of a
+    guest NIC on a virtual network (QEMU opens it with ifname=TAP,
+    script=no).  libvirt gives the tap the guest's MAC with the first
+    byte set to 0xfe, so the bridge never takes the guest's address."""
+    what = "cannot plug '%s' into bridge '%s'" % (tap, bridge)
+    run(["ip", "tuntap", "add", "dev", tap, "mode", "tap"], what)
+    try:
+        if mac:
+            run(["ip", "link", "set", tap, "address", "fe" + mac[2:]], what)
+        run(["ip", "link", "set", tap, "master", bridge, "up"], what)
+    except VirtError:
+        unplug_tap(tap)
+        raise
+
+
+def unplug_tap(tap):
+    """Remove a tap made by plug_tap (gone already is fine)."""
+    import subprocess
+    subprocess.run(["ip", "link", "del", tap], capture_output=True)

@@ -8,6 +8,7 @@ configure the host's own networking).
 import os
 import re
 
+from virtsh.drivers import ethtool
 from virtsh.drivers import hostobjects as H
 from virtsh.drivers.errors import VirtError, NO_INTERFACE, NO_NODE_DEVICE, check_flags
 from virtsh.drivers.listing import wanted
@@ -60,7 +61,7 @@ class SysfsDevice:
 
     def xml(self):
         from virtsh.xmlconf import objxml
-        return objxml.write(self._build())
+        return objxml.write(self._build(), expand=("firmware",))
 
 
 def _computer():
@@ -68,7 +69,8 @@ def _computer():
         uuid = _read(os.path.join(SYS, "class/dmi/id/product_uuid"))
         hardware = [_el("uuid", text=uuid or "00000000-0000-0000-0000-000000000000")]
         return _el("device", children=[_el("name", text="computer"), _el(
-            "capability", {"type": "system"}, children=[_el("hardware", children=hardware)])])
+            "capability", {"type": "system"}, children=[_el("hardware", children=hardware),
+                                                        _el("firmware")])])
     return SysfsDevice("computer", None, ["system"], build)
 
 
@@ -99,10 +101,50 @@ def _pci_device(address, parts, path):
             _el("domain", text=int(parts[0], 16)), _el("bus", text=int(parts[1], 16)),
             _el("slot", text=int(parts[2], 16)), _el("function", text=int(parts[3], 16)),
             _el("product", {"id": _read(os.path.join(path, "device"))}),
-            _el("vendor", {"id": _read(os.path.join(path, "vendor"))})])
+            _el("vendor", {"id": _read(os.path.join(path, "vendor"))}),
+            _iommu_group(path),
+            _el("pci-express") if _is_pci_express(path) else None])
         children.append(cap)
         return _el("device", children=children)
     return SysfsDevice(name, _parent_of(path), ["pci"], build)
+
+
+def _iommu_group(path):
+    """<iommuGroup> listing the devices that share *path*'s group, or None."""
+    group = os.path.join(path, "iommu_group")
+    if not os.path.exists(group):
+        return None
+    members = sorted(os.listdir(os.path.join(group, "devices")))
+    addresses = []
+    for member in members:
+        match = _PCI_ADDRESS.match(member)
+        if match:
+            d, b, sl, f = match.groups()
+            addresses.append(_el("address", {"domain": "0x" + d, "bus": "0x" + b,
+                                             "slot": "0x" + sl, "function": "0x" + f}))
+    return _el("iommuGroup", {"number": os.path.basename(os.readlink(group))},
+               children=addresses)
+
+
+def _is_pci_express(path):
+    """Whether the device is PCI Express: an extended (4 KiB) config space,
+    or the PCI Express capability in its capability list."""
+    try:
+        if os.path.getsize(os.path.join(path, "config")) > 256:
+            return True
+        with open(os.path.join(path, "config"), "rb") as f:
+            config = f.read(256)
+    except OSError:
+        return False
+    if len(config) < 64 or not config[6] & 0x10:        # no capability list
+        return False
+    pointer, seen = config[0x34] & 0xfc, set()
+    while pointer and pointer + 1 < len(config) and pointer not in seen:
+        seen.add(pointer)
+        if config[pointer] == 0x10:
+            return True
+        pointer = config[pointer + 1] & 0xfc
+    return False
 
 
 def _net_devices():
@@ -122,8 +164,9 @@ def _net_device(name, ifname, mac, path):
             _el("name", text=name), _el("path", text=path),
             _el("parent", text=_parent_of(path)),
             _el("capability", {"type": "net"}, children=[
-                _el("interface", text=ifname), _el("address", text=mac), _link(path),
-                _el("capability", {"type": "80203"})])])
+                _el("interface", text=ifname), _el("address", text=mac), _link(path)]
+                + [_el("feature", {"name": f}) for f in ethtool.features(ifname)]
+                + [_el("capability", {"type": "80203"})])])
     return SysfsDevice(name, _parent_of(path), ["net", "80203"], build)
 
 
@@ -150,6 +193,7 @@ def _block_device(disk, path):
             _el("devnode", {"type": "dev"}, node), _el("parent", text=_parent_of(path)),
             _el("capability", {"type": "storage"}, children=[
                 _el("block", text=node), _el("drive_type", text="disk"),
+                _el("vendor", text=_read(os.path.join(path, "device", "vendor"))),
                 _el("size", text=sectors * 512),
                 _el("logical_block_size", text=block),
                 _el("num_blocks", text=sectors * 512 // block)])])
@@ -183,11 +227,12 @@ class SysfsNodeDevice(H.NodeDevice):
     def is_active(self):
         return True
 
+    # libvirt reports the root device (and only it) as persistent and autostarted
     def is_persistent(self):
-        return False
+        return self._dev.parent is None
 
     def autostart(self):
-        return False
+        return self._dev.parent is None
 
 
 class SysfsInterface(H.Interface):

@@ -16,7 +16,8 @@ SHAPES = {
                '"max_memory_kib": int, "used_memory_kib": int, '
                '"persistent": bool|null, "autostart": bool|null, '
                '"managed_save": bool|null, "security": {"model": str, "doi": str, '
-               '"label": str|null, "enforcing": bool|null}|null}',
+               '"label": str|null, "enforcing": bool|null}|null, '
+               '"messages": [str] (taint and deprecation notes)}',
     "domstate": '{"state": str, "reason": str}',
     "domstats": '[{"name": str, "stats": {FIELD: int|float|bool|str}}] '
                 '(FIELD as in the text output, e.g. "state.state")',

@@ -112,6 +112,9 @@ def parse(text, flags=0):
     domain_defaults.apply(root)
     canon.prune_empty(root)
     domain_checks.run(root)
+    name = root.findtext("name")
+    if "/" in name:             # names become file names in the state tree
+        raise VirtError(XML_ERROR, "name %s cannot contain '/'" % name)
     return DomainDef(root)
 
 

@@ -675,7 +675,7 @@ ATTRS = {
 }
 
 CHILDREN = {
-    'domain': ('name', 'uuid', 'title', 'description', 'metadata', 'genid', 'maxMemory', 'memory', 'currentMemory', 'blkiotune', 'memoryBacking', 'memtune', 'vcpu', 'vcpus', 'iothreads', 'cputune', 'numatune', 'resource', 'iothreadids', 'sysinfo', 'os', 'features', 'idmap', 'cpu', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm', 'perf', 'devices', 'seclabel', 'launchSecurity', 'keywrap', 'bootloader', 'bootloader_args', 'defaultiothread', 'on_lockfailure'),
+    'domain': ('name', 'uuid', 'title', 'description', 'metadata', 'genid', 'maxMemory', 'memory', 'currentMemory', 'blkiotune', 'memoryBacking', 'memtune', 'vcpu', 'vcpus', 'iothreads', 'cputune', 'numatune', 'resource', 'iothreadids', 'sysinfo', 'os', 'idmap', 'features', 'cpu', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm', 'perf', 'devices', 'seclabel', 'launchSecurity', 'keywrap', 'bootloader', 'bootloader_args', 'defaultiothread', 'on_lockfailure'),
     'domain/blkiotune': ('weight', 'device'),
     'domain/clock': ('timer',),
     'domain/clock/timer': ('catchup',),
@@ -737,8 +737,9 @@ CHILDREN = {
     'domain/devices/interface/source': ('address', 'reconnect', 'ip', 'route', 'local', 'vendor', 'product'),
     'domain/devices/interface/virtualport': ('parameters',),
     'domain/devices/interface/vlan': ('tag',),
-    'domain/devices/interface[bridge]': ('mac', 'source', 'ip', 'route', 'backenddomain', 'target', 'virtualport', 'link', 'mtu', 'coalesce', 'guest', 'portForward', 'script', 'downscript', 'model', 'backend', 'driver', 'alias', 'acpi', 'address', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'vlan', 'port', 'teaming'),
+    'domain/devices/interface[bridge]': ('mac', 'source', 'ip', 'route', 'backenddomain', 'target', 'guest', 'virtualport', 'link', 'mtu', 'coalesce', 'portForward', 'script', 'downscript', 'model', 'backend', 'driver', 'alias', 'acpi', 'address', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'vlan', 'port', 'teaming'),
     'domain/devices/interface[client]': ('mac', 'source', 'target', 'model', 'alias', 'address', 'virtualport', 'link', 'mtu', 'coalesce', 'guest', 'ip', 'route', 'portForward', 'script', 'downscript', 'backenddomain', 'backend', 'driver', 'acpi', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'vlan', 'port', 'teaming'),
+    'domain/devices/interface[direct]': ('mac', 'source', 'virtualport', 'ip', 'route', 'script', 'downscript', 'target', 'guest', 'model', 'alias', 'address', 'link', 'mtu', 'coalesce', 'portForward', 'backenddomain', 'backend', 'driver', 'acpi', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'vlan', 'port', 'teaming'),
     'domain/devices/interface[ethernet]': ('mac', 'source', 'ip', 'route', 'script', 'downscript', 'target', 'guest', 'model', 'alias', 'address', 'virtualport', 'link', 'mtu', 'coalesce', 'portForward', 'backenddomain', 'backend', 'driver', 'acpi', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'vlan', 'port', 'teaming'),
     'domain/devices/interface[hostdev]': ('mac', 'driver', 'source', 'vlan', 'virtualport', 'target', 'model', 'backend', 'teaming', 'link', 'mtu', 'coalesce', 'guest', 'ip', 'route', 'portForward', 'script', 'downscript', 'backenddomain', 'alias', 'acpi', 'address', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'port'),
     'domain/devices/interface[network]': ('mac', 'source', 'bandwidth', 'vlan', 'virtualport', 'target', 'model', 'address', 'link', 'mtu', 'coalesce', 'guest', 'ip', 'route', 'portForward', 'script', 'downscript', 'backenddomain', 'backend', 'driver', 'alias', 'acpi', 'filterref', 'tune', 'boot', 'rom', 'port', 'teaming'),

@@ -62,7 +62,7 @@ def parse(text):
     root = objxml.parse_root(text, "network", "network_definition")
     objxml.require_name(root, "missing name information")
     if "/" in root.findtext("name"):
-        raise VirtError(XML_ERROR, "name %s cannot contain '/'" % root.findtext("name"))
+        raise VirtError(XML_ERROR, "invalid char in name: /", raw=True)
     objxml.canonical(root, ORDER)
     _keep_attrs(root, "network")
     objxml.ensure_uuid(root)

@@ -44,7 +44,7 @@ def canonical(elem, order, path=None):
     kids.sort(key=lambda c: rank[c.tag])
     if kids:
         elem.text = None
-    elif elem.text is not None:
+    elif elem.text is not None and elem.tag != "name":     # names are kept verbatim
         elem.text = elem.text.strip() or None
     for c in kids:
         c.tail = None
@@ -79,11 +79,11 @@ def ensure_uuid(root):
 
 
 def require_name(root, message="missing name information"):
-    """The stripped <name> text, or libvirt's error when it is missing."""
-    name = (root.findtext("name") or "").strip()
-    if not name:
+    """The <name> text (verbatim, as libvirt keeps it), or libvirt's error
+    when it is missing or blank."""
+    name = root.findtext("name") or ""
+    if not name.strip():
         raise VirtError(INTERNAL_ERROR, message, raw=True)
-    root.find("name").text = name
     return name
 
 

@@ -99,7 +99,8 @@ def parse_pool(text):
     root.set("type", ptype)
     if not (root.findtext("name") or "").strip():
         raise VirtError(XML_ERROR, "missing pool source name element")
-    root.find("name").text = root.findtext("name").strip()
+    if "/" in root.findtext("name"):
+        raise VirtError(XML_ERROR, "name %s cannot contain '/'" % root.findtext("name"))
     objxml.ensure_uuid(root)
     if ptype not in _NO_TARGET and not (root.findtext("target/path") or "").strip():
         raise VirtError(XML_ERROR, "missing storage pool target path")
@@ -207,8 +208,8 @@ def parse_volume(text, pool_type):
     vtype = root.get("type", "file")
     if vtype not in VOL_TYPES:
         raise VirtError(XML_ERROR, "unknown volume type '%s'" % vtype)
-    name = (root.findtext("name") or "").strip()
-    if not name:
+    name = root.findtext("name") or ""
+    if not name.strip():
         raise VirtError(XML_ERROR, "missing volume name element")
     cap = root.find("capacity")
     if cap is None:

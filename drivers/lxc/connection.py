@@ -127,7 +127,7 @@ class LxcConnection(Connection):
         with self.store.lock(defn.name):
             existing = self._check_unique(defn.name, defn.uuid, allow_active=False)
             dom = LxcDomain(self, defn.name)
-            dom.start_locked(defn, transient=existing is None,
+            dom.start_locked(defn.tree, transient=existing is None,
                              paused=bool(flags & D.START_PAUSED))
         return dom
 

@@ -31,6 +31,10 @@ def apply(root, raw):
         insert(devs, DEV, "emulator", text=EMULATOR)
     _consoles(devs, raw)
     _filesystems(devs)
+    for ip in devs.iterfind("interface/ip"):
+        if ip.get("family") is None and ip.get("address"):
+            attr(ip, DEV + "/interface/ip", "family",
+                 "ipv6" if ":" in ip.get("address") else "ipv4")
     for label in root.findall("seclabel"):
         if label.get("type") == "none" and label.get("model") is None:
             attr(label, "domain/seclabel", "model", "none")

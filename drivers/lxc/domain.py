@@ -138,14 +138,15 @@ class LxcDomain(Domain):
                 raise VirtError(OPERATION_INVALID, "domain is already running")
             if not self.is_persistent():
                 raise self._gone()
-            defn = self._definition(live=False)     # stored: already complete
-            self.start_locked(defn, transient=False, paused=bool(flags & D.START_PAUSED))
+            from lxml import etree      # stored: already complete, no defaults again
+            root = etree.fromstring(self.store.config_xml(self._name).encode())
+            self.start_locked(root, transient=False, paused=bool(flags & D.START_PAUSED))
 
-    def start_locked(self, defn, transient, paused=False):
-        """Start the container of *defn* (the caller holds the domain's lock)."""
+    def start_locked(self, root, transient, paused=False):
+        """Start the container of the definition *root* (the caller holds the lock)."""
         from virtsh.drivers.lxc import lifecycle
         try:
-            lifecycle.start(self.conn, self._name, defn, transient, paused)
+            lifecycle.start(self.conn, self._name, root, transient, paused)
         except VirtError:
             if not transient and self.is_persistent():
                 files.write_atomic(self.store.run(self._name, "shutoff"),

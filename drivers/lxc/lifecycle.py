@@ -15,13 +15,14 @@ def _limit_kib(root):
     return memory_kib(root)
 
 
-def start(conn, name, defn, transient, paused):
-    """Start the container of *defn*; its live definition and status are written.
+def start(conn, name, root, transient, paused):
+    """Start the container of the definition *root* (an lxml tree); its live
+    definition and status are written.
 
     On failure nothing is left behind: no process, cgroup, veth or runtime file."""
-    from virtsh.drivers.lxc import plan as P, supervisor, lxcns
+    from virtsh.drivers.lxc import plan as P, supervisor
     from virtsh.drivers.lxc.cgroups import Cgroup
-    store, root = conn.store, defn.tree
+    store = conn.store
     plan = P.build(root, name)
     partition = root.findtext("resource/partition") or "/machine"
     cgroup = Cgroup("%s/%s.%s" % (partition, name, _suffix(conn)))
@@ -37,7 +38,9 @@ def start(conn, name, defn, transient, paused):
               "cgroup": cgroup.to_json(), "veths": [n["host"] for n in plan["nets"]],
               "started": time.time()}
     _record_live(root, plan, report["pty"], partition)
-    files.write_atomic(store.run(name, "xml"), lxcns.format(defn), durable=False)
+    from lxml import etree
+    files.write_atomic(store.run(name, "xml"), etree.tostring(root, encoding="unicode"),
+                       durable=False)
     files.write_atomic(store.run(name, "pid"), str(report["supervisor"]), durable=False)
     if paused and cgroup.set_frozen(True):
         status["state"], status["reason"] = D.PAUSED, D.PAUSED_USER
@@ -51,20 +54,26 @@ def _suffix(conn):
 
 
 def _record_live(root, plan, pty, partition):
-    """What the live XML shows of a running container: pty, veth names, partition."""
-    from virtsh.xmlconf.tree import attr, child, insert
+    """What the live XML shows of a running container: pty, veth names, partition.
+
+    Plain lxml edits: the document is put in libvirt's order when formatted."""
+    from lxml import etree
     for console in root.findall("devices/console"):
-        attr(console, "domain/devices/console", "tty", pty)
-        source = child(console, "domain/devices/console", "source")
-        attr(source, "domain/devices/console/source", "path", pty)
+        console.set("tty", pty)
+        source = console.find("source")
+        if source is None:
+            source = etree.SubElement(console, "source")
+        source.set("path", pty)
     for nic, net in zip(root.findall("devices/interface"), plan["nets"]):
         target = nic.find("target")
         if target is None:
-            target = insert(nic, "domain/devices/interface", "target")
-        attr(target, "domain/devices/interface/target", "dev", net["host"])
-    resource = child(root, "domain", "resource")
+            target = etree.SubElement(nic, "target")
+        target.set("dev", net["host"])
+    resource = root.find("resource")
+    if resource is None:
+        resource = etree.SubElement(root, "resource")
     if resource.find("partition") is None:
-        insert(resource, "domain/resource", "partition", text=partition)
+        etree.SubElement(resource, "partition").text = partition
 
 
 def stop(store, name, status, ending, reason):

@@ -5,8 +5,6 @@ process's namespaces instead of creating new ones).
 The generic XML layer drops foreign elements; the LXC driver keeps these
 and prints them with the ``lxc`` prefix as libvirt does.
 """
-from virtsh.xmlconf import writer
-
 NS = "http://libvirt.org/schemas/domain/lxc/1.0"
 KINDS = ("sharenet", "shareipc", "shareuts")
 
@@ -34,7 +32,7 @@ def shares(root):
 def format(defn, flags=0, live_id=None):  # noqa: A001 (xmlconf's name)
     """xmlconf's format of *defn*, plus its ``<lxc:namespace>``."""
     import copy
-    from virtsh.xmlconf import domain as xd
+    from virtsh.xmlconf import domain as xd, writer
     extra = defn.tree.find("{%s}namespace" % NS)
     if extra is None:
         return xd.format(defn, flags, live_id=live_id)

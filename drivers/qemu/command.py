@@ -102,6 +102,9 @@ def build(root, caps, runtime):
     if current:
         smp += ",maxcpus=%d" % vcpus
     add(["-smp", "%s,sockets=%d,cores=1,threads=1" % (smp, vcpus)])
+    from virtsh.drivers.qemu.iothreads import iothread_ids
+    for ident in iothread_ids(root):
+        add(["-object", _js({"qom-type": "iothread", "id": "iothread%d" % ident})])
     add(["-uuid", root.findtext("uuid")])
     devices = root.find("devices")
     if devices.find("graphics") is None:
@@ -278,15 +281,22 @@ _NIC_DRIVERS = {"virtio": "virtio-net-pci", "e1000": "e1000", "e1000e": "e1000e"
 
 def _nic(nic, i):
     kind = nic.get("type")
-    if kind != "user":
+    if kind == "user":
+        netdev = {"type": "user", "id": "hostnet%d" % i}
+    elif kind == "ethernet":
+        target = nic.find("target")
+        if target is None or not target.get("dev"):
+            raise VirtError(CONFIG_UNSUPPORTED, "ethernet interface needs a target device")
+        netdev = {"type": "tap", "ifname": target.get("dev"), "script": "no",
+                  "downscript": "no", "id": "hostnet%d" % i}
+    else:
         raise VirtError(CONFIG_UNSUPPORTED,
                         "interface type '%s' is not supported by this driver" % kind)
     model = nic.find("model").get("type") if nic.find("model") is not None else "rtl8139"
     dev = {"driver": _NIC_DRIVERS.get(model, model), "netdev": "hostnet%d" % i,
            "id": "net%d" % i, "mac": nic.find("mac").get("address")}
     dev.update(_placement(nic))
-    return ["-netdev", _js({"type": "user", "id": "hostnet%d" % i}),
-            "-device", _js(dev)]
+    return ["-netdev", _js(netdev), "-device", _js(dev)]
 
 
 def _serial(serial, i):

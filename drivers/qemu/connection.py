@@ -13,7 +13,8 @@ from virtsh.drivers.localhost import LocalHostMixin
 from virtsh.drivers.localnetwork import LocalNetworkMixin
 from virtsh.drivers.localstorage import LocalStorageMixin
 from virtsh.drivers.errors import (VirtError, DOM_EXIST, NO_DOMAIN,
-                                   OPERATION_FAILED, INVALID_ARG)
+                                   OPERATION_FAILED, INVALID_ARG,
+                                   OPERATION_INVALID, SYSTEM_ERROR)
 from virtsh.drivers.qemu import conf, paths
 from virtsh.drivers.qemu.domain import QemuDomain
 from virtsh.drivers.qemu.saverestore import SaveImagesMixin
@@ -161,7 +162,18 @@ class QemuConnection(SaveImagesMixin, DomainStatsMixin, LocalStorageMixin, Local
         defaults.apply(root, self.caps(emulator.strip()), self.conf, raw)
         validate.check(root, self.conf)
         qemuns.keep(root, raw)
+        self._check_file_name(defn.name)
         return defn
+
+    def _check_file_name(self, name):
+        """Domain names become file names of the state tree (NAME.xml,
+        NAME.status ...): refuse those no such file can carry ('/' is
+        refused by the parser already)."""
+        if name.startswith("."):        # hidden: the listing would never see it
+            raise VirtError(OPERATION_INVALID, "domain name '%s' is not valid" % name)
+        if len(name.encode()) + len(".status") > 255:
+            raise VirtError(SYSTEM_ERROR, "cannot create config file '%s': "
+                            "File name too long" % self.store.config(name))
 
     def _check_unique(self, name, uuid, allow_active=True):
         """libvirt's errors for a name or UUID that belongs to another domain."""

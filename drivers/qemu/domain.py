@@ -9,8 +9,10 @@ from virtsh.drivers import domain as D
 from virtsh.drivers.domain import Domain
 from virtsh.drivers.errors import VirtError, NO_DOMAIN, OPERATION_INVALID
 from virtsh.drivers.qemu import files, store as S
+from virtsh.drivers.qemu.blockjobs import BlockJobsMixin
 from virtsh.drivers.qemu.guest import GuestMixin
 from virtsh.drivers.qemu.hotplug import HotplugMixin
+from virtsh.drivers.qemu.iothreads import IOThreadsMixin
 from virtsh.drivers.qemu.metadata import MetadataMixin
 from virtsh.drivers.qemu.resources import ResourcesMixin
 from virtsh.drivers.qemu.saverestore import SaveMixin
@@ -22,7 +24,8 @@ XML_INACTIVE = 2
 
 
 class QemuDomain(HotplugMixin, ResourcesMixin, StatsMixin, GuestMixin, SaveMixin,
-                 MetadataMixin, SnapshotsMixin, TuningMixin, Domain):
+                 MetadataMixin, SnapshotsMixin, TuningMixin, BlockJobsMixin,
+                 IOThreadsMixin, Domain):
     """A guest of the QEMU driver."""
 
     def __init__(self, conn, name):

@@ -101,6 +101,7 @@ def start(store, name, root, caps, conf, paused=False, transient=False, extra_ar
     from virtsh.drivers.qemu import command, live, supervisor
     check_sources(root)
     live.fill_listen(root, conf)
+    live.name_taps(root)
     events_theirs = _bind_listener(store.run(name, "events"))
     events_ours = connect_unix(store.run(name, "events"))
     listener = _bind_listener(store.run(name, "monitor"))
@@ -147,6 +148,7 @@ def start(store, name, root, caps, conf, paused=False, transient=False, extra_ar
             live.record_vnc(root, mon.cmd("query-vnc"))
         from virtsh.drivers.qemu.resources import setup_balloon
         setup_balloon(root, mon)
+        live.taps_up(root)
         if not paused:
             mon.cmd("cont")
     except VirtError:

@@ -2,7 +2,8 @@
 
 Device aliases (libvirt's names, the same ids the command line gives
 QEMU), the pty behind each serial port and console, the VNC port picked
-by autoport, the listen address qemu.conf gives graphics that name none.
+by autoport, the listen address qemu.conf gives graphics that name none,
+the host tap of ethernet NICs.
 """
 import os
 
@@ -133,3 +134,31 @@ def fill_listen(root, conf):
         address = g.get("listen") or conf.get("%s_listen" % kind, "127.0.0.1")
         listen.set("address", address)
         g.set("listen", address)
+
+
+def name_taps(root):
+    """Ethernet NICs without a host device name get the next free vnetN."""
+    from lxml import etree
+    taken = set(os.listdir("/sys/class/net")) if os.path.isdir("/sys/class/net") else set()
+    n = 0
+    for nic in root.findall("devices/interface[@type='ethernet']"):
+        target = nic.find("target")
+        if target is not None and target.get("dev"):
+            continue
+        while "vnet%d" % n in taken:
+            n += 1
+        taken.add("vnet%d" % n)
+        if target is None:
+            target = etree.Element("target")
+            anchor = nic.find("source") if nic.find("source") is not None else nic.find("mac")
+            anchor.addnext(target)
+        target.set("dev", "vnet%d" % n)
+
+
+def taps_up(root):
+    """Bring up the host side of ethernet NICs QEMU created (managed ones)."""
+    import subprocess
+    for target in root.findall("devices/interface[@type='ethernet']/target"):
+        if target.get("managed") != "no" and target.get("dev"):
+            subprocess.run(["ip", "link", "set", "dev", target.get("dev"), "up"],
+                           capture_output=True)

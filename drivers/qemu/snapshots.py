@@ -20,6 +20,7 @@ from virtsh.drivers.qemu.running import RunningBase
 
 _CREATE_FLAGS = (S.SNAPSHOT_CREATE_REDEFINE | S.SNAPSHOT_CREATE_CURRENT |
                  S.SNAPSHOT_CREATE_NO_METADATA | S.SNAPSHOT_CREATE_HALT |
+                 S.SNAPSHOT_CREATE_DISK_ONLY | S.SNAPSHOT_CREATE_REUSE_EXT |
                  S.SNAPSHOT_CREATE_ATOMIC | S.SNAPSHOT_CREATE_LIVE |
                  S.SNAPSHOT_CREATE_VALIDATE)
 _LIST_FLAGS = (S.SNAPSHOT_LIST_ROOTS | S.SNAPSHOT_LIST_TOPOLOGICAL |
@@ -188,10 +189,11 @@ class SnapshotsMixin(RunningBase):
         if flags & S.SNAPSHOT_CREATE_HALT and not self.is_persistent():
             raise VirtError(OPERATION_INVALID, "cannot halt after transient domain "
                             "snapshot")
-        if defn.memory == xs.LOC_EXTERNAL or any(d.snapshot == xs.LOC_EXTERNAL
-                                                 for d in defn.disks):
-            raise VirtError(OPERATION_UNSUPPORTED, "external snapshots are not "
+        if defn.memory == xs.LOC_EXTERNAL:
+            raise VirtError(OPERATION_UNSUPPORTED, "external memory snapshots are not "
                             "supported by this driver yet")
+        disk_only = bool(flags & S.SNAPSHOT_CREATE_DISK_ONLY) or any(
+            d.snapshot == xs.LOC_EXTERNAL for d in defn.disks)
         active = status is not None
         live = edits.tree_of(self.store.live_xml(self.name())) if active else None
         config = edits.tree_of(self.store.config_xml(self.name())) \
@@ -200,6 +202,13 @@ class SnapshotsMixin(RunningBase):
         defn.dom = xd.DomainDef(_plain(root))
         if active and config is not None:
             defn.inactive_dom = xd.DomainDef(config)
+        if disk_only:
+            defn.state = xs.STATE_DISK_SNAPSHOT
+            defn.memory = xs.LOC_NO
+            xs.align_disks(defn, xs.LOC_EXTERNAL, False)
+            from virtsh.drivers.qemu.external import take_disk_only
+            take_disk_only(self, defn, live, config, flags)
+            return
         defn.state = status["state"] if active else D.SHUTOFF
         defn.memory = xs.LOC_INTERNAL if active else xs.LOC_NO
         xs.align_disks(defn, xs.LOC_INTERNAL, True)
@@ -276,6 +285,7 @@ class SnapshotsMixin(RunningBase):
     def _revert(self, name, flags):
         from virtsh.drivers.qemu import files, qemuns
         from virtsh.xmlconf import domain as xd
+        from virtsh.xmlconf import snapshot as xs
         store = self._snapshots()
         with self.store.lock(self.name()):
             tree = store.load()
@@ -288,6 +298,9 @@ class SnapshotsMixin(RunningBase):
             if defn.dom is None and not flags & S.SNAPSHOT_REVERT_FORCE:
                 raise VirtError(SNAPSHOT_REVERT_RISKY, "snapshot '%s' lacks domain "
                                 "'%s' rollback info" % (defn.name, self.name()))
+            if defn.is_external() or defn.state == xs.STATE_DISK_SNAPSHOT:
+                raise VirtError(OPERATION_UNSUPPORTED, "reverting to an external "
+                                "snapshot is not supported yet")
             config = defn.inactive_dom or defn.dom
             if self.is_persistent() and config is not None:
                 self.store.write_config(self.name(), qemuns.format(
@@ -342,6 +355,10 @@ class SnapshotsMixin(RunningBase):
             if not flags & S.SNAPSHOT_DELETE_CHILDREN_ONLY:
                 doomed.append(moment)
             if not flags & S.SNAPSHOT_DELETE_METADATA_ONLY:
+                external = [m for m in doomed if m.defn.is_external()]
+                if external:
+                    raise VirtError(OPERATION_UNSUPPORTED, "deletion of %d external "
+                                    "disk snapshots not supported yet" % len(external))
                 for doomed_one in doomed:
                     self._discard(doomed_one.defn)
             _delete(tree, moment, flags & S.SNAPSHOT_DELETE_CHILDREN,

@@ -111,6 +111,19 @@ class Store:
         status["state"], status["reason"] = state, reason
         self.write_status(name, status)
 
+    def follow_state(self, name, pid, state, reason, unless):
+        """Record a state QEMU changed to on its own (the supervisor saw the
+        event), unless the status already says *unless* or names another QEMU."""
+        with self.lock(name):
+            text = files.read_text(self.run(name, "status"))
+            if text is None:
+                return
+            status = json.loads(text)
+            if status.get("pid") != pid or status.get("state") == unless:
+                return
+            status["state"], status["reason"] = state, reason
+            self.write_status(name, status)
+
     def ending_reason(self, name, default):
         text = files.read_text(self.run(name, "ending"))
         return ENDINGS.get((text or "").strip(), default)

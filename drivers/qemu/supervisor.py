@@ -16,7 +16,10 @@ destroy) are carried out here too.
 import json
 import os
 
-from virtsh.drivers.qemu import store as S
+from virtsh.drivers import domain as D
+from virtsh.drivers.qemu import files, store as S
+
+PAUSED_IOERROR = 5      # virDomainPausedReason
 
 
 def spawn(store, name, argv, env, keep_fds, events_sock, log_fd):
@@ -97,7 +100,8 @@ def _run(store, name, argv, env, keep_fds, events_sock, log_fd, wfd):  # pragma:
                               "supervisor": me,
                               "supervisor_start": S.proc_start_time(me)}).encode() + b"\n")
     try:
-        saw_shutdown = _follow(store, name, events_sock, lambda: proc.poll() is None, wfd)
+        saw_shutdown = _follow(store, name, events_sock, proc.pid,
+                               lambda: proc.poll() is None, wfd)
     except Exception:  # whatever happens, the domain must be settled
         saw_shutdown = False
     proc.wait()
@@ -129,7 +133,7 @@ def adopt(store, name, status, events_sock):
                                       "supervisor_start": S.proc_start_time(me)}).encode())
             pid, started = status["pid"], status.get("start_time")
             try:
-                saw_shutdown = _follow(store, name, events_sock,
+                saw_shutdown = _follow(store, name, events_sock, pid,
                                        lambda: S.process_alive(pid, started), wfd)
             except Exception:  # the domain must be settled whatever happens
                 saw_shutdown = False
@@ -147,11 +151,14 @@ def adopt(store, name, status, events_sock):
             return {}
 
 
-def _follow(store, name, events_sock, alive, wfd):  # pragma: no cover
+def _follow(store, name, events_sock, pid, alive, wfd):  # pragma: no cover
     """Handle QEMU's events until it ends; whether it announced a SHUTDOWN.
 
     *wfd* (the pipe to the starting command) is closed once the event
-    monitor is negotiated, so no event of the guest's life is missed."""
+    monitor is negotiated, so no event of the guest's life is missed.
+    Pauses and resumes QEMU makes on its own (an I/O error, a monitor
+    command from outside) are recorded in the status; those of virtsh's
+    own commands are recorded by the commands already."""
     from virtsh.drivers.errors import VirtError
     from virtsh.drivers.qemu.qmp import Monitor
     try:
@@ -160,27 +167,45 @@ def _follow(store, name, events_sock, alive, wfd):  # pragma: no cover
         return False
     finally:
         os.close(wfd)
-    saw_shutdown = False
+    saw_shutdown = stopping = False
+    io_error = False
     for event in mon.events(alive):
-        if event.get("event") != "SHUTDOWN":
-            continue
-        saw_shutdown = True
-        if event.get("data", {}).get("reason") in ("host-signal", "host-qmp-quit"):
-            continue
-        reboot = store.run(name, "reboot")
-        if os.path.exists(reboot):          # a reboot asked through ACPI
-            os.unlink(reboot)
-            restart = True
-        else:
-            reason = event.get("data", {}).get("reason")
-            restart = _action(store, name, "on_reboot" if reason == "guest-reset"
-                              else "on_poweroff") == "restart"
-        if restart:
-            mon.send("system_reset")
-            mon.send("cont")
-            saw_shutdown = False
-        else:
-            mon.send("quit")
+        kind, data = event.get("event"), event.get("data", {})
+        if kind == "BLOCK_IO_ERROR" and data.get("action") == "stop":
+            io_error = True
+        elif kind == "STOP" and not stopping:
+            store.follow_state(name, pid, D.PAUSED, PAUSED_IOERROR if io_error else 0,
+                               unless=D.PAUSED)
+        elif kind == "RESUME" and not stopping:
+            io_error = False
+            store.follow_state(name, pid, D.RUNNING, D.RUNNING_UNPAUSED, unless=D.RUNNING)
+        elif kind == "RESUME":
+            stopping = False            # back from a restart we asked for
+        elif kind == "GUEST_PANICKED":
+            stopping = True
+            if _action(store, name, "on_crash") in ("restart", "rename-restart"):
+                mon.send("system_reset")
+                mon.send("cont")
+            else:
+                files.write_atomic(store.run(name, "ending"), "crashed", durable=False)
+                mon.send("quit")
+        elif kind == "SHUTDOWN":
+            saw_shutdown = stopping = True
+            if data.get("reason") in ("host-signal", "host-qmp-quit"):
+                continue
+            reboot = store.run(name, "reboot")
+            if os.path.exists(reboot):          # a reboot asked through ACPI
+                os.unlink(reboot)
+                restart = True
+            else:
+                restart = _action(store, name, "on_reboot" if data.get("reason") == "guest-reset"
+                                  else "on_poweroff") == "restart"
+            if restart:
+                mon.send("system_reset")
+                mon.send("cont")
+                saw_shutdown = False
+            else:
+                mon.send("quit")
     mon.close()
     return saw_shutdown
 

@@ -180,7 +180,7 @@ class DomainsMixin:
         check_flags(flags, D.DEFINE_VALIDATE, "testDomainDefineXMLFlags")
         defn = self._parse_new(xml, flags & D.DEFINE_VALIDATE)
         if "\n" in defn.name:
-            raise VirtError(XML_ERROR, "name %s cannot contain '\\n'" % defn.name)
+            raise VirtError(XML_ERROR, "invalid char in name: \n", raw=True)
         rec = self._check_unique(defn)
         if rec is None:
             rec = DomainRecord(defn.name, defn.uuid, config=defn)

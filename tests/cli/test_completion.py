@@ -86,7 +86,7 @@ def test_a_dead_host_does_not_hang_the_completion(tmp_path):
     start = time.monotonic()
     found = virtsh_complete("dominfo", "", uri="test://" + str(fifo))
     assert time.monotonic() - start < 5
-    assert found == ["--domain"]
+    assert found == ["--domain", "--json"]
 
 
 # --- the completer in-process -----------------------------------------------------
@@ -132,7 +132,7 @@ def test_names_wait_is_bounded_when_the_fetch_hangs():
 
     names = Names(Conn, wait=0.2)
     start = time.monotonic()
-    assert candidates(["net-info", ""], names) == ["--network"]
+    assert candidates(["net-info", ""], names) == ["--network", "--json"]
     assert time.monotonic() - start < 1
     gate.set()
 

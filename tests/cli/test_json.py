@@ -95,6 +95,7 @@ def test_dominfo_gives_numbers_in_kib_and_booleans():
     assert isinstance(info["cpu_time_ns"], int)
     assert (info["persistent"], info["autostart"], info["managed_save"]) == (
         True, False, False)
+    assert info["messages"] == []
 
 
 def test_dominfo_of_a_shut_off_domain_has_null_id():
@@ -213,6 +214,7 @@ def test_snapshot_list_and_info():
         {"name": "second", "creation_time": 1700000600, "state": "running",
          "location": "internal", "parent": "first"}]
     assert [s["name"] for s in one("snapshot-list alpha --roots --json")] == ["first"]
+    assert one("snapshot-list alpha --tree --from first --json") == snaps[1:]
     info = one("snapshot-info alpha first --json")
     assert info == {"name": "first", "domain": "alpha", "current": False,
                     "state": "shutoff", "location": "internal", "parent": None,

@@ -2,43 +2,67 @@
 interfaces read from this host's sysfs, secrets stored mode 0600, and
 network filters, through the real entry point."""
 import os
+import shutil
 import stat
+import subprocess
+import sys
 
 import pytest
 
-NETDEVS = sorted(os.listdir("/sys/class/net")) if os.path.isdir("/sys/class/net") else []
-needs_sysfs = pytest.mark.skipif(not NETDEVS, reason="no /sys/class/net")
 
 
-def _mac(ifname):
-    with open("/sys/class/net/%s/address" % ifname) as f:
-        return f.read().strip()
+@pytest.fixture
+def netns(host):
+    """virtsh run inside a fresh network namespace, whose sysfs shows only the
+    devices made here: lo, a bridge br0 and the veth pair vh0/vg0 (vh0 in br0)."""
+    if os.geteuid() != 0 or shutil.which("ip") is None:
+        pytest.skip("network namespaces need root and iproute2")
+    name = "vtshdev%d" % os.getpid()
+    subprocess.run(["ip", "netns", "add", name], check=True)
+
+    def run(*argv, check=True):
+        proc = subprocess.run(["ip", "netns", "exec", name, *argv], capture_output=True,
+                              text=True, timeout=60)
+        if check and proc.returncode:
+            raise AssertionError("%s: %s" % (" ".join(argv), proc.stderr))
+        return proc
+    try:
+        run("ip", "link", "add", "br0", "type", "bridge")
+        run("ip", "link", "add", "vh0", "type", "veth", "peer", "name", "vg0")
+        run("ip", "link", "set", "vh0", "master", "br0", "up")
+        run("ip", "link", "set", "br0", "up")
+        yield lambda *args, check=True: run(sys.executable, "-m", "virtsh", "-c", host.uri,
+                                            *args, check=check)
+    finally:
+        subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
-def _nodedev_name(ifname):
-    return "net_%s_%s" % (ifname, _mac(ifname).replace(":", "_"))
-
-
-@needs_sysfs
-def test_nodedev_list_dumpxml_and_info(host):
-    names = host.virtsh("nodedev-list").stdout.split()
+def test_nodedev_list_dumpxml_and_info(host, netns):
+    names = netns("nodedev-list").stdout.split()
     assert "computer" in names and names == sorted(names)
-    assert set(host.virtsh("nodedev-list", "--cap", "net").stdout.split()) == \
-        {_nodedev_name(i) for i in NETDEVS}
+    nets = netns("nodedev-list", "--cap", "net").stdout.split()
+    assert [n.split("_")[1] for n in nets] == ["br0", "lo", "vg0", "vh0"]
+    lo = [n for n in nets if n.startswith("net_lo_")][0]
+    assert lo == "net_lo_00_00_00_00_00_00"
 
-    tree = host.virtsh("nodedev-list", "--tree").stdout.splitlines()
+    tree = netns("nodedev-list", "--tree").stdout.splitlines()
     assert tree[0] == "computer" and tree[1] == "  |"
-    assert "  +- %s" % _nodedev_name("lo") in tree
+    assert "  +- %s" % lo in tree
 
-    xml = host.virtsh("nodedev-dumpxml", _nodedev_name("lo")).stdout
+    xml = netns("nodedev-dumpxml", lo).stdout
     assert xml.startswith("<device>\n  <name>%s</name>\n  <path>/sys/devices/virtual/net/lo"
-                          "</path>\n  <parent>computer</parent>\n" % _nodedev_name("lo"))
+                          "</path>\n  <parent>computer</parent>\n" % lo)
     assert "<interface>lo</interface>" in xml and "<capability type='80203'/>" in xml
+    assert "<link state='down'/>" in xml            # lo of a fresh namespace is down
 
-    info = host.virtsh("nodedev-info", _nodedev_name("lo")).stdout
-    assert info.splitlines()[:3] == ["Name:           %s" % _nodedev_name("lo"),
-                                     "Parent:         computer", "Active:         yes"]
-    missing = host.virtsh("nodedev-dumpxml", "nosuchdev", check=False)
+    info = netns("nodedev-info", lo).stdout
+    assert info.splitlines()[:5] == ["Name:           %s" % lo, "Parent:         computer",
+                                     "Active:         yes", "Persistent:     no",
+                                     "Autostart:      no"]
+    root = netns("nodedev-info", "computer").stdout
+    assert "Persistent:     yes" in root
+    assert "<capability type='system'>" in netns("nodedev-dumpxml", "computer").stdout
+    missing = netns("nodedev-dumpxml", "nosuchdev", check=False)
     assert missing.returncode == 1
     assert "no node device with matching name 'nosuchdev'" in missing.stderr
 
@@ -55,25 +79,26 @@ def test_pci_nodedev_shows_its_ids(host):
     assert name in host.virtsh("nodedev-list", "--cap", "pci").stdout.split()
 
 
-@needs_sysfs
-def test_iface_list_and_dumpxml(host):
-    def operstate(i):
-        with open("/sys/class/net/%s/operstate" % i) as f:
-            return f.read().strip()
-    up = [i for i in NETDEVS if operstate(i) == "up"]
-    rows = host.virtsh("iface-list", "--all").stdout.splitlines()
+def test_iface_list_and_dumpxml(netns):
+    rows = netns("iface-list", "--all").stdout.splitlines()
     assert rows[0].split() == ["Name", "State", "MAC", "Address"]
-    assert [r.split() for r in rows[2:] if r] == [
-        [i, "active" if i in up else "inactive", _mac(i)] for i in NETDEVS]
-    assert [r.split()[0] for r in host.virtsh("iface-list").stdout.splitlines()[2:]
-            if r] == up
-    with open("/sys/class/net/lo/mtu") as f:
-        mtu = f.read().strip()
-    assert host.virtsh("iface-dumpxml", "lo").stdout == (
-        "<interface type='ethernet' name='lo'>\n  <mtu size='%s'/>\n"
-        "  <link state='%s'/>\n  <mac address='%s'/>\n</interface>\n\n"
-        % (mtu, operstate("lo"), _mac("lo")))
-    missing = host.virtsh("iface-dumpxml", "nosuch0", check=False)
+    states = {r.split()[0]: r.split()[1] for r in rows[2:] if r}
+    assert set(states) == {"br0", "lo", "vg0", "vh0"}
+    active = [r.split()[0] for r in netns("iface-list").stdout.splitlines()[2:] if r]
+    inactive = [r.split()[0] for r in netns("iface-list", "--inactive").stdout.splitlines()[2:]
+                if r]
+    assert sorted(active + inactive) == ["br0", "lo", "vg0", "vh0"]
+    assert "lo" in inactive
+
+    mac = netns("iface-mac", "vg0").stdout.strip()
+    assert netns("iface-name", mac).stdout.strip() == "vg0"
+    assert netns("iface-dumpxml", "lo").stdout == (
+        "<interface type='ethernet' name='lo'>\n  <mtu size='65536'/>\n"
+        "  <link state='down'/>\n  <mac address='00:00:00:00:00:00'/>\n</interface>\n\n")
+    bridge = netns("iface-dumpxml", "br0").stdout
+    assert bridge.startswith("<interface type='bridge' name='br0'>\n  <mtu size='1500'/>")
+    assert "  <bridge>\n    <interface type='ethernet' name='vh0'>" in bridge
+    missing = netns("iface-dumpxml", "nosuch0", check=False)
     assert "couldn't find interface named 'nosuch0'" in missing.stderr
 
 

@@ -152,6 +152,20 @@ def test_dhcp_lease_is_reported(ns, host):
     assert [(name, lease["ipaddr"]) for name, lease in found] == [("lab", row[4][:-3])]
 
 
+def test_guest_tap_joins_the_network_bridge(ns):
+    ns.define(NAT_XML % {"name": "lab", "mode": "nat", "prefix": "10.86.0"}, "net-create")
+    code = ("from virtsh import drivers; from virtsh.drivers import netsetup; "
+            "conn = drivers.open(%r); "
+            "netsetup.plug_tap(conn.network_bridge('lab'), 'vnet0', '52:54:00:01:02:03')"
+            % ns.host.uri)
+    ns.run(sys.executable, "-c", code)
+    link = ns.run("ip", "-o", "link", "show", "vnet0").stdout
+    assert "master virbr0" in link and "fe:54:00:01:02:03" in link
+    ns.run(sys.executable, "-c", "from virtsh.drivers import netsetup; "
+           "netsetup.unplug_tap('vnet0')")
+    assert "vnet0" not in ns.links()
+
+
 def test_overlapping_subnet_and_taken_bridge_are_refused(ns):
     ns.define(NAT_XML % {"name": "one", "mode": "nat", "prefix": "10.79.0"}, "net-create")
     before = ns.links()

@@ -3,6 +3,8 @@ import os
 import signal
 import time
 
+import pytest
+
 from qemu_env import QEMU, guest_xml, needs_qemu
 
 pytestmark = needs_qemu
@@ -145,4 +147,40 @@ def test_live_xml_reports_what_qemu_chose(host):
     if vnc.returncode == 0:
         assert vnc.stdout.strip() == "127.0.0.1:%d" % (port - 5900)
     assert "port='-1'" in host.virtsh("dumpxml", "--inactive", "vm1").stdout
+    host.virtsh("destroy", "vm1")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/dev/net/tun"),
+                    reason="creating tap devices needs root and /dev/net/tun")
+def test_ethernet_nic_tap_lives_with_the_guest(host):
+    nic = ("<interface type='ethernet'><target dev='vq-tap0'/>"
+           "<model type='virtio'/></interface>")
+    host.define(guest_xml("vm1", nic))
+    host.virtsh("start", "vm1")
+    with open("/sys/class/net/vq-tap0/flags") as f:
+        assert int(f.read(), 16) & 1                # IFF_UP: brought up at start
+    host.virtsh("destroy", "vm1")
+    assert not os.path.exists("/sys/class/net/vq-tap0")
+
+
+def test_pause_and_resume_from_outside_are_seen(host):
+    from virtsh.drivers.qemu.lifecycle import connect_unix
+    from virtsh.drivers.qemu.qmp import Monitor
+
+    def outside(command):       # another QMP client, not virtsh's commands
+        mon = Monitor(connect_unix(os.path.join(host.root, "run", "qemu", "vm1.monitor")))
+        try:
+            mon.cmd(command)
+        finally:
+            mon.close()
+
+    host.define(guest_xml("vm1"))
+    host.virtsh("start", "vm1")
+    outside("stop")
+    assert wait_state(host, "vm1", "paused (unknown)") == "paused (unknown)"
+    outside("cont")
+    assert wait_state(host, "vm1", "running (unpaused)") == "running (unpaused)"
+    host.virtsh("suspend", "vm1")           # virtsh's own pause keeps its reason
+    time.sleep(0.3)
+    assert host.state("vm1") == "paused (user)"
     host.virtsh("destroy", "vm1")

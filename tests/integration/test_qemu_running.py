@@ -182,3 +182,73 @@ def test_metadata_rename_and_agent_errors(host):
     assert "QEMU guest agent is not configured" in agent.stderr
     running = host.virtsh("domrename", "vm2", "vm3", check=False)
     assert "cannot rename active domain" in running.stderr
+
+
+def test_tuning_stats_dump_and_monitor(host):
+    disk = qcow2(host, "a.qcow2")
+    host.define(guest_xml("vm1", "<disk type='file' device='disk'><driver name='qemu' "
+                                 "type='qcow2'/><source file='%s'/><target dev='vda' "
+                                 "bus='virtio'/></disk>" % disk))
+    host.virtsh("start", "vm1")
+    host.virtsh("blkdeviotune", "vm1", "vda", "--total-bytes-sec", "1000000", "--live")
+    throttled = {b["qdev"]: b for b in qmp(host, "vm1", "query-block")}
+    assert throttled["/machine/peripheral/virtio-disk0/virtio-backend"]["inserted"]["bps"] \
+        == 1000000
+    assert "total_bytes_sec: 1000000" in host.virtsh("blkdeviotune", "vm1", "vda").stdout
+    host.virtsh("blockresize", "vm1", "vda", "32M")
+    assert "Capacity:       33554432" in host.virtsh("domblkinfo", "vm1", "vda").stdout
+    stats = host.virtsh("domstats", "vm1", "--block", "--vcpu").stdout
+    assert "  block.0.path=%s\n" % disk in stats and "  vcpu.0.state=1\n" in stats
+    mac = host.virtsh("domiflist", "vm1").stdout.split()[-1]
+    host.virtsh("domif-setlink", "vm1", mac, "down")
+    assert host.virtsh("domif-getlink", "vm1", mac).stdout.strip() == "%s down" % mac
+    reply = json.loads(host.virtsh("qemu-monitor-command", "vm1",
+                                   '{"execute":"query-status"}').stdout)
+    assert reply["return"]["status"] == "running"
+    dump = os.path.join(host.root, "mem.dump")
+    host.virtsh("dump", "vm1", dump, "--memory-only")
+    with open(dump, "rb") as f:
+        assert f.read(4) == b"\x7fELF"
+    assert host.state("vm1") == "running (booted)"
+    assert "rss " in host.virtsh("dommemstat", "vm1").stdout
+
+
+def test_block_copy_pivot_and_abort(host):
+    disk = qcow2(host, "a.qcow2")
+    copy = os.path.join(host.root, "b.qcow2")
+    other = os.path.join(host.root, "c.qcow2")
+    host.define(guest_xml("vm1", "<disk type='file' device='disk'><driver name='qemu' "
+                                 "type='qcow2'/><source file='%s'/><target dev='vda' "
+                                 "bus='virtio'/></disk>" % disk))
+    host.virtsh("start", "vm1")
+    out = host.virtsh("blockcopy", "vm1", "vda", copy, "--wait", "--pivot").stdout
+    assert "Successfully pivoted" in out
+    backend = "/machine/peripheral/virtio-disk0/virtio-backend"
+    block = {b["qdev"]: b for b in qmp(host, "vm1", "query-block")}[backend]
+    assert block["inserted"]["file"] == copy
+    assert copy in host.virtsh("domblklist", "vm1").stdout
+    assert "Now in mirroring phase" in host.virtsh("blockcopy", "vm1", "vda", other,
+                                                   "--wait").stdout
+    assert host.virtsh("blockjob", "vm1", "vda").stdout.startswith("Block Copy: [100 %]")
+    host.virtsh("blockjob", "vm1", "vda", "--abort")
+    assert qmp(host, "vm1", "query-block-jobs") == []
+    block = {b["qdev"]: b for b in qmp(host, "vm1", "query-block")}[backend]
+    assert block["inserted"]["file"] == copy
+    busy = host.virtsh("blockjob", "vm1", "vda", "--abort", check=False)
+    assert "does not have an active block job" in busy.stderr
+
+
+def test_iothreads(host):
+    host.define(guest_xml("vm1").replace("<vcpu>1</vcpu>",
+                                         "<vcpu>1</vcpu><iothreads>1</iothreads>"))
+    host.virtsh("start", "vm1")
+    assert [t["id"] for t in qmp(host, "vm1", "query-iothreads")] == ["iothread1"]
+    host.virtsh("iothreadadd", "vm1", "3", "--live")
+    host.virtsh("iothreadpin", "vm1", "3", "0", "--live")
+    threads = {t["id"]: t["thread-id"] for t in qmp(host, "vm1", "query-iothreads")}
+    assert os.sched_getaffinity(threads["iothread3"]) == {0}
+    host.virtsh("iothreaddel", "vm1", "1", "--live")
+    assert [t["id"] for t in qmp(host, "vm1", "query-iothreads")] == ["iothread3"]
+    listed = host.virtsh("iothreadinfo", "vm1").stdout
+    assert " 3             0\n" in listed and " 1 " not in listed
+    assert " 1 " in host.virtsh("iothreadinfo", "vm1", "--config").stdout

@@ -190,7 +190,7 @@ def test_existing_volume_name_is_refused(host):
     _dir_pool(host)
     host.virtsh("vol-create-as", "p", "a.img", "1M")
     proc = host.virtsh("vol-create-as", "p", "a.img", "1M", check=False)
-    assert proc.stderr.endswith("storage volume already exists: 'a.img'\n")
+    assert proc.stderr.endswith("storage volume 'a.img' exists already\n")
 
 
 def _root_tool(*tools):
@@ -258,3 +258,56 @@ def test_logical_pool_on_a_loop_device(host, loop_device):
         subprocess.run(["vgremove", "-f", vg], capture_output=True)
         subprocess.run(["pvremove", "-y", loop_device], capture_output=True)
 
+
+
+@needs_qemu_img
+def test_guest_runs_on_a_qcow2_volume_which_then_cannot_be_deleted(host):
+    from qemu_env import DOMAIN_TYPE, QEMU
+    if QEMU is None:
+        pytest.skip("qemu-system-x86_64 is not installed")
+    _dir_pool(host)
+    host.virtsh("vol-create-as", "p", "base.qcow2", "16M", "--format", "qcow2")
+    host.virtsh("vol-create-as", "p", "disk.qcow2", "16M", "--format", "qcow2",
+                "--backing-vol", "base.qcow2", "--backing-vol-format", "qcow2")
+    path = host.virtsh("vol-path", "--pool", "p", "disk.qcow2").stdout.strip()
+    host.define("""<domain type='%s'><name>g</name><memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><emulator>%s</emulator>
+    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+      <source file='%s'/><target dev='vda' bus='virtio'/></disk>
+  </devices></domain>""" % (DOMAIN_TYPE, QEMU, path))
+    host.virtsh("start", "g")
+    pid = host.status("g")["pid"]
+    fds = "/proc/%d/fd" % pid
+    opened = {os.readlink(os.path.join(fds, fd)) for fd in os.listdir(fds)}
+    assert path in opened
+    proc = host.virtsh("vol-delete", "--pool", "p", "disk.qcow2", check=False)
+    assert proc.returncode == 1
+    assert proc.stderr == ("error: Failed to delete vol disk.qcow2\n"
+                           "error: Requested operation is not valid: storage volume "
+                           "'disk.qcow2' is in use by domain 'g'\n")
+    assert os.path.exists(path)
+    host.virtsh("destroy", "g")
+    host.virtsh("vol-delete", "--pool", "p", "disk.qcow2")
+    assert not os.path.exists(path)
+
+
+def test_volume_disks_translate_to_their_files(host):
+    from lxml import etree
+    from virtsh import drivers
+    from virtsh.drivers.errors import VirtError
+    target = _dir_pool(host)
+    host.virtsh("vol-create-as", "p", "d.img", "1M")
+    conn = drivers.open(host.uri)
+    root = etree.fromstring(
+        "<domain><devices><disk type='volume' device='disk'>"
+        "<source pool='p' volume='d.img'/><target dev='vda'/></disk></devices></domain>")
+    conn.translate_volume_disks(root)
+    disk = root.find("devices/disk")
+    assert disk.get("type") == "file"
+    assert disk.find("source").get("file") == os.path.join(target, "d.img")
+    missing = etree.fromstring(
+        "<domain><devices><disk type='volume'><source pool='p' volume='nope'/></disk>"
+        "</devices></domain>")
+    with pytest.raises(VirtError, match="no storage vol with matching name 'nope'"):
+        conn.translate_volume_disks(missing)

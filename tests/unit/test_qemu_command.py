@@ -243,3 +243,12 @@ def test_usb_and_virtio_serial_ports_are_assigned_in_order():
            and d.get("bus") == "usb"]
     # piix3-uhci has two ports: the third USB device gets none (needs a hub)
     assert usb == [("input", "1"), ("redirdev", "2"), ("redirdev", None)]
+
+
+def test_ethernet_nic_opens_its_named_tap():
+    xml = (BASIC % "pc").replace(
+        "<interface type='user'><mac address='52:54:00:64:77:9b'/>",
+        "<interface type='ethernet'><mac address='52:54:00:64:77:9b'/><target dev='vt0'/>")
+    argv = argv_of(xml, monitor_path="/m")
+    assert json.loads(options(argv, "-netdev")[0]) == {
+        "type": "tap", "ifname": "vt0", "script": "no", "downscript": "no", "id": "hostnet0"}

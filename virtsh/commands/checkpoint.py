@@ -206,7 +206,7 @@ def checkpoint_list(ctl, args):
     start = _checkpoint(args, dom, "from") if args.given("from") else None
     chks = start.list_all_children(flags) if start else dom.list_all_checkpoints(flags)
     parents = {}
-    if args.flag("tree"):
+    if args.flag("tree") and not jsonout.wanted(args):
         parents = {c: M.parent_name(c, NO_DOMAIN_CHECKPOINT) for c in chks}
         if start is not None:
             chks.append(start)

@@ -289,7 +289,9 @@ def blockcommit(ctl, args):
                       ("keep-relative", 8), ("bytes", 16))
     dom.block_commit(args.get("path"), args.get("base"), args.get("top"),
                      args.ulong("bandwidth", 0), flags)
-    ctl.print_extra("Block Commit started")
+    finish_block_job(ctl, args, dom, "Commit", "Block Commit started",
+                     "Now in synchronized phase" if args.flag("active") else None,
+                     "Commit complete")
 
 
 @command('blockcopy', "Copy a disk to a new destination.",
@@ -329,7 +331,8 @@ def blockcopy(ctl, args):
                               ("blockdev", 64), ("bytes", 16))
         dom.block_rebase(args.get("path"), args.get("dest"),
                          args.ulong("bandwidth", 0), flags)
-    ctl.print_extra("Block Copy started")
+    finish_block_job(ctl, args, dom, "Copy", "Block Copy started",
+                     "Now in mirroring phase", None)
 
 
 @command('blockjob', "Show, abort or limit the block job on a disk.",
@@ -384,7 +387,42 @@ def blockpull(ctl, args):
                          flag_bits(args, ("keep-relative", 16), ("bytes", 64)))
     else:
         dom.block_pull(args.get("path"), bandwidth, 64 if args.flag("bytes") else 0)
-    ctl.print_extra("Block Pull started")
+    finish_block_job(ctl, args, dom, "Pull", "Block Pull started", None, "Pull complete")
+
+
+def finish_block_job(ctl, args, dom, what, started, ready_text, done_text):
+    """The end of blockcopy/blockcommit/blockpull: return at once, or wait
+    (--wait, --timeout, --pivot, --finish) and pivot, finish or abort."""
+    from virtsh import blockwait
+    if not any(args.flag(o) for o in ("wait", "pivot", "finish", "keep-overlay")) \
+            and not args.given("timeout"):
+        ctl.print_extra(started)
+        return
+    path = args.get("path")
+    timeout = args.ulong("timeout", 0)
+    outcome = blockwait.wait(ctl, dom, path, verbose=args.flag("verbose"),
+                             timeout=timeout or None, until_ready=ready_text is not None)
+    if outcome in (blockwait.Outcome.TIMED_OUT, blockwait.Outcome.INTERRUPTED):
+        dom.block_job_abort(path, 0)
+        ctl.print_extra("\n%s aborted" % what)
+        return
+    if outcome == blockwait.Outcome.DONE or ready_text is None:
+        ctl.print_extra("\n%s" % done_text)
+        return
+    if args.flag("pivot"):
+        with failing("failed to pivot job for disk %s" % path):
+            dom.block_job_abort(path, 2)
+        ctl.print_extra("\nSuccessfully pivoted")
+    elif args.flag("finish"):
+        with failing("failed to finish job for disk %s" % path):
+            dom.block_job_abort(path, 0)
+        ctl.print_extra("\nSuccessfully copied")
+    elif args.flag("keep-overlay"):
+        with failing("failed to abort job for disk %s" % path):
+            dom.block_job_abort(path, 0)
+        ctl.print_extra("\nCommit complete, overlay image kept")
+    else:
+        ctl.print_extra("\n%s" % ready_text)
 
 
 @command('blockresize', "Resize a domain's disk.",

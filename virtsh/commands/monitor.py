@@ -28,14 +28,13 @@ def domblkinfo(ctl, args):
     from virtsh.domopts import pretty_capacity
     from virtsh.domxml import domain_tree, has_source
     from virtsh.format import print_table
-    human = args.flag("human")
-    show = pretty_capacity if human else str
+    show = pretty_capacity if args.flag("human") else str
     keys = ("device", "capacity_bytes", "allocation_bytes", "physical_bytes")
     if not args.flag("all"):
         if not args.given("device"):
             raise CommandError("command 'domblkinfo' requires <device> option")
         dom = lookup.domain(ctl, args)
-        sizes = dom.block_info(args.get("device"))
+        sizes = tuple(dom.block_info(args.get("device")))
         if jsonout.wanted(args):
             return jsonout.emit(ctl, dict(zip(keys, (args.get("device"),) + sizes)))
         for label, size in zip(("Capacity:", "Allocation:", "Physical:"), sizes):
@@ -258,6 +257,8 @@ def dominfo(ctl, args):
             fields.append(("Security label:", "%s (%s)" % (
                 security["label"],
                 "enforcing" if security["enforcing"] else "permissive")))
+    for i, message in enumerate(facts["messages"]):
+        fields.append(("" if i else "Messages:", message))
     print_fields(ctl, fields)
     return True
 
@@ -276,7 +277,7 @@ def _domain_facts(dom):
              "persistent": jsonout.probe(dom.is_persistent, bool),
              "autostart": jsonout.probe(dom.autostart, bool),
              "managed_save": jsonout.probe(dom.has_managed_save, bool),
-             "security": None}
+             "security": None, "messages": jsonout.probe(dom.messages) or []}
     model, doi = jsonout.probe(dom.security_model) or (None, None)
     if model:
         label, enforcing = dom.security_label()

@@ -352,7 +352,7 @@ def snapshot_list(ctl, args):
         start = _snapshot(ctl, args, dom, option="from")
     snaps = start.list_all_children(flags) if start else dom.list_all_snapshots(flags)
     parents = {}
-    if args.flag("tree"):
+    if args.flag("tree") and not jsonout.wanted(args):
         parents = {s: M.parent_name(s, NO_DOMAIN_SNAPSHOT) for s in snaps}
         if start is not None:
             snaps.append(start)
