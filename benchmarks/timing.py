@@ -29,3 +29,20 @@ def median_seconds(argv, runs=15, env=None, warmup=2):
         if i >= warmup:
             times.append(elapsed)
     return statistics.median(times)
+
+
+def interleaved_medians(argvs, runs=15, warmup=2):
+    """Median wall time of each command of *argvs*, run in turn (A B A B ...)
+    so that load from other processes falls on all of them alike."""
+    times = [[] for _ in argvs]
+    for i in range(warmup + runs):
+        for argv, bucket in zip(argvs, times):
+            start = time.perf_counter()
+            proc = subprocess.run(argv, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+            elapsed = time.perf_counter() - start
+            if proc.returncode != 0:
+                raise SystemExit("%s exited %d" % (" ".join(argv), proc.returncode))
+            if i >= warmup:
+                bucket.append(elapsed)
+    return [statistics.median(bucket) for bucket in times]

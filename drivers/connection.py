@@ -54,7 +54,7 @@ class Connection(ApiObject):
     def get_capabilities(self):
         """The capabilities XML."""
 
-    @api("virConnectGetDomainCapabilities")
+    @api("virConnectGetDomainCapabilities", write=True)    # libvirt refuses it read-only
     def get_domain_capabilities(self, emulator=None, arch=None, machine=None,
                                 virttype=None, flags=0):
         """The domain capabilities XML."""
@@ -111,7 +111,7 @@ class Connection(ApiObject):
     def suspend_for_duration(self, target, duration, flags=0):
         """Suspend the host (target: 0 mem, 1 disk, 2 hybrid) for *duration* s."""
 
-    @api("virNodeGetSEVInfo")
+    @api("virNodeGetSEVInfo", write=True)    # libvirt refuses it read-only
     def get_sev_info(self, flags=0):
         """Dict of the host's AMD SEV parameters."""
 
@@ -127,12 +127,12 @@ class Connection(ApiObject):
     def compare_cpu(self, xml, flags=0):
         """How the host CPU compares to *xml* (a CPU_COMPARE_* number)."""
 
-    @api("virConnectBaselineHypervisorCPU")
+    @api("virConnectBaselineHypervisorCPU", write=True)    # libvirt refuses it read-only
     def baseline_hypervisor_cpu(self, emulator, arch, machine, virttype,
                                 xml_cpus, flags=0):
         """Like baseline_cpu, for what the hypervisor can provide."""
 
-    @api("virConnectCompareHypervisorCPU")
+    @api("virConnectCompareHypervisorCPU", write=True)    # libvirt refuses it read-only
     def compare_hypervisor_cpu(self, emulator, arch, machine, virttype, xml,
                                flags=0):
         """Like compare_cpu, against what the hypervisor can provide."""
@@ -179,7 +179,7 @@ class Connection(ApiObject):
     def create_storage_pool(self, xml, flags=0):
         """Start a transient pool; returns the StoragePool."""
 
-    @api("virConnectFindStoragePoolSources")
+    @api("virConnectFindStoragePoolSources", write=True)    # libvirt refuses it read-only
     def find_storage_pool_sources(self, pool_type, spec=None, flags=0):
         """XML ``<sources>`` of the pools of *pool_type* found on the host."""
 
@@ -328,7 +328,7 @@ class Connection(ApiObject):
     def restore_domain(self, path, xml=None, flags=0):
         """Restore a domain saved to *path*."""
 
-    @api("virDomainSaveImageGetXMLDesc")
+    @api("virDomainSaveImageGetXMLDesc", write=True)    # libvirt refuses it read-only
     def save_image_get_xml(self, path, flags=0):
         """The domain XML stored in a save image."""
 
@@ -336,13 +336,24 @@ class Connection(ApiObject):
     def save_image_define_xml(self, path, xml, flags=0):
         """Replace the domain XML stored in a save image."""
 
-    @api("virConnectDomainXMLFromNative")
+    @api("virConnectDomainXMLFromNative", write=True)    # libvirt refuses it read-only
     def domain_xml_from_native(self, native_format, native_config, flags=0):
         """Domain XML from a native configuration."""
 
-    @api("virConnectDomainXMLToNative")
+    @api("virConnectDomainXMLToNative", write=True)    # libvirt refuses it read-only
     def domain_xml_to_native(self, native_format, xml, flags=0):
         """A native configuration (e.g. qemu-argv) from domain XML."""
+
+    # --- incoming migration (the destination's phases) -------------------
+    @api("virDomainMigratePrepare3Params", write=True)
+    def migrate_prepare(self, xml, params=None, flags=0):
+        """Phase 2: start the domain of *xml* waiting for its state; a dict
+        telling the source where to send it ({"uri": ...})."""
+
+    @api("virDomainMigrateFinish3Params", write=True)
+    def migrate_finish(self, name, params=None, flags=0, cancelled=False):
+        """Phase 4: run the domain that arrived (None if *cancelled*: it is
+        discarded)."""
 
     # --- domain statistics and events ------------------------------------
     @api("virConnectGetAllDomainStats")

@@ -19,6 +19,16 @@ PAUSED_USER = 1
 SHUTOFF_SHUTDOWN, SHUTOFF_DESTROYED, SHUTOFF_SAVED = 1, 2, 5
 RUNNING_FROM_SNAPSHOT, PAUSED_FROM_SNAPSHOT, SHUTOFF_FROM_SNAPSHOT = 4, 7, 7
 
+# virDomainMigrateFlags
+(MIGRATE_LIVE, MIGRATE_PEER2PEER, MIGRATE_TUNNELLED, MIGRATE_PERSIST_DEST,
+ MIGRATE_UNDEFINE_SOURCE, MIGRATE_PAUSED, MIGRATE_NON_SHARED_DISK,
+ MIGRATE_NON_SHARED_INC, MIGRATE_CHANGE_PROTECTION, MIGRATE_UNSAFE,
+ MIGRATE_OFFLINE, MIGRATE_COMPRESSED, MIGRATE_ABORT_ON_ERROR,
+ MIGRATE_AUTO_CONVERGE, MIGRATE_RDMA_PIN_ALL, MIGRATE_POSTCOPY,
+ MIGRATE_TLS, MIGRATE_PARALLEL) = (1 << i for i in range(18))
+RUNNING_MIGRATED, RUNNING_MIGRATION_CANCELED = 2, 6
+PAUSED_MIGRATION, SHUTOFF_MIGRATED = 2, 4
+
 # virConnectListAllDomainsFlags
 LIST_ACTIVE = 1 << 0
 LIST_INACTIVE = 1 << 1
@@ -280,6 +290,21 @@ class Domain(ApiObject):
     def migrate(self, dest_conn, params=None, flags=0):
         """Migrate to the connection *dest_conn*; returns the new Domain."""
 
+    # The phases of a client-driven migration (drivers/migrate.py runs them).
+    @api("virDomainMigrateBegin3Params", write=True)
+    def migrate_begin(self, params=None, flags=0):
+        """Phase 1 at the source: the XML the destination is to start."""
+
+    @api("virDomainMigratePerform3Params", write=True)
+    def migrate_perform(self, target, params=None, flags=0):
+        """Phase 3 at the source: start sending the guest to *target* (what
+        prepare answered); returns at once, job_stats follows the job."""
+
+    @api("virDomainMigrateConfirm3Params", write=True)
+    def migrate_confirm(self, params=None, flags=0, cancelled=False):
+        """Phase 5 at the source: stop the guest that moved (and undefine it
+        with MIGRATE_UNDEFINE_SOURCE), or keep it running if *cancelled*."""
+
     @api("virDomainMigrateSetMaxDowntime", write=True)
     def migrate_set_max_downtime(self, downtime_ms, flags=0):
         """Set the maximum tolerable downtime of a live migration."""
@@ -300,7 +325,7 @@ class Domain(ApiObject):
     def migrate_set_max_speed(self, bandwidth, flags=0):
         """Set the maximum migration bandwidth (MiB/s)."""
 
-    @api("virDomainMigrateGetMaxSpeed")
+    @api("virDomainMigrateGetMaxSpeed", write=True)    # libvirt refuses it read-only
     def migrate_get_max_speed(self, flags=0):
         """The maximum migration bandwidth (MiB/s)."""
 

@@ -127,7 +127,7 @@ class LocalNetwork(N.Network):
         for which, defn in changed.items():
             _atomic_write(self.conn._network_path(self._name, which), network.format(defn))
         if "state" in changed:
-            netsetup.reload_hosts(changed["state"], self._files())
+            netsetup.apply_live_update(changed["state"], self._files(), section)
 
     def dhcp_leases(self, mac=None, flags=0):
         import ipaddress
@@ -334,6 +334,30 @@ class LocalNetworkMixin:
             netsetup.tear_down(defn, files)
             raise
         _atomic_write(self._network_path(defn.name, "state"), network.format(defn))
+
+    def _autostart_networks(self):
+        """Once per boot: forget networks a previous boot left running (their
+        bridges and dnsmasq died with it), start the autostart ones."""
+        from virtsh.drivers.bootmark import first_since_boot
+        config, state = self._network_dirs()
+        if not first_since_boot(state):
+            return
+        import shutil
+        for entry in os.listdir(state):
+            if not entry.startswith("."):
+                path = os.path.join(state, entry)
+                if os.path.isdir(path):
+                    shutil.rmtree(path)
+                else:
+                    os.unlink(path)
+        links = os.path.join(config, "autostart")
+        for entry in sorted(os.listdir(links)) if os.path.isdir(links) else ():
+            defn = self._read_network(os.path.join(config, entry))
+            if defn is not None:
+                try:
+                    self._start_network(defn)
+                except (VirtError, OSError):
+                    pass
 
     # --- APIs -------------------------------------------------------------
     def list_all_networks(self, flags=0):

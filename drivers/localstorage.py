@@ -72,16 +72,35 @@ def _backing_file(path):
 def _add_target_permissions(defn):
     """A running pool shows its target's actual mode and owner, as libvirt's
     refresh records them (unless the definition sets them)."""
-    from virtsh.xmlconf import objxml
     target = defn.tree.find("target")
     if target is None or target.find("permissions") is not None \
             or not os.path.exists(defn.target_path):
         return
-    st = os.stat(defn.target_path)
-    target.append(objxml.element("permissions", children=[
+    target.append(_permissions(os.stat(defn.target_path)))
+
+
+def _permissions(st):
+    from virtsh.xmlconf import objxml
+    return objxml.element("permissions", children=[
         objxml.element("mode", text="%04o" % (st.st_mode & 0o7777)),
         objxml.element("owner", text=st.st_uid),
-        objxml.element("group", text=st.st_gid)]))
+        objxml.element("group", text=st.st_gid)])
+
+
+def _file_facts(path, fmt):
+    """<format>, <permissions> and <timestamps> of a volume's file, as
+    libvirt's volume XML shows them (it knows no birth time: 0)."""
+    from virtsh.xmlconf import objxml
+    st = os.stat(path)
+
+    def stamp(ns):
+        return "%d.%09d" % divmod(ns, 10 ** 9)
+    return [objxml.element("format", {"type": fmt}), _permissions(st),
+            objxml.element("timestamps", children=[
+                objxml.element("atime", text=stamp(st.st_atime_ns)),
+                objxml.element("mtime", text=stamp(st.st_mtime_ns)),
+                objxml.element("ctime", text=stamp(st.st_ctime_ns)),
+                objxml.element("btime", text="0")])]
 
 
 class LocalPool(S.StoragePool):
@@ -250,6 +269,7 @@ class LocalPool(S.StoragePool):
             else:
                 _qemu_img(["create", "-f", fmt]
                           + (["-b", backing, "-F", _probe(backing)[0]] if backing else [])
+                          + _preallocation(vol, fmt, flags)
                           + [path, str(vol.capacity)])
             os.chmod(path, 0o600)
         except BaseException as e:
@@ -259,6 +279,15 @@ class LocalPool(S.StoragePool):
                 raise _system_error("cannot extend file '%s'" % path, e) from None
             raise
         return LocalVol(self.conn, self._name, path)
+
+
+def _preallocation(vol, fmt, flags):
+    """qemu-img's preallocation option for --prealloc-metadata, as libvirt
+    picks it: metadata only for a sparse volume, falloc for a full one."""
+    if not flags & S.VOL_CREATE_PREALLOC_METADATA or fmt != "qcow2":
+        return []
+    mode = "metadata" if vol.capacity > vol.allocation else "falloc"
+    return ["-o", "preallocation=" + mode]
 
 
 def _make_raw(path, capacity, allocation):
@@ -355,32 +384,23 @@ class LocalVol(S.StorageVol):
 
     def xml_desc(self, flags=0):
         from virtsh.xmlconf import objxml
+        el = objxml.element
         check_flags(flags, 0, "storageVolGetXMLDesc")
         fmt, capacity = _probe(self._check())
-        st = os.stat(self._path)
-        root = objxml.element("volume", {"type": "file"}, children=[
-            objxml.element("name", text=self.name()),
-            objxml.element("key", text=self._path),
-            objxml.element("capacity", {"unit": "bytes"}, capacity),
-            objxml.element("allocation", {"unit": "bytes"}, st.st_blocks * 512),
-            objxml.element("physical", {"unit": "bytes"}, st.st_size),
-            objxml.element("target", children=[
-                objxml.element("path", text=self._path),
-                objxml.element("format", {"type": fmt}),
-                objxml.element("permissions", children=[
-                    objxml.element("mode", text="%04o" % (st.st_mode & 0o7777)),
-                    objxml.element("owner", text=st.st_uid),
-                    objxml.element("group", text=st.st_gid)])])])
+        vtype, _, allocation = self.info()
+        root = el("volume", {"type": S.VOL_TYPE_NAMES[vtype]}, children=[
+            el("name", text=self.name()), el("key", text=self._path),
+            el("capacity", {"unit": "bytes"}, capacity),
+            el("allocation", {"unit": "bytes"}, allocation),
+            el("physical", {"unit": "bytes"}, _probe(self._path)[1] if fmt == "raw"
+               else os.stat(self._path).st_size),
+            el("target", children=[el("path", text=self._path)]
+               + _file_facts(self._path, fmt))])
         backing = _backing_file(self._path) if fmt == "qcow2" else None
         if backing:
-            bst = os.stat(backing) if os.path.exists(backing) else None
-            root.append(objxml.element("backingStore", children=[
-                objxml.element("path", text=backing),
-                objxml.element("format", {"type": _probe(backing)[0]}) if bst else None,
-                objxml.element("permissions", children=[
-                    objxml.element("mode", text="%04o" % (bst.st_mode & 0o7777)),
-                    objxml.element("owner", text=bst.st_uid),
-                    objxml.element("group", text=bst.st_gid)]) if bst else None]))
+            facts = _file_facts(backing, _probe(backing)[0]) \
+                if os.path.exists(backing) else []
+            root.append(el("backingStore", children=[el("path", text=backing)] + facts))
         return objxml.write(root)
 
     def path(self):
@@ -540,6 +560,25 @@ class LocalStorageMixin:
             raise VirtError(CONFIG_UNSUPPORTED, "storage pool type '%s' is not "
                             "supported by this driver" % defn.type)
         return defn
+
+    def _autostart_pools(self):
+        """Once per boot: forget pools a previous boot left running, start
+        the autostart ones (a pool that fails to start stays inactive)."""
+        from virtsh.drivers.bootmark import first_since_boot
+        config, state = self._storage_dirs()
+        if not first_since_boot(state):
+            return
+        for entry in os.listdir(state):
+            if entry.endswith(".xml"):
+                os.unlink(os.path.join(state, entry))
+        links = os.path.join(config, "autostart")
+        for entry in sorted(os.listdir(links)) if os.path.isdir(links) else ():
+            defn = self._read_pool(os.path.join(config, entry))
+            if defn is not None:
+                try:
+                    self._start_pool(defn)
+                except (VirtError, OSError):
+                    pass
 
     # --- APIs -------------------------------------------------------------
     def list_all_storage_pools(self, flags=0):

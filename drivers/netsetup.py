@@ -167,6 +167,17 @@ def reload_hosts(defn, files):
             pass
 
 
+def apply_live_update(defn, files, section):
+    """Make the running dnsmasq follow a live net-update of *section*: a
+    static DHCP host needs only a re-read (SIGHUP), anything else that
+    dnsmasq serves (ranges, DNS records) a restart with the new config."""
+    if section == "ip-dhcp-host":
+        reload_hosts(defn, files)
+    elif section.startswith(("ip-dhcp", "dns")) and dnsmasq_running(files):
+        _stop(_read_pid(files.pid))
+        _start_dnsmasq(defn, files, ipv4_networks(defn))
+
+
 def _stop(pid):
     """SIGTERM dnsmasq and wait (up to 2 s) until it is gone."""
     import time
@@ -205,7 +216,10 @@ def _enable_forwarding():
 def _ruleset(defn, nets, mode):
     """nftables: let the guests out (and replies in), NAT mode masquerades;
     an isolated network (no mode) forwards nothing."""
-    lines = ["table ip %s {" % _table(defn),
+    table = _table(defn)
+    # declaring then deleting the table first makes loading it idempotent
+    lines = ["table ip %s" % table, "delete table ip %s" % table,
+             "table ip %s {" % table,
              "  chain forward {",
              "    type filter hook forward priority filter; policy accept;"]
     inbound = " ct state related,established" if mode == "nat" else ""

@@ -109,7 +109,7 @@ class StoragePool(ApiObject):
     def undefine(self):
         """Remove the persistent definition of an inactive pool."""
 
-    @api("virStoragePoolRefresh")
+    @api("virStoragePoolRefresh", write=True)    # libvirt refuses it read-only
     def refresh(self, flags=0):
         """Rescan the pool's volumes."""
 

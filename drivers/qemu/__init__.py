@@ -4,10 +4,12 @@
 Module map: paths (URI -> directory tree), conf (qemu.conf), files
 (atomic writes, locks), store (definitions and runtime state on disk),
 caps (QEMU capabilities probed over QMP, cached), defaults (the driver's
-post-parse defaults), command (definition -> argv), lifecycle and
-supervisor (starting, watching and stopping QEMU), qmp (monitor client),
+post-parse defaults), validate (its checks), qemuns (<qemu:commandline>
+and friends), command (definition -> argv), lifecycle and supervisor
+(starting, watching, adopting and stopping QEMU), qmp (monitor client),
 live (the live definition), host (host capabilities, node info),
-connection and domain (the driver API).
+connection and domain (the driver API; the other modules here are the
+domain's API mixins).
 """
 __all__ = ["QemuConnection"]
 

@@ -17,6 +17,7 @@ from virtsh.drivers.errors import (VirtError, DOM_EXIST, NO_DOMAIN,
                                    OPERATION_INVALID, SYSTEM_ERROR)
 from virtsh.drivers.qemu import conf, paths
 from virtsh.drivers.qemu.domain import QemuDomain
+from virtsh.drivers.qemu.migration import IncomingMixin
 from virtsh.drivers.qemu.saverestore import SaveImagesMixin
 from virtsh.drivers.qemu.domstats import DomainStatsMixin
 from virtsh.drivers.qemu.store import Store
@@ -27,7 +28,7 @@ DEFAULT_EMULATORS = {"x86_64": "/usr/bin/qemu-system-x86_64",
                      "aarch64": "/usr/bin/qemu-system-aarch64"}
 
 
-class QemuConnection(SaveImagesMixin, DomainStatsMixin, LocalStorageMixin, LocalNetworkMixin, LocalHostMixin,
+class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, LocalStorageMixin, LocalNetworkMixin, LocalHostMixin,
                      Connection):
     """A connection to the QEMU driver of one directory tree."""
 
@@ -37,6 +38,8 @@ class QemuConnection(SaveImagesMixin, DomainStatsMixin, LocalStorageMixin, Local
         self.tree.ensure()
         self.conf = conf.load(self.tree.conf_file)
         self.store = Store(self.tree)
+        self._autostart_pools()         # once per boot, as a daemon would
+        self._autostart_networks()
 
     # --- the connection itself -------------------------------------------
     def get_uri(self):

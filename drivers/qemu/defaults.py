@@ -56,8 +56,8 @@ def apply(root, caps, conf, raw=None):
     os_type.set("machine", machine)
     x86 = arch in ("x86_64", "i686")
     if x86:
-        _default_cpu_model(root, arch)
-    _cpu_check(root)
+        _default_cpu_model(root, caps["arch"])
+    _cpu_check(root, caps)
     _memory_from_numa(root)
     devices = _devices(root)
     _controllers(devices, machine, _implied_controllers(devices, raw))
@@ -67,10 +67,8 @@ def apply(root, caps, conf, raw=None):
     if x86:
         _inputs(devices)
     _graphics(devices, conf)
-    if devices.find("audio") is None:
-        spice = devices.find("graphics[@type='spice']") is not None
-        insert_device(devices, etree.Element("audio", id="1",
-                                             type="spice" if spice else "none"))
+    _default_audio(devices)
+    _qxl_vgamem(devices)
     if devices.find("graphics") is not None and devices.find("video") is None:
         video = etree.Element("video")
         etree.SubElement(video, "model", type="cirrus", vram="16384", heads="1",
@@ -85,6 +83,33 @@ def apply(root, caps, conf, raw=None):
     _virtio_serial_ports(devices)
     _usb_ports(devices)
     return root
+
+
+def _qxl_vgamem(devices):
+    """QXL cards get QEMU's 16 MiB of VGA memory (vgamem, after vram)."""
+    for model in devices.findall("video/model[@type='qxl']"):
+        if model.get("vgamem") is not None:
+            continue
+        attrs = list(model.attrib.items())
+        model.attrib.clear()
+        for key, value in attrs:
+            model.set(key, value)
+            if key == "vram":
+                model.set("vgamem", "16384")
+        if model.get("vgamem") is None:
+            model.set("vgamem", "16384")
+
+
+def _default_audio(devices):
+    """An audio backend for the guest: spice's with spice graphics, none
+    otherwise; SDL and D-Bus displays bring their own (no default)."""
+    if devices.find("audio") is not None:
+        return
+    kinds = [g.get("type") for g in devices.findall("graphics")]
+    if "sdl" in kinds or "dbus" in kinds:
+        return
+    kind = "spice" if "spice" in kinds else "none"
+    insert_device(devices, etree.Element("audio", id="1", type=kind))
 
 
 def insert_device(devices, elem):
@@ -107,7 +132,8 @@ def _devices(root):
 
 
 def _default_cpu_model(root, arch):
-    """x86 guests without a CPU model get QEMU's default one (qemu64/qemu32)."""
+    """x86 guests without a CPU model get the emulator's default one
+    (qemu64 of qemu-system-x86_64, qemu32 of qemu-system-i386)."""
     cpu = root.find("cpu")
     if cpu is not None and (cpu.get("mode", "custom") != "custom"
                             or cpu.find("model") is not None):
@@ -143,7 +169,7 @@ def _memory_from_numa(root):
     memory.set("unit", "KiB")
 
 
-def _cpu_check(root):
+def _cpu_check(root, caps):
     """How strictly the guest CPU is checked, when the definition says not:
     none for host-passthrough (and TCG custom models), partial otherwise."""
     cpu = root.find("cpu")
@@ -166,7 +192,7 @@ def _cpu_check(root):
     if cpu.get("check") is None:
         cpu.set("check", check)
     if mode in ("host-passthrough", "maximum") and cpu.get("migratable") is None:
-        cpu.set("migratable", "on")
+        cpu.set("migratable", "on" if caps["arch"] == "x86_64" else "off")
 
 
 def _controller(devices, type_, index="0"):
@@ -216,6 +242,9 @@ def _controllers(devices, machine, implied):
     if _controller(devices, "pci") is None:
         add_controller(devices, "pci", model="pcie-root" if q35 else "pci-root",
                        before=implied)
+    for scsi in devices.findall("controller[@type='scsi']"):
+        if scsi.get("model") is None:
+            scsi.set("model", "lsilogic")
 
 
 def _disk_bus(disk):

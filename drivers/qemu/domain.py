@@ -14,6 +14,7 @@ from virtsh.drivers.qemu.guest import GuestMixin
 from virtsh.drivers.qemu.hotplug import HotplugMixin
 from virtsh.drivers.qemu.iothreads import IOThreadsMixin
 from virtsh.drivers.qemu.metadata import MetadataMixin
+from virtsh.drivers.qemu.migration import MigrationMixin
 from virtsh.drivers.qemu.resources import ResourcesMixin
 from virtsh.drivers.qemu.saverestore import SaveMixin
 from virtsh.drivers.qemu.snapshots import SnapshotsMixin
@@ -23,7 +24,7 @@ from virtsh.drivers.qemu.tuning import TuningMixin
 XML_INACTIVE = 2
 
 
-class QemuDomain(HotplugMixin, ResourcesMixin, StatsMixin, GuestMixin, SaveMixin,
+class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, GuestMixin, SaveMixin,
                  MetadataMixin, SnapshotsMixin, TuningMixin, BlockJobsMixin,
                  IOThreadsMixin, Domain):
     """A guest of the QEMU driver."""

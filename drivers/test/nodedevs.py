@@ -5,7 +5,6 @@ device mocks a vHBA as libvirt's test driver does: it copies
 ``scsi_host11`` as ``scsi_host12`` with the new WWNN/WWPN; destroying
 removes a vHBA and quietly leaves any other device alone.
 """
-import random
 
 from virtsh.drivers import hostobjects as H
 from virtsh.drivers.errors import (
@@ -187,4 +186,5 @@ class NodeDevicesMixin:
 
 def _random_wwn():
     """A WWN as libvirt generates one (its QEMU OUI prefix, random rest)."""
+    import random
     return "5001a4a%09x" % random.getrandbits(36)

@@ -114,7 +114,7 @@ def test_nat_network_lifecycle(ns):
     assert "virbr0" not in ns.links()
     assert "virtsh" not in ns.nft()
     assert _dnsmasq_in(ns) == []
-    assert sorted(os.listdir(os.path.join(ns.host.root, "run", "network"))) == []
+    assert sorted(os.listdir(os.path.join(ns.host.root, "run", "network"))) == [".boot_id"]
     ns.virtsh("net-undefine", "lab")
     assert _names(ns.virtsh("net-list", "--all")) == []
 
@@ -230,6 +230,12 @@ def test_update_edit_and_ports(ns, host):
     assert host_line in ns.virtsh("net-dumpxml", "lab", "--inactive").stdout
     with open(os.path.join(host.root, "run", "network", "lab.hostsfile")) as f:
         assert f.read() == "52:54:00:00:00:07,10.84.0.7,seven\n"
+    dnsmasq = _dnsmasq_in(ns)
+    ns.virtsh("net-update", "lab", "add", "dns-host",
+              "<host ip='10.84.0.8'><hostname>eight</hostname></host>", "--live")
+    with open(os.path.join(host.root, "run", "network", "lab.dnsmasq.conf")) as f:
+        assert "host-record=eight,10.84.0.8\n" in f.read()
+    assert len(_dnsmasq_in(ns)) == 1 and _dnsmasq_in(ns) != dnsmasq     # restarted
 
     port = os.path.join(host.root, "port.xml")
     with open(port, "w") as f:
@@ -286,3 +292,18 @@ def test_session_network_needing_root_is_refused(open_dir):
         "can create: use qemu:///system")
     left = [f for _, _, files in os.walk(open_dir) for f in files if f.startswith("lab")]
     assert left == []
+
+
+def test_autostart_network_starts_on_the_first_connection_after_a_boot(ns, host):
+    ns.define(NAT_XML % {"name": "auto", "mode": "nat", "prefix": "10.87.0"})
+    ns.virtsh("net-autostart", "auto")
+    ns.virtsh("net-start", "auto")
+    ns.run("ip", "link", "del", "virbr0")     # what a reboot does to it
+    with open(os.path.join(host.root, "run", "network", ".boot_id"), "w") as f:
+        f.write("an-earlier-boot")
+    for pid in _dnsmasq_in(ns):
+        os.kill(int(pid), 9)
+    assert _names(ns.virtsh("net-list")) == ["auto"]
+    assert "virbr0" in ns.links() and len(_dnsmasq_in(ns)) == 1
+    ns.virtsh("net-destroy", "auto")
+    assert _names(ns.virtsh("net-list")) == []

@@ -127,6 +127,9 @@ def test_volumes_raw_qcow2_and_backing_chain(host):
                                                         "top.qcow2"]
     vinfo = host.virtsh("vol-info", "--pool", "p", "disk.qcow2").stdout
     assert "Capacity:       8.00 MiB" in vinfo
+    # --prealloc-metadata on a fully allocated volume: qemu-img's falloc
+    assert os.stat(os.path.join(target, "disk.qcow2")).st_blocks * 512 >= 8 << 20
+    assert os.stat(os.path.join(target, "top.qcow2")).st_blocks * 512 < 1 << 20
 
     path = os.path.join(target, "base.img")
     assert host.virtsh("vol-path", "--pool", "p", "base.img").stdout == path + "\n\n"
@@ -311,3 +314,17 @@ def test_volume_disks_translate_to_their_files(host):
         "</devices></domain>")
     with pytest.raises(VirtError, match="no storage vol with matching name 'nope'"):
         conn.translate_volume_disks(missing)
+
+
+def test_autostart_pool_starts_on_the_first_connection_after_a_boot(host):
+    _dir_pool(host, "auto")
+    _dir_pool(host, "manual")
+    host.virtsh("pool-autostart", "auto")
+    state = os.path.join(host.root, "run", "storage")
+    with open(os.path.join(state, ".boot_id"), "w") as f:
+        f.write("an-earlier-boot")           # as if the host had rebooted since
+    rows = host.virtsh("pool-list", "--all").stdout.splitlines()[2:]
+    assert [r.split()[:2] for r in rows if r] == [["auto", "active"],
+                                                  ["manual", "inactive"]]
+    host.virtsh("pool-destroy", "auto")       # same boot: stays stopped
+    assert "inactive" in host.virtsh("pool-list", "--all").stdout.splitlines()[2]

@@ -12,7 +12,8 @@ def _net(forward="<forward mode='nat'/>", ip="<ip address='10.5.0.1' prefix='24'
 def test_nat_masquerades_only_traffic_leaving_the_subnet():
     defn = _net()
     rules = netsetup._ruleset(defn, netsetup.ipv4_networks(defn), "nat")
-    assert rules.startswith("table ip virtsh_vb9 {\n")
+    assert rules.startswith("table ip virtsh_vb9\ndelete table ip virtsh_vb9\n"
+                            "table ip virtsh_vb9 {\n")
     assert "ip saddr 10.5.0.0/24 ip daddr != 10.5.0.0/24 masquerade" in rules
     assert 'oifname "vb9" ip daddr 10.5.0.0/24 ct state related,established accept' in rules
 

@@ -1617,13 +1617,30 @@ def migrate(ctl, args):
     desturi = args.get("desturi")
     if flags & _MIGRATE_PEER2PEER or args.flag("direct"):
         dom.migrate_to_uri(desturi, params, flags)
-    else:
-        from virtsh import drivers
-        with failing("failed to connect to the hypervisor"):
-            dest = drivers.open(desturi)
-        dom.migrate(dest, params, flags)
-    ctl.print_extra("\nMigration: [100 %]" if args.flag("verbose") else "", end="")
+        return True
+    import sys
+    from virtsh import drivers
+    from virtsh.drivers import migrate as migration
+    with failing("failed to connect to the hypervisor"):
+        dest = drivers.open(desturi)
+    watch = migration.Watch(_print_job_progress if args.flag("verbose") else None,
+                            args.ulong("timeout") if args.given("timeout") else 0,
+                            "postcopy" if args.flag("timeout-postcopy") else "suspend")
+    try:
+        migration.migrate(dom, dest, params, flags, watch)
+    finally:
+        if args.flag("verbose"):
+            sys.stderr.write("\n")
     return True
+
+
+def _print_job_progress(remaining, total):
+    """virsh's progress line of a job, redrawn in place on stderr."""
+    import sys
+    percent = 100 if remaining == 0 else min(99, int(100.0 - remaining * 100.0 / total))
+    sys.stdout.flush()
+    sys.stderr.write("\rMigration: [%3d %%]" % percent)
+    sys.stderr.flush()
 
 
 @command('migrate-setmaxdowntime', "Set the longest pause a live migration may cause.",

@@ -1,0 +1,360 @@
+"""Live migration for the QEMU driver: the source's and destination's phases.
+
+The client (drivers/migrate.py) runs the phases over two connections, so
+each one here is a short call that leaves state on disk for the next:
+
+  begin    (source)       the migratable XML of the running guest
+  prepare  (destination)  QEMU started with ``-incoming defer``, listening
+  perform  (source)       QMP ``migrate`` started; run/NAME.migration records
+                          the job, job_stats reports ``query-migrate``
+  finish   (destination)  the arrived guest resumed (and defined if asked)
+  confirm  (source)       QEMU stopped (reason migrated), or resumed when the
+                          migration failed or was cancelled
+
+``MigrationMixin`` is part of QemuDomain, ``IncomingMixin`` of QemuConnection.
+"""
+import json
+import os
+import time
+
+from virtsh.drivers import domain as D
+from virtsh.drivers.errors import (VirtError, OPERATION_INVALID, OPERATION_FAILED,
+                                   INVALID_ARG, OVERFLOW, no_support)
+from virtsh.drivers.qemu import files
+from virtsh.drivers.qemu.running import RunningBase
+
+XML_SECURE, XML_INACTIVE, XML_MIGRATABLE = 1, 2, 8
+PORT_RANGE = range(49152, 49216)            # libvirt's migration_port_min..max
+MIB = 1 << 20
+QEMU_MAX_SPEED_MIB = (1 << 63) // MIB - 1   # what "unlimited" reads as
+ACTIVE = ("setup", "active", "pre-switchover", "device", "postcopy-active",
+          "postcopy-paused", "postcopy-recover", "wait-unplug", "cancelling")
+OPERATION_MIGRATION_IN, OPERATION_MIGRATION_OUT = 4, 5
+JOB_TYPES = {"completed": D.JOB_COMPLETED, "failed": D.JOB_FAILED,
+             "cancelled": D.JOB_CANCELLED}
+
+
+# --- the job record ---------------------------------------------------------
+def _job_path(store, name):
+    return store.run(name, "migration")
+
+
+def read_job(store, name):
+    """The migration job recorded for *name* (None: no migration)."""
+    text = files.read_text(_job_path(store, name))
+    return json.loads(text) if text else None
+
+
+def _write_job(store, name, job):
+    files.write_atomic(_job_path(store, name), json.dumps(job), durable=False)
+
+
+def _capabilities(flags):
+    """QMP migration capabilities both ends must agree on, from *flags*."""
+    return [{"capability": cap, "state": bool(flags & bit)} for cap, bit in (
+        ("xbzrle", D.MIGRATE_COMPRESSED), ("auto-converge", D.MIGRATE_AUTO_CONVERGE),
+        ("postcopy-ram", D.MIGRATE_POSTCOPY), ("multifd", D.MIGRATE_PARALLEL))]
+
+
+def _tcp_uri(uri):
+    """QEMU's form (tcp:HOST:PORT) of a migration URI (tcp://HOST:PORT too)."""
+    if uri.startswith("tcp://"):
+        uri = "tcp:" + uri[len("tcp://"):].rstrip("/")
+    if not uri.startswith("tcp:"):
+        raise VirtError(INVALID_ARG, "unsupported scheme %s in migration URI %s"
+                        % (uri.split(":", 1)[0], uri))
+    return uri
+
+
+def job_params(info, started):
+    """libvirt's typed job statistics from QEMU's query-migrate answer."""
+    ram = info.get("ram", {})
+    elapsed = int((time.time() - started) * 1000)
+    out = [("operation", OPERATION_MIGRATION_OUT), ("time_elapsed", elapsed)]
+    if ram:
+        out += [("data_total", ram.get("total", 0)),
+                ("data_processed", ram.get("transferred", 0)),
+                ("data_remaining", ram.get("remaining", 0)),
+                ("memory_total", ram.get("total", 0)),
+                ("memory_processed", ram.get("transferred", 0)),
+                ("memory_remaining", ram.get("remaining", 0)),
+                ("memory_constant", ram.get("duplicate", 0)),
+                ("memory_normal", ram.get("normal", 0)),
+                ("memory_normal_bytes", ram.get("normal-bytes", 0)),
+                ("memory_bps", int(ram.get("mbps", 0) * 1e6 / 8)),
+                ("memory_dirty_rate", ram.get("dirty-pages-rate", 0)),
+                ("memory_iteration", ram.get("dirty-sync-count", 0)),
+                ("memory_postcopy_requests", ram.get("postcopy-requests", 0))]
+    if "downtime" in info:
+        out.append(("downtime", info["downtime"]))
+    elif "expected-downtime" in info:
+        out.append(("downtime", info["expected-downtime"]))
+    if "setup-time" in info:
+        out.append(("setup_time", info["setup-time"]))
+    if "error-desc" in info:
+        out.append(("errmsg", info["error-desc"]))
+    return out
+
+
+# --- source side --------------------------------------------------------------
+class MigrationMixin(RunningBase):
+    """The source's phases and the tunables of an outgoing migration."""
+
+    def migrate_begin(self, params=None, flags=0):
+        params = params or {}
+        if flags & D.MIGRATE_OFFLINE:
+            if flags & (D.MIGRATE_NON_SHARED_DISK | D.MIGRATE_NON_SHARED_INC):
+                raise VirtError(OPERATION_INVALID,
+                                "offline migration cannot handle non-shared storage")
+            if not flags & D.MIGRATE_PERSIST_DEST:
+                raise VirtError(OPERATION_INVALID, "offline migration must be "
+                                "specified with the persistent flag set")
+            if not self.is_persistent():
+                if not self.exists():
+                    raise self._gone()
+                raise VirtError(OPERATION_INVALID, "cannot migrate a transient domain "
+                                "offline")
+            xml = self.xml_desc(XML_SECURE | XML_INACTIVE | XML_MIGRATABLE)
+        else:
+            self._running_status()
+            if read_job(self.store, self.name()):
+                raise VirtError(OPERATION_INVALID, "another migration job is already "
+                                "running for domain '%s'" % self.name())
+            if flags & (D.MIGRATE_NON_SHARED_DISK | D.MIGRATE_NON_SHARED_INC):
+                raise no_support("virDomainMigrateBegin3Params (storage copy)")
+            xml = self.xml_desc(XML_SECURE | XML_MIGRATABLE)
+        wanted = params.get("destination_xml")
+        if wanted:
+            from virtsh.drivers.qemu.saverestore import checked_xml
+            xml = checked_xml(self.conn, xml, wanted)
+        return xml
+
+    def migrate_perform(self, target, params=None, flags=0):
+        params = params or {}
+        with self.store.lock(self.name()):
+            status = self._running_status()
+            was_running = status["state"] == D.RUNNING
+            mon = self._monitor()
+            try:
+                mon.cmd("migrate-set-capabilities", capabilities=_capabilities(flags))
+                tunables = {}
+                if "bandwidth" in params:
+                    tunables["max-bandwidth"] = params["bandwidth"] * MIB
+                if flags & D.MIGRATE_PARALLEL and "parallel.connections" in params:
+                    tunables["multifd-channels"] = params["parallel.connections"]
+                if tunables:
+                    mon.cmd("migrate-set-parameters", **tunables)
+                if was_running and not flags & D.MIGRATE_LIVE:
+                    mon.cmd("stop")
+                    self.store.update_state(self.name(), D.PAUSED, D.PAUSED_MIGRATION)
+                _write_job(self.store, self.name(), {"started": time.time(),
+                                                     "was_running": was_running})
+                try:
+                    mon.cmd("migrate", uri=_tcp_uri(target["uri"]))
+                except VirtError:
+                    self._resume_after_failure(mon, was_running)
+                    raise
+            finally:
+                mon.close()
+
+    def migrate_confirm(self, params=None, flags=0, cancelled=False):
+        from virtsh.drivers.qemu import lifecycle
+        with self.store.lock(self.name()):
+            job = read_job(self.store, self.name())
+            status = self._status()
+            if flags & D.MIGRATE_OFFLINE and not cancelled:
+                self._undefine_source(flags)
+                return
+            if status is None:
+                files.remove(_job_path(self.store, self.name()))
+                if cancelled:
+                    raise VirtError(OPERATION_FAILED, "domain '%s' is not running any "
+                                    "more" % self.name())
+                self._undefine_source(flags)
+                return
+            if cancelled:
+                mon = self._monitor()
+                try:
+                    self._cancel_and_wait(mon)
+                    self._resume_after_failure(mon, bool(job and job["was_running"]))
+                finally:
+                    mon.close()
+                return
+            files.remove(_job_path(self.store, self.name()))
+            lifecycle.stop(self.store, self.name(), status, "migrated", D.SHUTOFF_MIGRATED)
+            self._undefine_source(flags)
+
+    def _cancel_and_wait(self, mon):
+        info = mon.cmd("query-migrate")
+        if info.get("status") in ACTIVE:
+            mon.cmd("migrate_cancel")
+            deadline = time.monotonic() + 10
+            while (mon.cmd("query-migrate").get("status") in ACTIVE
+                   and time.monotonic() < deadline):
+                time.sleep(0.02)
+
+    def _resume_after_failure(self, mon, was_running):
+        """Leave the guest as it was before the migration began."""
+        files.remove(_job_path(self.store, self.name()))
+        if was_running:
+            if mon.cmd("query-status").get("status") != "running":
+                mon.cmd("cont")
+            self.store.update_state(self.name(), D.RUNNING, D.RUNNING_MIGRATION_CANCELED)
+
+    def _undefine_source(self, flags):
+        if flags & D.MIGRATE_UNDEFINE_SOURCE and self.is_persistent():
+            files.remove(self.store.autostart_link(self.name()),
+                         self.store.config(self.name()),
+                         self.store.run(self.name(), "shutoff"))
+
+    # --- the job while it runs ---------------------------------------------
+    def job_stats(self, flags=0):
+        job = read_job(self.store, self.name())
+        if job is None:
+            return super().job_stats(flags)
+        info = self._qmp_once("query-migrate")
+        kind = JOB_TYPES.get(info.get("status"), D.JOB_UNBOUNDED)
+        return kind, job_params(info, job["started"])
+
+    def abort_job(self):
+        self.abort_job_flags(0)
+
+    def abort_job_flags(self, flags=0):
+        self._running_status()
+        if read_job(self.store, self.name()) is None:
+            raise VirtError(OPERATION_INVALID, "no job is active on the domain")
+        self._qmp_once("migrate_cancel")
+
+    def migrate_start_post_copy(self, flags=0):
+        self._running_status()
+        if read_job(self.store, self.name()) is None:
+            raise VirtError(OPERATION_INVALID, "post-copy can only be started while "
+                            "outgoing migration is in progress")
+        self._qmp_once("migrate-start-postcopy")
+
+    # --- tunables ---------------------------------------------------------
+    def _parameters(self):
+        return self._qmp_once("query-migrate-parameters")
+
+    def migrate_set_max_downtime(self, downtime_ms, flags=0):
+        self._qmp_once("migrate-set-parameters", **{"downtime-limit": downtime_ms})
+
+    def migrate_get_max_downtime(self, flags=0):
+        return self._parameters()["downtime-limit"]
+
+    def migrate_set_max_speed(self, bandwidth, flags=0):
+        if bandwidth > QEMU_MAX_SPEED_MIB:
+            raise VirtError(OVERFLOW, "bandwidth must be less than %d"
+                            % (QEMU_MAX_SPEED_MIB + 1))
+        key = "max-postcopy-bandwidth" if flags & 1 else "max-bandwidth"
+        self._qmp_once("migrate-set-parameters", **{key: bandwidth * MIB})
+
+    def migrate_get_max_speed(self, flags=0):
+        key = "max-postcopy-bandwidth" if flags & 1 else "max-bandwidth"
+        return self._parameters().get(key, 0) // MIB
+
+
+# --- destination side ---------------------------------------------------------
+class IncomingMixin:
+    """The destination's phases (part of QemuConnection)."""
+
+    def migrate_prepare(self, xml, params=None, flags=0):
+        from virtsh.drivers.qemu import qemuns
+        from virtsh.drivers.qemu.domain import QemuDomain
+        params = params or {}
+        defn = self.prepare_definition(xml)
+        if params.get("destination_name"):
+            defn.tree.find("name").text = params["destination_name"]
+        name = defn.tree.findtext("name")
+        with self.store.lock(name):
+            existing = self._check_unique(name, defn.uuid, allow_active=False)
+            if flags & D.MIGRATE_OFFLINE:
+                persistent = params.get("persistent_xml")
+                defined = self.prepare_definition(persistent) if persistent else defn
+                self.store.write_config(name, qemuns.format(defined, XML_INACTIVE))
+                return {"uri": None, "name": name}
+            dom = QemuDomain(self, name)
+            listen = params.get("listen_address") or "0.0.0.0"
+            wanted = params.get("migrate_uri")
+            port = int(_tcp_uri(wanted).rsplit(":", 1)[1]) if wanted else _free_port(listen)
+            dom.start_locked(defn.tree, paused=True, transient=existing is None,
+                             extra_args=("-incoming", "defer"))
+            try:
+                dom._qmp("migrate-set-capabilities", capabilities=_capabilities(flags))
+                if flags & D.MIGRATE_PARALLEL and "parallel.connections" in params:
+                    dom._qmp("migrate-set-parameters",
+                             **{"multifd-channels": params["parallel.connections"]})
+                host = "[%s]" % listen if ":" in listen else listen
+                dom._qmp("migrate-incoming", uri="tcp:%s:%d" % (host, port))
+            except VirtError:
+                self._discard_incoming(dom)
+                raise
+            files.write_atomic(_job_path(self.store, name),
+                               json.dumps({"incoming": True, "started": time.time()}),
+                               durable=False)
+        return {"uri": wanted, "host": _connect_host(listen), "port": port, "name": name}
+
+    def migrate_finish(self, name, params=None, flags=0, cancelled=False):
+        from virtsh.drivers.qemu import qemuns
+        from virtsh.drivers.qemu.domain import QemuDomain
+        from virtsh.drivers.qemu.saverestore import _wait_incoming
+        params = params or {}
+        dom = QemuDomain(self, name)
+        if flags & D.MIGRATE_OFFLINE:
+            return None if cancelled else dom
+        with self.store.lock(name):
+            files.remove(_job_path(self.store, name))
+            if cancelled:
+                self._discard_incoming(dom)
+                return None
+            dom._running_status()
+            mon = dom._monitor()
+            try:
+                _wait_incoming(mon)
+                if not flags & D.MIGRATE_PAUSED:
+                    mon.cmd("cont")
+            except VirtError:
+                mon.close()
+                self._discard_incoming(dom)
+                raise
+            mon.close()
+            if flags & D.MIGRATE_PAUSED:
+                self.store.update_state(name, D.PAUSED, D.PAUSED_USER)
+            else:
+                self.store.update_state(name, D.RUNNING, D.RUNNING_MIGRATED)
+            if flags & D.MIGRATE_PERSIST_DEST:
+                persistent = params.get("persistent_xml") or self.store.live_xml(name)
+                self.store.write_config(name, qemuns.format(
+                    self.prepare_definition(persistent), XML_INACTIVE))
+                status = self.store.status(name)
+                status["transient"] = False
+                self.store.write_status(name, status)
+        return dom
+
+    def _discard_incoming(self, dom):
+        from virtsh.drivers.qemu import lifecycle, store as S
+        status = dom._status()
+        if status is not None:
+            lifecycle.stop(self.store, dom.name(), status, "failed", S.SHUTOFF_FAILED)
+
+
+def _free_port(listen):
+    import socket
+    family = socket.AF_INET6 if ":" in listen else socket.AF_INET
+    for port in PORT_RANGE:
+        with socket.socket(family) as s:
+            try:
+                s.bind((listen, port))
+                return port
+            except OSError:
+                continue
+    raise VirtError(OPERATION_FAILED, "Unable to find an unused port in range "
+                    "'migration' (%d-%d)" % (PORT_RANGE[0], PORT_RANGE[-1]))
+
+
+def _connect_host(listen):
+    """The address the source is told to connect to (None: the client picks
+    the destination's host name, see drivers/migrate.py)."""
+    if listen in ("0.0.0.0", "::", "[::]"):
+        return None
+    return "[%s]" % listen if ":" in listen else listen
