@@ -40,6 +40,19 @@ def _speed(bandwidth, in_bytes):
     return bandwidth if in_bytes else bandwidth * MIB
 
 
+def _own_nodes(mon, top):
+    """The nodes virtsh added for the top image *top*: its format node and
+    the protocol node below it (to delete once the disk has moved on)."""
+    nodes = {n["node-name"]: n for n in mon.cmd("query-named-block-nodes")}
+    out = [top]
+    filename = nodes.get(top, {}).get("file")
+    for name, node in nodes.items():
+        if name != top and name.startswith("libvirt-") and node.get("file") == filename \
+                and node.get("drv") in ("file", "host_device"):
+            out.append(name)
+    return out
+
+
 class BlockJobsMixin(RunningBase):
     """blockcopy, blockcommit, blockpull and blockjob."""
 
@@ -149,9 +162,12 @@ class BlockJobsMixin(RunningBase):
                 args["base-node"] = self._node_of_file(mon, base)
             if speed:
                 args["speed"] = speed
-            if active:
-                args["auto-finalize"] = True
             mon.cmd("block-commit", **args)
+            if active:
+                records = self._job_records()
+                records[target] = {"type": elem.get("type", "file"),
+                                   "old": _own_nodes(mon, node)}
+                self._save_job_records(records)
         self._start(disk, commit)
 
     def block_copy(self, disk, dest_xml, params=None, flags=0):
@@ -202,7 +218,8 @@ class BlockJobsMixin(RunningBase):
             records = self._job_records()
             records[target] = {"dest": path, "format": out_fmt,
                                "type": dest.get("type", "file"),
-                               "nodes": [b["node-name"] for b in reversed(blockdevs)]}
+                               "nodes": [b["node-name"] for b in reversed(blockdevs)],
+                               "old": _own_nodes(mon, node)}
             self._save_job_records(records)
         self._start(disk, copy)
 
@@ -221,7 +238,10 @@ class BlockJobsMixin(RunningBase):
         speed = job.get("speed", 0)
         if not flags & JOB_INFO_BANDWIDTH_BYTES:
             speed //= MIB
-        return LABELS[kind], speed, job.get("offset", 0), job.get("len", 0)
+        cur, end = job.get("offset", 0), job.get("len", 0)
+        if job.get("ready"):            # libvirt shows a ready job as complete
+            end = cur = max(end, 1)
+        return LABELS[kind], speed, cur, end
 
     def _monitor_for(self, disk):
         self._running_status()
@@ -264,9 +284,14 @@ class BlockJobsMixin(RunningBase):
                     return
                 self._wait_gone(mon, job["device"])
                 record = self._job_records().pop(target, None)
-                if record and flags & JOB_ABORT_PIVOT:
-                    self._pivot_definition(target, record)
-                elif record:
+                if flags & JOB_ABORT_PIVOT:
+                    self._pivot_definition(mon, elem, target, record)
+                    for node in (record or {}).get("old", ()):
+                        try:
+                            mon.cmd("blockdev-del", **{"node-name": node})
+                        except VirtError:
+                            pass
+                elif record and "nodes" in record:
                     for node in record["nodes"]:
                         try:
                             mon.cmd("blockdev-del", **{"node-name": node})
@@ -294,16 +319,24 @@ class BlockJobsMixin(RunningBase):
             time.sleep(0.05)
         raise VirtError(OPERATION_FAILED, "block job '%s' did not end" % job_id)
 
-    def _pivot_definition(self, target, record):
+    def _pivot_definition(self, mon, elem, target, record):
+        """Point the live <disk> at the image QEMU now uses for it."""
         from lxml import etree
+        from virtsh.drivers.qemu.stats import _find_disk
+        alias = elem.find("alias").get("name")
+        inserted = next((b["inserted"] for b in mon.cmd("query-block")
+                         if b.get("qdev") in (alias, "/machine/peripheral/%s/virtio-backend"
+                                              % alias) and "inserted" in b), None)
+        if inserted is None:
+            return
+        kind = record["type"] if record else elem.get("type", "file")
         with edits.editing(self, D.AFFECT_LIVE, lock=False) as defs:
-            from virtsh.drivers.qemu.stats import _find_disk
             disk = _find_disk(defs.live, target)
-            disk.set("type", record["type"])
+            disk.set("type", kind)
             for old in disk.findall("source"):
                 disk.remove(old)
-            source = etree.Element("source", **{"dev" if record["type"] == "block"
-                                               else "file": record["dest"]})
+            source = etree.Element("source", **{"dev" if kind == "block" else "file":
+                                               inserted["file"]})
             driver = disk.find("driver")
-            driver.set("type", record["format"])
+            driver.set("type", inserted.get("drv", driver.get("type", "raw")))
             driver.addnext(source)

@@ -96,6 +96,45 @@ def job_params(info, started):
     return out
 
 
+def unfill_graphics(live, original):
+    """Undo in *live* what starting the guest chose for its displays, as
+    libvirt's migratable XML does; *original* is the definition the guest
+    was started from (None: unknown, every listen address counts as chosen)."""
+    before = original.findall("devices/graphics") if original is not None else []
+    for i, g in enumerate(live.findall("devices/graphics")):
+        if g.get("type") not in ("vnc", "spice"):
+            continue
+        given = before[i] if i < len(before) else None
+        given_socket = given is not None and (given.get("socket") or given.find(
+            "listen[@type='socket']") is not None)
+        if g.get("socket") and not given_socket:
+            del g.attrib["socket"]
+            g.set("autoport", "yes")
+        for listen in g.findall("listen"):
+            if listen.get("type") == "socket" and not given_socket:
+                listen.set("type", "address")
+                listen.attrib.pop("socket", None)
+            given_listen = given.find("listen") if given is not None else None
+            given_address = given is not None and (given.get("listen") or (
+                given_listen is not None and given_listen.get("address")))
+            if (listen.get("type") == "address" and listen.get("address")
+                    and not given_address and (given is not None or original is None)):
+                del listen.attrib["address"]
+                g.attrib.pop("listen", None)
+        if g.get("autoport") == "yes":
+            g.set("port", "-1")
+            if g.get("tlsPort"):
+                g.set("tlsPort", "-1")
+        # keep libvirt's attribute order: type, port, autoport, listen
+        attrs = dict(g.attrib)
+        g.attrib.clear()
+        for key in ("type", "port", "tlsPort", "autoport"):
+            if key in attrs:
+                g.set(key, attrs.pop(key))
+        for key, value in attrs.items():
+            g.set(key, value)
+
+
 # --- source side --------------------------------------------------------------
 class MigrationMixin(RunningBase):
     """The source's phases and the tunables of an outgoing migration."""
@@ -122,12 +161,25 @@ class MigrationMixin(RunningBase):
                                 "running for domain '%s'" % self.name())
             if flags & (D.MIGRATE_NON_SHARED_DISK | D.MIGRATE_NON_SHARED_INC):
                 raise no_support("virDomainMigrateBegin3Params (storage copy)")
-            xml = self.xml_desc(XML_SECURE | XML_MIGRATABLE)
+            xml = self._migratable_live_xml()
         wanted = params.get("destination_xml")
         if wanted:
             from virtsh.drivers.qemu.saverestore import checked_xml
             xml = checked_xml(self.conn, xml, wanted)
         return xml
+
+    def _migratable_live_xml(self):
+        """The running definition for the destination: what this host
+        filled in at start (ports, qemu.conf's listen addresses, automatic
+        sockets) goes back to "choose for yourself"."""
+        from lxml import etree
+        from virtsh.xmlconf import domain as xd
+        live = etree.fromstring(self.xml_desc(XML_SECURE | XML_MIGRATABLE).encode())
+        original = None
+        if self.is_persistent():
+            original = xd.parse_document(self.store.config_xml(self.name()))
+        unfill_graphics(live, original)
+        return etree.tostring(live, encoding="unicode")
 
     def migrate_perform(self, target, params=None, flags=0):
         params = params or {}

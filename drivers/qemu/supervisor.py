@@ -144,11 +144,13 @@ def adopt(store, name, status, events_sock):
     os.close(wfd)
     events_sock.close()
     os.waitpid(child, 0)
-    with os.fdopen(rfd, "rb") as pipe:
-        try:
-            return json.loads(pipe.readline() or b"{}")
-        except ValueError:
-            return {}
+    pipe = os.fdopen(rfd, "rb")
+    try:
+        info = json.loads(pipe.readline() or b"{}")
+    except ValueError:
+        info = {}
+    wait_watching(pipe)         # nothing QEMU says from now on is missed
+    return info
 
 
 def _follow(store, name, events_sock, pid, alive, wfd):  # pragma: no cover

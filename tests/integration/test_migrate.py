@@ -80,13 +80,17 @@ def migrate_cmd(host, *args):
     return [sys.executable, "-m", "virtsh", "-c", host.uri, "migrate", *args]
 
 
+@needs_linux
 def test_busy_linux_guest_keeps_counting_on_the_destination(host, dest):
     serial = busy_linux(host)
     dest_serial = os.path.join(dest.root, "serial.log")
     xml = dest_xml_with_serial(host, "busy", dest_serial)
     before = last_count(serial)
     result = host.virtsh("migrate", "busy", dest.uri, "--live", "--verbose", "--xml", xml)
-    assert result.stderr.endswith("\rMigration: [100 %]\n")
+    # (text mode reads virsh's "\r" redraws as line ends)
+    progress = [line for line in result.stderr.split("\n") if line]
+    assert progress[-1] == "Migration: [100 %]"
+    assert all(line.startswith("Migration: [") for line in progress)
     assert dest.state("busy") == "running (migrated)"
     assert host.state("busy") == "shut off (migrated)"
     stopped_at = last_count(serial)
@@ -132,10 +136,6 @@ def test_domjobinfo_then_domjobabort_leave_the_guest_at_the_source(host, dest):
     assert dest.virtsh("list", "--all", "--name").stdout.strip() == ""
 
 
-test_busy_linux_guest_keeps_counting_on_the_destination = needs_linux(
-    test_busy_linux_guest_keeps_counting_on_the_destination)
-
-
 def test_diskless_guest_moves_persistently_and_leaves_the_source(host, dest):
     host.define(guest_xml("mover"))
     host.virtsh("start", "mover")
@@ -153,7 +153,7 @@ def test_offline_migration_moves_only_the_definition(host, dest):
     host.define(guest_xml("cold"))
     result = host.virtsh("migrate", "cold", dest.uri, "--offline", "--persistent")
     assert result.returncode == 0
-    assert dest.state("cold") == "shut off"
+    assert dest.state("cold") == "shut off (unknown)"
     assert "cold" in host.virtsh("list", "--all", "--name").stdout
     dest.virtsh("start", "cold")
     assert dest.state("cold") == "running (booted)"

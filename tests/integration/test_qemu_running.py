@@ -209,7 +209,7 @@ def test_tuning_stats_dump_and_monitor(host):
     host.virtsh("dump", "vm1", dump, "--memory-only")
     with open(dump, "rb") as f:
         assert f.read(4) == b"\x7fELF"
-    assert host.state("vm1") == "running (booted)"
+    assert host.state("vm1") == "running (unpaused)"      # paused while dumping
     assert "rss " in host.virtsh("dommemstat", "vm1").stdout
 
 
@@ -252,3 +252,26 @@ def test_iothreads(host):
     listed = host.virtsh("iothreadinfo", "vm1").stdout
     assert " 3             0\n" in listed and " 1 " not in listed
     assert " 1 " in host.virtsh("iothreadinfo", "vm1", "--config").stdout
+
+
+def test_disk_only_snapshot_and_active_commit(host):
+    disk = qcow2(host, "a.qcow2")
+    host.define(guest_xml("vm1", "<disk type='file' device='disk'><driver name='qemu' "
+                                 "type='qcow2'/><source file='%s'/><target dev='vda' "
+                                 "bus='virtio'/></disk>" % disk))
+    host.virtsh("start", "vm1")
+    host.virtsh("snapshot-create-as", "vm1", "s1", "--disk-only")
+    overlay = os.path.join(host.root, "a.s1")
+    backend = "/machine/peripheral/virtio-disk0/virtio-backend"
+    block = {b["qdev"]: b for b in qmp(host, "vm1", "query-block")}[backend]
+    assert block["inserted"]["file"] == overlay
+    assert block["inserted"]["image"]["backing-image"]["filename"] == disk
+    assert overlay in host.virtsh("domblklist", "vm1", "--inactive").stdout
+    assert "disk-snapshot" in host.virtsh("snapshot-list", "vm1").stdout
+    refused = host.virtsh("snapshot-revert", "vm1", "s1", check=False)
+    assert "external snapshot is not supported" in refused.stderr
+    out = host.virtsh("blockcommit", "vm1", "vda", "--active", "--wait", "--pivot").stdout
+    assert "Successfully pivoted" in out
+    block = {b["qdev"]: b for b in qmp(host, "vm1", "query-block")}[backend]
+    assert block["inserted"]["file"] == disk
+    assert disk in host.virtsh("domblklist", "vm1").stdout
