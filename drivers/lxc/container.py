@@ -97,9 +97,9 @@ def _wait(fd):
 
 def init_process(plan, console_path, report):  # pragma: no cover
     """C2, pid 1 of the container: build the tree, pivot, exec init."""
-    from virtsh.drivers.lxc import netdev
     sc.mount(None, "/", None, sc.MS_REC | sc.MS_PRIVATE)
     if plan["nets"] and "sharenet" not in plan["shares"]:
+        from virtsh.drivers.lxc import netdev
         try:
             netdev.configure_guest_ends(plan["nets"])
         except netdev.NetError as e:

@@ -26,6 +26,20 @@ CODESETS = ("linux", "xt", "atset1", "atset2", "atset3", "os_x", "xt_kbd", "usb"
             "win32", "qnum")
 
 
+def _wait_dump(mon, progress):
+    """Poll ``query-dump`` until the dump is written."""
+    import time
+    while True:
+        info = mon.cmd("query-dump")
+        if progress is not None and info.get("total"):
+            progress(info["completed"], info["total"])
+        if info["status"] == "completed":
+            return
+        if info["status"] == "failed":
+            raise VirtError(OPERATION_FAILED, "dump failed")
+        time.sleep(0.02)
+
+
 class GuestMixin(RunningBase):
     """screenshot, send-key, inject-nmi and the guest agent's APIs."""
 
@@ -137,7 +151,8 @@ class GuestMixin(RunningBase):
                     mon.cmd("stop")
                 mon.send_fd(fd, "dump")
                 mon.cmd("dump-guest-memory", paging=False, protocol="fd:dump",
-                        format=formats[dumpformat])
+                        format=formats[dumpformat], detach=True)
+                _wait_dump(mon, getattr(self.conn, "progress", None))
                 if running and not flags & D.DUMP_LIVE and not flags & D.DUMP_CRASH:
                     mon.cmd("cont")
             finally:

@@ -89,11 +89,15 @@ def area_for(xml):
     return (size // XML_ALIGN + 1) * XML_ALIGN
 
 
-def _wait_migration(mon, what):
-    """Poll ``query-migrate`` until the stream is complete."""
+def _wait_migration(mon, what, progress=None):
+    """Poll ``query-migrate`` until the stream is complete, telling
+    *progress(done, total)* how far it got."""
     while True:
         info = mon.cmd("query-migrate")
         status = info.get("status")
+        ram = info.get("ram")
+        if progress is not None and ram and ram.get("total"):
+            progress(min(ram["transferred"], ram["total"]), ram["total"])
         if status == "completed":
             return
         if status in ("failed", "cancelled"):
@@ -174,7 +178,7 @@ class SaveMixin(RunningBase):
                 mon.cmd("migrate-set-parameters", **{"max-bandwidth": FULL_BANDWIDTH})
                 mon.send_fd(fd, "migrate")
                 mon.cmd("migrate", uri="fd:migrate")
-                _wait_migration(mon, "migration out")
+                _wait_migration(mon, "migration out", getattr(self.conn, "progress", None))
             except KeyboardInterrupt:
                 _cancel(mon, was_running)
                 raise VirtError(OPERATION_ABORTED, "operation aborted: migration out "

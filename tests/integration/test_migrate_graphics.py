@@ -71,7 +71,14 @@ def test_destination_graphics_are_those_of_a_fresh_start(case):
         if case.startswith("vnc") and "autoport-no" not in case:
             # libvirt's migratable XML (autoport='no' differs in the live XML already)
             assert graphics(begin) == graphics(read(case, "migratable.out"))
-        src.virtsh("migrate", name, dst.uri, "--live")
+        moved = src.virtsh("migrate", name, dst.uri, "--live", check=False)
+        if "autoport-no" in case and moved.returncode:
+            # a fixed display port is taken by the source: same machine
+            assert "Address already in use" in moved.stderr
+            assert src.state(name) == "running (booted)"
+            assert dst.runtime_files() == []
+            return
+        assert moved.returncode == 0, moved.stderr
         assert dst.state(name) == "running (migrated)"
         start_case(fresh, case)
         assert without_port(graphics(dst.virtsh("dumpxml", name).stdout)) == \

@@ -52,7 +52,7 @@ def test_raw_volumes_are_files_sparse_or_allocated(tmp_path):
     assert conn.lookup_storage_vol_by_path(str(tmp_path / "pool" / "s.img")).name() == "s.img"
     with pytest.raises(VirtError) as e:
         pool.create_volume("<volume><name>s.img</name><capacity>1</capacity></volume>")
-    assert str(e.value) == "storage volume already exists: 's.img'"
+    assert str(e.value) == "storage volume 's.img' exists already"
     sparse.delete()
     assert not (tmp_path / "pool" / "s.img").exists()
     pool.destroy()                      # transient: gone
@@ -82,4 +82,4 @@ def test_running_pool_refuses_undefine_and_double_start(tmp_path):
     pool.create()
     with pytest.raises(VirtError) as e:
         pool.undefine()
-    assert str(e.value) == "Requested operation is not valid: storage pool 'p' is active"
+    assert str(e.value) == "Requested operation is not valid: storage pool 'p' is still active"

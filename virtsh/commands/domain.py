@@ -1126,7 +1126,9 @@ def dump(ctl, args):
                       ("bypass-cache", D.DUMP_BYPASS_CACHE), ("reset", D.DUMP_RESET),
                       ("memory-only", D.DUMP_MEMORY_ONLY))
     path = args.get("file")
-    with failing("Failed to core dump domain '%s' to %s" % (dom.name(), path)):
+    from virtsh.jobprogress import showing
+    with failing("Failed to core dump domain '%s' to %s" % (dom.name(), path)), \
+            showing(ctl, "Dump", args.flag("verbose")):
         if fmt is not None:
             dom.core_dump_with_format(path, DUMP_FORMATS.index(fmt), flags)
         else:
@@ -1381,7 +1383,9 @@ def managedsave(ctl, args):
     name = dom.name()
     flags = flag_bits(args, ("bypass-cache", D.SAVE_BYPASS_CACHE),
                   ("running", D.SAVE_RUNNING), ("paused", D.SAVE_PAUSED))
-    with failing("Failed to save domain '%s' state" % name):
+    from virtsh.jobprogress import showing
+    with failing("Failed to save domain '%s' state" % name), \
+            showing(ctl, "Managedsave", args.flag("verbose")):
         dom.managed_save(flags)
     ctl.print_extra("\nDomain '%s' state saved by libvirt" % name)
     return True
@@ -1882,7 +1886,9 @@ def save(ctl, args):
     xml = read_file(args.get("xml")) if args.given("xml") else None
     flags = flag_bits(args, ("bypass-cache", D.SAVE_BYPASS_CACHE), ("running", D.SAVE_RUNNING),
                   ("paused", D.SAVE_PAUSED))
-    with failing("Failed to save domain '%s' to %s" % (dom.name(), path)):
+    from virtsh.jobprogress import showing
+    with failing("Failed to save domain '%s' to %s" % (dom.name(), path)), \
+            showing(ctl, "Save", args.flag("verbose")):
         dom.save(path, xml, flags)
     ctl.print_extra("\nDomain '%s' saved to %s" % (dom.name(), path))
     return True
