@@ -22,6 +22,7 @@ class Watch:
         self.progress = progress
         self.timeout = timeout
         self.on_timeout = on_timeout
+        self.completed = None       # the finished job's statistics (dict)
 
 
 def migrate(dom, dest, params=None, flags=0, watch=None):
@@ -71,6 +72,7 @@ def _follow(dom, watch):
             if watch.progress and "data_total" in values and kind != D.JOB_COMPLETED:
                 watch.progress(values["data_remaining"], values["data_total"])
             if kind == D.JOB_COMPLETED:
+                watch.completed = values
                 if watch.progress:
                     watch.progress(0, 1)
                 return

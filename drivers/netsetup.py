@@ -7,7 +7,6 @@ the host's own tools (ip, dnsmasq, nft), so a test can confine it all to
 a network namespace by running virtsh inside one.
 """
 import os
-import signal
 
 from virtsh.drivers.errors import VirtError, INTERNAL_ERROR, SYSTEM_ERROR
 
@@ -159,6 +158,7 @@ def dnsmasq_running(files):
 def reload_hosts(defn, files):
     """Rewrite the static DHCP hosts and make dnsmasq read them again."""
     _write_hosts(defn, files)
+    import signal
     pid = _read_pid(files.pid)
     if pid:
         try:
@@ -180,6 +180,7 @@ def apply_live_update(defn, files, section):
 
 def _stop(pid):
     """SIGTERM dnsmasq and wait (up to 2 s) until it is gone."""
+    import signal
     import time
     if not pid:
         return

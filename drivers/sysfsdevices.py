@@ -6,7 +6,6 @@ root), and the network devices as interfaces (read-only: virtsh does not
 configure the host's own networking).
 """
 import os
-import re
 
 from virtsh.drivers import ethtool
 from virtsh.drivers import hostobjects as H
@@ -14,8 +13,16 @@ from virtsh.drivers.errors import VirtError, NO_INTERFACE, NO_NODE_DEVICE, check
 from virtsh.drivers.listing import wanted
 
 SYS = "/sys"
-_PCI_ADDRESS = re.compile(r"^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$")
+_PCI_ADDRESS = r"^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$"
 UINT_MAX = 4294967295
+
+
+def _pci_match(text):
+    """*text* split as a PCI address dddd:bb:ss.f (a match), or None.
+    ``re`` is imported here: every QEMU connection loads this module, few
+    commands read sysfs."""
+    import re
+    return re.match(_PCI_ADDRESS, text)
 
 
 def _read(path, default=None):
@@ -27,13 +34,13 @@ def _read(path, default=None):
 
 
 def _pci_name(address):
-    return "pci_" + re.sub(r"[:.]", "_", address)
+    return "pci_" + address.replace(":", "_").replace(".", "_")
 
 
 def _parent_of(path):
     """The node device name of the nearest PCI device above *path*."""
     for part in reversed(path.split("/")[:-1]):
-        if _PCI_ADDRESS.match(part):
+        if _pci_match(part):
             return _pci_name(part)
     return "computer"
 
@@ -78,7 +85,7 @@ def _pci_devices():
     base = os.path.join(SYS, "bus/pci/devices")
     found = []
     for address in sorted(os.listdir(base)) if os.path.isdir(base) else ():
-        match = _PCI_ADDRESS.match(address)
+        match = _pci_match(address)
         if not match:
             continue
         path = os.path.realpath(os.path.join(base, address))
@@ -117,7 +124,7 @@ def _iommu_group(path):
     members = sorted(os.listdir(os.path.join(group, "devices")))
     addresses = []
     for member in members:
-        match = _PCI_ADDRESS.match(member)
+        match = _pci_match(member)
         if match:
             d, b, sl, f = match.groups()
             addresses.append(_el("address", {"domain": "0x" + d, "bus": "0x" + b,

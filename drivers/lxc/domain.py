@@ -254,6 +254,16 @@ class LxcDomain(Domain):
             raise VirtError(INTERNAL_ERROR, "Unable to open namespaces: %s" % e.strerror) \
                 from None
 
+    def open_console(self, dev_name=None, flags=0):
+        """A read/write fd on the container's console pty (console0, the only one)."""
+        import termios
+        status = self._require_active()
+        if dev_name not in (None, "console0"):
+            raise VirtError(INTERNAL_ERROR, "cannot find console device '%s'" % dev_name)
+        fd = os.open(status["pty"], os.O_RDWR | os.O_NOCTTY)
+        termios.tcflush(fd, termios.TCIFLUSH)       # no output of before we came
+        return fd
+
     def set_memory(self, kib, flags=0):
         """Change the memory limit of the running container (and/or its config)."""
         from virtsh.drivers.lxc import lifecycle

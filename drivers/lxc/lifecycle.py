@@ -1,5 +1,4 @@
 """Starting and stopping containers (the domain's lock is held by the caller)."""
-import os
 import time
 
 from virtsh.drivers import domain as D
@@ -36,6 +35,7 @@ def start(conn, name, root, transient, paused):
               "init_start": report["init_start"], "state": D.RUNNING,
               "reason": D.RUNNING_BOOTED, "transient": transient,
               "cgroup": cgroup.to_json(), "veths": [n["host"] for n in plan["nets"]],
+              "pty": report["pty"],
               "started": time.time()}
     _record_live(root, plan, report["pty"], partition)
     from lxml import etree

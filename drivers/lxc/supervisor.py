@@ -61,11 +61,13 @@ def _supervise(store, name, plan, cgroup, memory_kib, wfd):  # pragma: no cover
     try:
         cgroup.create()
         cgroup.set_memory_limit(memory_kib)
-        master, slave = os.openpty()
-        pty = os.ttyname(slave)
+        master, slave = os.openpty()        # the container's /dev/console
+        inner = os.ttyname(slave)
         if plan["uidmap"]:      # the console belongs to the container's root
             os.fchown(slave, _host_id(plan["uidmap"]), _host_id(plan["gidmap"]))
-        child, init = launch(plan, cgroup, pty)
+        host_master, host_slave = _host_pty()
+        pty = os.ttyname(host_slave)
+        child, init = launch(plan, cgroup, inner)
     except LaunchError as e:
         runtime.cleanup(cgroup, [n["host"] for n in plan["nets"]])
         _report(wfd, {"error": str(e)})
@@ -79,11 +81,11 @@ def _supervise(store, name, plan, cgroup, memory_kib, wfd):  # pragma: no cover
     console = os.open(store.run(name, "console"),
                       os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
     while True:
-        code = _follow(child, master, console)
+        code = _follow(child, master, console, host_master)
         if runtime.reboot_wanted(store, name, code):
             try:
                 runtime.remove_veths(plan)
-                child, init = launch(plan, cgroup, pty)
+                child, init = launch(plan, cgroup, inner)
             except (LaunchError, OSError):
                 break
             if not runtime.rebooted(store, name, me, init):
@@ -98,29 +100,66 @@ def _report(wfd, info):
     os.close(wfd)
 
 
-def _follow(child, master, console):  # pragma: no cover
-    """Drain the console until the container's first process ends; its exit code."""
+def _host_pty():
+    """The pty ``console`` attaches to (its slave is the live XML's tty): raw,
+    and kept open here so that output with no client attached is dropped."""
+    import tty
+    host_master, host_slave = os.openpty()
+    tty.setraw(host_slave)
+    os.set_blocking(host_master, False)
+    return host_master, host_slave
+
+
+def _follow(child, master, console, host_master):  # pragma: no cover
+    """Relay the console (container <-> host pty, and into the console file)
+    until the container's first process ends; its exit code."""
     pidfd = os.pidfd_open(child)
     poller = select.poll()
-    poller.register(pidfd, select.POLLIN)
-    poller.register(master, select.POLLIN)
+    for fd in (pidfd, master, host_master):
+        poller.register(fd, select.POLLIN)
     try:
         while True:
             for fd, _ in poller.poll():
-                if fd == master:
-                    try:
-                        data = os.read(master, 65536)
-                    except OSError:
-                        data = b""
-                    if data:
-                        os.write(console, data)
-                    else:
-                        poller.unregister(master)
-                elif fd == pidfd:
+                if fd == pidfd:
                     _, status = os.waitpid(child, 0)
+                    _drain(master, console, host_master)
                     return os.waitstatus_to_exitcode(status)
+                try:
+                    data = os.read(fd, 65536)
+                except (BlockingIOError, InterruptedError):
+                    continue
+                except OSError:
+                    data = b""
+                if not data:
+                    poller.unregister(fd)
+                elif fd == master:
+                    os.write(console, data)
+                    _write_some(host_master, data)
+                else:
+                    _write_some(master, data)
     finally:
         os.close(pidfd)
+
+
+def _drain(master, console, host_master):
+    """Keep what the container wrote just before it ended."""
+    while select.select([master], [], [], 0)[0]:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            return
+        if not data:
+            return
+        os.write(console, data)
+        _write_some(host_master, data)
+
+
+def _write_some(fd, data):
+    """Write what the pty takes now; with nobody reading, the rest is dropped."""
+    try:
+        os.write(fd, data)
+    except (BlockingIOError, OSError):
+        pass
 
 
 class LaunchError(Exception):

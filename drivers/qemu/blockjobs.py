@@ -78,7 +78,7 @@ class BlockJobsMixin(RunningBase):
         live = edits.read(self, D.AFFECT_LIVE).live
         disk = _find_disk(live, path)
         if disk is None:
-            raise VirtError(INVALID_ARG, "invalid path %s not assigned to domain" % path)
+            raise VirtError(INVALID_ARG, "disk '%s' not found in domain" % path)
         alias = disk.find("alias").get("name")
         for block in mon.cmd("query-block"):
             if block.get("qdev") in (alias, "/machine/peripheral/%s/virtio-backend" % alias):
@@ -97,7 +97,7 @@ class BlockJobsMixin(RunningBase):
     def _start(self, path, starter):
         """Run *starter(mon, disk, node, target)* unless the disk has a job."""
         with self.store.lock(self.name()):
-            mon = self._monitor()
+            mon = self._monitor_for(path)
             try:
                 disk, node = self._disk_and_node(mon, path)
                 target = disk.find("target").get("dev")

@@ -283,10 +283,10 @@ def _nic(nic, i):
     kind = nic.get("type")
     if kind == "user":
         netdev = {"type": "user", "id": "hostnet%d" % i}
-    elif kind == "ethernet":
+    elif kind in ("ethernet", "network", "bridge"):
         target = nic.find("target")
         if target is None or not target.get("dev"):
-            raise VirtError(CONFIG_UNSUPPORTED, "ethernet interface needs a target device")
+            raise VirtError(CONFIG_UNSUPPORTED, "%s interface needs a target device" % kind)
         netdev = {"type": "tap", "ifname": target.get("dev"), "script": "no",
                   "downscript": "no", "id": "hostnet%d" % i}
     else:
@@ -308,6 +308,11 @@ def _serial(serial, i):
         backend = "file,id=%s,path=%s" % (chardev, serial.find("source").get("path"))
     elif kind == "null":
         backend = "null,id=%s" % chardev
+    elif kind == "unix":
+        source = serial.find("source")
+        backend = "socket,id=%s,path=%s" % (chardev, source.get("path"))
+        if source.get("mode", "bind") == "bind":
+            backend += ",server=on,wait=off"
     else:
         raise VirtError(CONFIG_UNSUPPORTED, "serial type '%s' is not supported" % kind)
     port = int(serial.find("target").get("port", str(i)))

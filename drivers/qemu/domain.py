@@ -240,8 +240,8 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
             snapshots = self.snapshot_count()
             if snapshots:
                 if not flags & D.UNDEFINE_SNAPSHOTS_METADATA:
-                    raise VirtError(OPERATION_INVALID, "cannot undefine domain with %d "
-                                    "snapshots" % snapshots)
+                    raise VirtError(OPERATION_INVALID, "cannot delete inactive domain "
+                                    "with %d snapshots" % snapshots)
                 self._snapshots().drop()
             status = self._status()
             if status is not None:
@@ -253,24 +253,25 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
 
     # --- filters of list_all_domains ---------------------------------------
     def matches(self, flags):
-        """Whether this domain passes virConnectListAllDomains' *flags*."""
+        """Whether this domain passes virConnectListAllDomains' *flags*.
+        Each property is read only when a flag asks about it: listing
+        1,000 domains must not open their snapshot directories."""
         status = self._status()
-        active = status is not None
-        persistent = self.is_persistent()
-        state = status["state"] if active else D.SHUTOFF
+        state = status["state"] if status is not None else D.SHUTOFF
         groups = (
-            (D.LIST_ACTIVE | D.LIST_INACTIVE, active and D.LIST_ACTIVE or D.LIST_INACTIVE),
+            (D.LIST_ACTIVE | D.LIST_INACTIVE,
+             lambda: D.LIST_ACTIVE if status is not None else D.LIST_INACTIVE),
             (D.LIST_PERSISTENT | D.LIST_TRANSIENT,
-             persistent and D.LIST_PERSISTENT or D.LIST_TRANSIENT),
+             lambda: D.LIST_PERSISTENT if self.is_persistent() else D.LIST_TRANSIENT),
             (D.LIST_RUNNING | D.LIST_PAUSED | D.LIST_SHUTOFF | D.LIST_OTHER,
-             {D.RUNNING: D.LIST_RUNNING, D.PAUSED: D.LIST_PAUSED,
-              D.SHUTOFF: D.LIST_SHUTOFF}.get(state, D.LIST_OTHER)),
+             lambda: {D.RUNNING: D.LIST_RUNNING, D.PAUSED: D.LIST_PAUSED,
+                      D.SHUTOFF: D.LIST_SHUTOFF}.get(state, D.LIST_OTHER)),
             (D.LIST_MANAGEDSAVE | D.LIST_NO_MANAGEDSAVE,
-             self.has_managed_save() and D.LIST_MANAGEDSAVE or D.LIST_NO_MANAGEDSAVE),
+             lambda: D.LIST_MANAGEDSAVE if self.has_managed_save() else D.LIST_NO_MANAGEDSAVE),
             (D.LIST_AUTOSTART | D.LIST_NO_AUTOSTART,
-             self.autostart() and D.LIST_AUTOSTART or D.LIST_NO_AUTOSTART),
+             lambda: D.LIST_AUTOSTART if self.autostart() else D.LIST_NO_AUTOSTART),
             (D.LIST_HAS_SNAPSHOT | D.LIST_NO_SNAPSHOT,
-             self.snapshot_count() and D.LIST_HAS_SNAPSHOT or D.LIST_NO_SNAPSHOT),
-            (D.LIST_HAS_CHECKPOINT | D.LIST_NO_CHECKPOINT, D.LIST_NO_CHECKPOINT),
+             lambda: D.LIST_HAS_SNAPSHOT if self.snapshot_count() else D.LIST_NO_SNAPSHOT),
+            (D.LIST_HAS_CHECKPOINT | D.LIST_NO_CHECKPOINT, lambda: D.LIST_NO_CHECKPOINT),
         )
-        return all(not flags & mask or flags & mine for mask, mine in groups)
+        return all(flags & mine() for mask, mine in groups if flags & mask)

@@ -164,6 +164,18 @@ class GuestMixin(RunningBase):
             elif flags & D.DUMP_RESET:
                 self._qmp_once("system_reset")
 
+    def open_console(self, dev_name=None, flags=0):
+        """A read/write fd on the guest's console pty or unix socket, this
+        process being its one session (flag 1, force, takes over)."""
+        from virtsh.drivers.qemu import console
+        self._running_status()
+        root = edits.read(self, D.AFFECT_LIVE).live
+        chr_dev = console.find_device(root, dev_name)
+        alias = chr_dev.find("alias")
+        label = dev_name or (alias.get("name") if alias is not None else "<null>")
+        console.claim(self.store, self.name(), flags)
+        return console.open_fd(chr_dev, label)
+
     def qemu_monitor_command(self, command, flags=0):
         """A QMP command (JSON text) or, with flag 1, an HMP command line."""
         import json

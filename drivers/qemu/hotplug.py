@@ -71,8 +71,8 @@ def _missing(dev):
     if dev.tag == "disk":
         return VirtError(OPERATION_FAILED, "no target device %s" % _target(dev))
     if dev.tag == "interface" and _mac(dev):
-        return VirtError(OPERATION_FAILED, "no device matching MAC address %s found"
-                         % _mac(dev))
+        return VirtError(DEVICE_MISSING, "no device found at address '(<null>)' matching "
+                         "MAC address '%s' and alias '(<null>)'" % _mac(dev))
     return VirtError(OPERATION_FAILED, "matching %s device was not found" % dev.tag)
 
 
@@ -346,7 +346,7 @@ class HotplugMixin(RunningBase):
                 elem = next((e for e in root.find("devices")
                              if isinstance(e.tag, str) and _alias(e) == alias), None)
                 if elem is None:
-                    raise VirtError(DEVICE_MISSING, "no device found with alias %s"
+                    raise VirtError(INTERNAL_ERROR, "no device found with alias %s"
                                     % alias)
                 found.append((root, elem))
             self._remove(defs, found)

@@ -74,12 +74,17 @@ class IOThreadsMixin(RunningBase):
                     raise VirtError(INVALID_ARG, "an IOThread is already using "
                                     "iothread_id '%d'" % iothread_id)
                 if root is defs.live:
+                    from virtsh.drivers.qemu.resources import _set_affinity
                     mon = self._monitor()
                     try:
                         mon.cmd("object-add", **{"qom-type": "iothread",
                                                  "id": "iothread%d" % iothread_id})
                     finally:
                         mon.close()
+                    # a new thread inherits QEMU's pinning; it runs where
+                    # unpinned threads of the domain run
+                    _set_affinity(self._iothread_threads()[iothread_id],
+                                  self._affinity(root, "iothreadpin", "iothread", iothread_id))
                 _set_ids(root, ids + [iothread_id])
 
     def del_iothread(self, iothread_id, flags=0):

@@ -94,14 +94,34 @@ def adopt_if_orphaned(store, name, status):
         store.write_status(name, status)
 
 
-def start(store, name, root, caps, conf, paused=False, transient=False, extra_args=()):
+def start(store, name, root, caps, conf, paused=False, transient=False, extra_args=(),
+          host=None):
     """Start QEMU for the live definition *root*; the new status dict.
 
-    On failure nothing is left behind: no QEMU, no runtime files."""
+    *host* (the connection) resolves storage volumes and virtual networks.
+    On failure nothing is left behind: no QEMU, no runtime files, no taps."""
+    import copy
     from virtsh.drivers.qemu import command, live, supervisor
-    check_sources(root)
+    argv_root = copy.deepcopy(root)
+    if host is not None:
+        host.translate_volume_disks(argv_root)
+    check_sources(argv_root)
     live.fill_listen(root, conf)
     live.name_taps(root)
+    taps = live.plug_taps(root, host.network_bridge) if host is not None else []
+    try:
+        return _start(store, name, root, argv_root, caps, paused, transient,
+                      extra_args, taps)
+    except BaseException:
+        live.unplug_taps(taps)
+        raise
+
+
+def _start(store, name, root, argv_root, caps, paused, transient, extra_args, taps):
+    from virtsh.drivers.qemu import command, live, supervisor
+    for tag in ("devices/interface", "devices/graphics"):   # what start added
+        for mine, theirs in zip(root.findall(tag), argv_root.findall(tag)):
+            theirs.getparent().replace(theirs, __import__("copy").deepcopy(mine))
     events_theirs = _bind_listener(store.run(name, "events"))
     events_ours = connect_unix(store.run(name, "events"))
     listener = _bind_listener(store.run(name, "monitor"))

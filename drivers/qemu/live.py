@@ -136,12 +136,17 @@ def fill_listen(root, conf):
         g.set("listen", address)
 
 
+TAP_NIC_TYPES = ("ethernet", "network", "bridge")
+
+
 def name_taps(root):
-    """Ethernet NICs without a host device name get the next free vnetN."""
+    """Tap-backed NICs without a host device name get the next free vnetN."""
     from lxml import etree
     taken = set(os.listdir("/sys/class/net")) if os.path.isdir("/sys/class/net") else set()
     n = 0
-    for nic in root.findall("devices/interface[@type='ethernet']"):
+    for nic in root.findall("devices/interface"):
+        if nic.get("type") not in TAP_NIC_TYPES:
+            continue
         target = nic.find("target")
         if target is not None and target.get("dev"):
             continue
@@ -153,6 +158,36 @@ def name_taps(root):
             anchor = nic.find("source") if nic.find("source") is not None else nic.find("mac")
             anchor.addnext(target)
         target.set("dev", "vnet%d" % n)
+
+
+def plug_taps(root, network_bridge):
+    """Create the taps of NICs on a virtual network or host bridge and join
+    them to their bridge (*network_bridge* maps a network name to its
+    bridge); the tap names, for unplugging at stop."""
+    from virtsh.drivers import netsetup
+    plugged = []
+    try:
+        for nic in root.findall("devices/interface"):
+            source = nic.find("source")
+            if nic.get("type") not in ("network", "bridge") or source is None:
+                continue
+            bridge = (network_bridge(source.get("network")) if nic.get("type") == "network"
+                      else source.get("bridge"))
+            if nic.get("type") == "network":
+                source.set("bridge", bridge)
+            tap = nic.find("target").get("dev")
+            netsetup.plug_tap(bridge, tap, nic.find("mac").get("address"))
+            plugged.append(tap)
+    except Exception:
+        unplug_taps(plugged)
+        raise
+    return plugged
+
+
+def unplug_taps(taps):
+    from virtsh.drivers import netsetup
+    for tap in taps:
+        netsetup.unplug_tap(tap)
 
 
 def taps_up(root):

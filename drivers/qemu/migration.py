@@ -49,6 +49,20 @@ def _write_job(store, name, job):
     files.write_atomic(_job_path(store, name), json.dumps(job), durable=False)
 
 
+def status_locked(store, name):
+    """The status of *name* while its lock is held (Store.status would take
+    the lock again to settle a QEMU that has gone: this settles it here)."""
+    from virtsh.drivers.qemu import store as S
+    text = files.read_text(store.run(name, "status"))
+    if not text:
+        return None
+    status = json.loads(text)
+    if status.get("pid") and S.process_alive(status["pid"], status.get("start_time")):
+        return status
+    store.finish(name, store.ending_reason(name, S.SHUTOFF_FAILED))
+    return None
+
+
 def _capabilities(flags):
     """QMP migration capabilities both ends must agree on, from *flags*."""
     return [{"capability": cap, "state": bool(flags & bit)} for cap, bit in (
@@ -183,8 +197,11 @@ class MigrationMixin(RunningBase):
 
     def migrate_perform(self, target, params=None, flags=0):
         params = params or {}
+        self._running_status()
         with self.store.lock(self.name()):
-            status = self._running_status()
+            status = status_locked(self.store, self.name())
+            if status is None:
+                raise VirtError(OPERATION_INVALID, "domain is not running")
             was_running = status["state"] == D.RUNNING
             mon = self._monitor()
             try:
@@ -213,7 +230,7 @@ class MigrationMixin(RunningBase):
         from virtsh.drivers.qemu import lifecycle
         with self.store.lock(self.name()):
             job = read_job(self.store, self.name())
-            status = self._status()
+            status = status_locked(self.store, self.name())
             if flags & D.MIGRATE_OFFLINE and not cancelled:
                 self._undefine_source(flags)
                 return
@@ -359,7 +376,9 @@ class IncomingMixin:
             if cancelled:
                 self._discard_incoming(dom)
                 return None
-            dom._running_status()
+            if status_locked(self.store, name) is None:
+                raise VirtError(OPERATION_FAILED, "domain '%s' stopped during the incoming "
+                                "migration" % name)
             mon = dom._monitor()
             try:
                 _wait_incoming(mon)
@@ -385,7 +404,7 @@ class IncomingMixin:
 
     def _discard_incoming(self, dom):
         from virtsh.drivers.qemu import lifecycle, store as S
-        status = dom._status()
+        status = status_locked(self.store, dom.name())
         if status is not None:
             lifecycle.stop(self.store, dom.name(), status, "failed", S.SHUTOFF_FAILED)
 

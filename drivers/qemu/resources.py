@@ -249,8 +249,9 @@ class ResourcesMixin(RunningBase):
         with edits.editing(self, flags & AFFECT) as defs:
             for root in defs.selected():
                 if vcpu >= vcpu_counts(root)[0]:
-                    raise VirtError(INVALID_ARG, "vcpu %d is out of range of live cpu "
-                                    "count %d" % (vcpu, vcpu_counts(root)[0]))
+                    raise VirtError(INVALID_ARG, "vcpu %d is out of range of %s cpu "
+                                    "count %d" % (vcpu, "live" if root is defs.live
+                                                  else "persistent", vcpu_counts(root)[0]))
             if defs.live is not None:
                 tid = self._vcpu_thread(vcpu)
                 _set_affinity(tid, cpus)

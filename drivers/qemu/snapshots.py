@@ -214,6 +214,10 @@ class SnapshotsMixin(RunningBase):
         xs.align_disks(defn, xs.LOC_INTERNAL, True)
         disks = internal_disks(root, defn)
         name = defn.name
+        if not disks:
+            raise VirtError(CONFIG_UNSUPPORTED, "internal and full system snapshots "
+                            "require all disks to be selected for snapshot" if active
+                            else "nothing selected for snapshot")
         if active:
             mon = self._monitor()
             try:
@@ -382,12 +386,16 @@ class SnapshotsMixin(RunningBase):
 
 
 def _plain(root):
-    """A live definition as a snapshot records it: without runtime ids."""
+    """A live definition as a snapshot records it: without runtime ids and
+    the labels a start generates."""
     from virtsh.xmlconf import domain as xd
     copy = xd.copy_tree(root)
     for alias in list(copy.iter("alias")):
         alias.getparent().remove(alias)
     copy.attrib.pop("id", None)
+    for label in copy.findall("seclabel"):
+        if label.get("type") == "dynamic" and label.find("baselabel") is None:
+            copy.remove(label)
     return copy
 
 

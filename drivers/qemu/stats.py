@@ -235,8 +235,7 @@ class StatsMixin(RunningBase):
                 if 0 <= value < UNKNOWN:
                     out.append((tag, value if tag in _IN_PAGES else value // 1024))
             out.append((D.MEMORY_STAT_ACTUAL_BALLOON, actual))
-            if guest.get("last-update"):
-                out.append((D.MEMORY_STAT_LAST_UPDATE, guest["last-update"]))
+            out.append((D.MEMORY_STAT_LAST_UPDATE, guest.get("last-update", 0)))
         out.append((D.MEMORY_STAT_RSS, _rss_kib(status["pid"])))
         return out
 

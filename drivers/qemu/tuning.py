@@ -31,12 +31,12 @@ IOTUNE_QMP = (
 IOTUNE_PARAMS = tuple(name for name, _ in IOTUNE_QMP)
 
 
-def _disk(root, name):
+def _disk(root, name, live=False):
     from virtsh.drivers.qemu.stats import _find_disk
     disk = _find_disk(root, name)
     if disk is None:
-        raise VirtError(INVALID_ARG, "disk '%s' was not found in the domain config"
-                        % name)
+        raise VirtError(INVALID_ARG, "disk '%s' not found in domain" % name if live else
+                        "disk '%s' was not found in the domain config" % name)
     return disk
 
 
@@ -87,8 +87,8 @@ class TuningMixin(RunningBase):
 
     def block_iotune(self, disk, flags=0):
         edits.one_of(flags)
-        root = edits.read(self, flags & AFFECT).selected()[0]
-        return iotune_of(_disk(root, disk))
+        defs = edits.read(self, flags & AFFECT)
+        return iotune_of(_disk(defs.selected()[0], disk, defs.live is not None))
 
     def set_block_iotune(self, disk, params, flags=0):
         for name, value in params:
@@ -100,7 +100,7 @@ class TuningMixin(RunningBase):
                                 "must be no more than %d" % IOTUNE_MAX)
         with edits.editing(self, flags & AFFECT) as defs:
             for root in defs.selected():
-                elem = _disk(root, disk)
+                elem = _disk(root, disk, root is defs.live)
                 values = dict(iotune_of(elem))
                 values.update(params)
                 check_iotune(values)

@@ -11,6 +11,7 @@ after the walk every listing and definition reads as before it.
 """
 import io
 import os
+import re
 import shutil
 
 import pytest
@@ -21,6 +22,8 @@ from virtsh.control import Control
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "fuzz")
 FORBIDDEN = "error: operation forbidden: read only access prevents "
+# what engine.report_unexpected prints for a bug: "error: KeyError: 'x'"
+PYTHON_ERROR = re.compile(r"^error: [A-Z][A-Za-z]*(Error|Exception)(: |$)", re.M)
 MAC = "aa:bb:cc:dd:ee:ff"
 UUID = "6695eb01-f6a4-8304-79aa-97f2502e193f"
 SECRET = "5ec7e7a0-0000-4000-8000-000000000001"
@@ -235,7 +238,9 @@ ARGS = {
 
 # What virsh 9.0 refuses on `virsh -r -c test:///default` with ARGS, and
 # four it should: its save and managedsave hang read-only, its net-edit
-# and pool-edit say "error: Failed." and succeed.
+# and pool-edit say "error: Failed." and succeed.  (Its managedsave-edit
+# is refused in other words: "virDomainManagedSaveGetXMLDesc with secure
+# flag"; the test driver here has no managed save images.)
 REFUSED = {
     "allocpages", "attach-device", "attach-disk", "attach-interface", "autostart",
     "autostart#off", "backup-begin", "blkdeviotune#set", "blkiotune#set", "blockcommit",
@@ -252,7 +257,7 @@ REFUSED = {
     "hypervisor-cpu-compare", "iface-begin", "iface-commit", "iface-define",
     "iface-destroy", "iface-rollback", "iface-start", "iface-undefine", "inject-nmi",
     "iothreadadd", "iothreaddel", "iothreadpin", "iothreadset", "lxc-enter-namespace",
-    "managedsave-define", "managedsave-edit", "memtune#set", "metadata#set",
+    "managedsave-define", "memtune#set", "metadata#set", "migrate",
     "migrate-compcache#set", "migrate-getspeed", "migrate-postcopy",
     "migrate-setmaxdowntime", "migrate-setspeed", "net-autostart", "net-autostart#off",
     "net-create", "net-define", "net-destroy", "net-port-create", "net-start",
@@ -272,10 +277,11 @@ REFUSED = {
     "vol-create", "vol-create-as"
 } | {"save", "managedsave", "net-edit", "pool-edit"}
 
-# Read after the walk as before it: what a change would show in.
+# Read after the walk as before it: what a change would show in (not
+# dominfo or vcpuinfo: the test driver's CPU time is the clock).
 STATE = ["list --all --uuid", "list --all --title", "dumpxml test", "dumpxml test --inactive",
-         "dominfo test", "schedinfo test", "memtune test", "blkiotune test", "numatune test",
-         "vcpuinfo test", "vcpupin test", "emulatorpin test", "domiflist test",
+         "vcpucount test", "domblkinfo test vda", "schedinfo test", "memtune test", "blkiotune test", "numatune test",
+         "vcpupin test", "emulatorpin test", "domiflist test",
          "domblklist test --details", "autostart --help", "desc test", "desc test --title",
          "snapshot-list test", "checkpoint-list test", "domtime test", "perf test",
          "net-list --all", "net-dumpxml default", "net-dumpxml default --inactive",
@@ -346,11 +352,11 @@ def test_every_changing_command_is_refused_and_nothing_changes(workdir):
         out, err = session.run(line)
         if FORBIDDEN in err:
             refused.add(label)
-        if "Traceback" in out + err or engine.__name__ in err:
+        if "Traceback" in out + err or PYTHON_ERROR.search(err):
             unexpected[label] = err
     after = session.state()
     assert len(lines) > 280
-    assert not unexpected
+    assert not unexpected, unexpected
     changed = [line for line in STATE if before[line] != after[line]]
     assert not changed, [(line, before[line], after[line]) for line in changed]
     assert sorted(REFUSED - refused) == [], "virsh refuses these, virtsh did not"

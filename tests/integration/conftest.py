@@ -5,3 +5,4 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 
 from qemu_env import host  # noqa: E402,F401  (the fixture)
+from lxc_env import lxc  # noqa: E402,F401  (the LXC fixture)

@@ -5,7 +5,6 @@ import signal
 import subprocess
 import time
 
-from lxc_env import lxc  # noqa: F401 (the fixture)
 
 
 def wait_for(predicate, timeout=5.0):
@@ -15,6 +14,17 @@ def wait_for(predicate, timeout=5.0):
             return True
         time.sleep(0.05)
     return predicate()
+
+
+def memory_limits(lxc):
+    """The memory limits (bytes) of the embed root's container cgroups."""
+    out = []
+    for d in lxc.cgroup_dirs():
+        for name in ("memory.limit_in_bytes", "memory.max"):
+            if os.path.exists(os.path.join(d, name)):
+                with open(os.path.join(d, name)) as f:
+                    out.append(int(f.read()))
+    return out
 
 
 def test_lifecycle_through_the_cli(lxc):
@@ -30,14 +40,7 @@ def test_lifecycle_through_the_cli(lxc):
     assert info["OS Type"].strip() == "exe"
     assert info["Max memory"].strip() == "98304 KiB"
     assert 0 < int(info["Used memory"].split()[0]) < 98304
-    cgroups = lxc.cgroup_dirs()
-    assert cgroups
-    memory = [d for d in cgroups if "/memory/" in d or not "/sys/fs/cgroup/" in d]
-    for d in memory:
-        limit = "memory.limit_in_bytes" if os.path.exists(d + "/memory.limit_in_bytes") \
-            else "memory.max"
-        with open(os.path.join(d, limit)) as f:
-            assert int(f.read()) == 96 * 1024 * 1024
+    assert memory_limits(lxc) == [96 * 1024 * 1024]
 
     entered = lxc.run("lxc-enter-namespace", "web", "--cmd", "/bin/sh", "-c",
                       "hostname; ls /; tr '\\0' ' ' < /proc/1/cmdline")
@@ -178,3 +181,50 @@ def test_start_errors_leave_nothing_behind(lxc):
                           "internal error: guest failed to start: Failure in libvirt_lxc "
                           "startup: Unexpected filesystem type template")
     assert lxc.run("list", "--name").stdout.strip() == ""
+
+
+def test_console_reaches_the_containers_shell(lxc):
+    import pty
+    import select
+    from lxc_env import VIRTSH
+    lxc.define("tty", init="/bin/sh")
+    lxc.run("start", "tty")
+    master, slave = pty.openpty()
+    console = subprocess.Popen(VIRTSH + ["-c", lxc.uri, "console", "tty"],
+                               stdin=slave, stdout=slave, stderr=slave)
+    os.close(slave)
+    seen = b""
+
+    def read_until(marker):
+        nonlocal seen
+        deadline = time.monotonic() + 2
+        while marker not in seen and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                seen += os.read(master, 4096)
+        return marker in seen
+
+    try:
+        assert read_until(b"Escape character is ^] (Ctrl + ])")
+        for _ in range(50):                         # until the shell prompts
+            os.write(master, b"\r")
+            if read_until(b"# ") or console.poll() is not None:
+                break
+        os.write(master, b"echo $((6 * 7))\r")
+        assert read_until(b"42")
+        os.write(master, b"\x1d")                  # ^] leaves the console
+        assert console.wait(10) == 0
+    finally:
+        if console.poll() is None:
+            console.kill()
+        os.close(master)
+    assert lxc.run("domstate", "tty").stdout.strip() == "running"
+
+
+def test_setmem_changes_the_live_limit(lxc):
+    lxc.define("mem")
+    lxc.run("start", "mem")
+    lxc.run("setmem", "mem", "65536", "--live")
+    assert "<currentMemory unit='KiB'>65536</currentMemory>" in lxc.run("dumpxml", "mem").stdout
+    assert memory_limits(lxc) == [65536 * 1024]
+    assert "<currentMemory unit='KiB'>98304</currentMemory>" in \
+        lxc.run("dumpxml", "--inactive", "mem").stdout

@@ -4,10 +4,11 @@ import glob
 import os
 import re
 
+import subprocess
+
 import pytest
 
-from lxc_env import VIRTSH, requirements  # noqa: F401
-import subprocess
+from lxc_env import VIRTSH
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "conformance", "lxc")
 DEFINE_CASES = sorted(glob.glob(os.path.join(DATA, "define", "*")))

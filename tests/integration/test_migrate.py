@@ -216,3 +216,26 @@ def test_guest_that_is_not_running_cannot_migrate_live(host, dest):
     result = host.virtsh("migrate", "idle", dest.uri, "--live", check=False)
     assert (result.returncode, result.stderr) == (
         1, "error: Requested operation is not valid: domain is not running\n")
+
+
+def test_migration_to_and_from_a_host_reached_over_ssh(host, dest, tmp_path):
+    from sshd_env import Sshd, missing_reason
+    if missing_reason():
+        pytest.skip(missing_reason())
+    sshd = Sshd(str(tmp_path))
+    try:
+        far = sshd.uri(path="/embed", driver="qemu", root=dest.root)
+        host.define(guest_xml("roamer"))
+        host.virtsh("start", "roamer")
+        host.virtsh("migrate", "roamer", far, "--live", "--persistent")
+        assert dest.state("roamer") == "running (migrated)"
+        assert host.state("roamer") == "shut off (migrated)"
+        # the far host as the source, driven from here
+        moved = subprocess.run([sys.executable, "-m", "virtsh", "-c", far, "migrate",
+                                "roamer", host.uri, "--live"],
+                               capture_output=True, text=True, timeout=60)
+        assert moved.returncode == 0, moved.stderr
+        assert host.state("roamer") == "running (migrated)"
+        assert dest.state("roamer") == "shut off (migrated)"
+    finally:
+        sshd.stop()

@@ -357,7 +357,7 @@ def blockjob(ctl, args):
         return
     job = dom.block_job_info(path, 1 if args.flag("bytes") else 0)
     if job is None:
-        ctl.print("No current block job for %s" % path)
+        ctl.print_extra("No current block job for %s" % path)
         return
     kind, bandwidth, cur, end = job
     if args.flag("raw"):
@@ -510,7 +510,14 @@ def console(ctl, args):
     if not (os.isatty(0) and os.isatty(1)):
         raise CommandError("Cannot run interactive console without a controlling TTY")
     flags = (1 if args.flag("force") else 0) | (2 if args.flag("safe") else 0)
-    dom.open_console(args.get("devname"), flags)
+    stream = dom.open_console(args.get("devname"), flags)
+    ctl.print_extra("Connected to domain '%s'" % dom.name())
+    ctrl = " (Ctrl + %s)" % ctl.escape[1] if ctl.escape.startswith("^") else ""
+    ctl.print_extra("Escape character is %s%s" % (ctl.escape, ctrl))
+    ctl.out.flush()
+    from virtsh import consolerelay
+    consolerelay.run(stream, ctl.escape)
+    return True
 
 
 @command('cpu-stats', "Show the CPU time a domain used, per host CPU and in total.",
@@ -622,6 +629,7 @@ def desc(ctl, args):
         ctl.print(text, end="")
         return True
     text = " ".join(words)
+    _metadata_or_empty(dom, kind, flags)       # virsh reads the old text first
     try:
         dom.set_metadata(kind, text, None, None, flags)
     except VirtError as e:
