@@ -60,7 +60,7 @@ class LocalNetwork(N.Network):
             raise VirtError(OPERATION_INVALID, "cannot set autostart for transient network")
         link = self.conn._network_path(self._name, "autostart")
         if enabled and not os.path.lexists(link):
-            os.makedirs(os.path.dirname(link), exist_ok=True)
+            os.makedirs(os.path.dirname(link), mode=0o700, exist_ok=True)
             os.symlink(self.conn._network_path(self._name, "config"), link)
         elif not enabled and os.path.lexists(link):
             os.unlink(link)

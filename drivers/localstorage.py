@@ -159,7 +159,7 @@ class LocalPool(S.StoragePool):
             raise VirtError(INTERNAL_ERROR, "pool has no config file")
         link = self.conn._autostart_link(self._name)
         if enabled and not os.path.lexists(link):
-            os.makedirs(os.path.dirname(link), exist_ok=True)
+            os.makedirs(os.path.dirname(link), mode=0o700, exist_ok=True)
             os.symlink(self.conn._pool_file(self._name, persistent=True), link)
         elif not enabled and os.path.lexists(link):
             os.unlink(link)

@@ -7,6 +7,7 @@ order of topological listings.  Drivers store their definitions (objects
 with ``name`` and ``parent_name``) in a MomentTree and build their API on
 its operations; the error texts are libvirt's.
 """
+from virtsh.drivers import snapshot as S
 from virtsh.drivers.errors import VirtError, INVALID_ARG, OPERATION_FAILED
 
 
@@ -156,3 +157,69 @@ class MomentTree:
         elif no_leaves and not leaves:
             found = [m for m in found if m.children]
         return found
+
+
+# --- selecting and deleting, shared by the drivers' snapshot APIs --------
+def _snapshot_kept(defn, flags):
+    """libvirt's status and location filters of snapshot lists."""
+    from virtsh.xmlconf import snapshot as xs
+    status = flags & (S.SNAPSHOT_LIST_INACTIVE | S.SNAPSHOT_LIST_ACTIVE |
+                      S.SNAPSHOT_LIST_DISK_ONLY)
+    if status and status != (S.SNAPSHOT_LIST_INACTIVE | S.SNAPSHOT_LIST_ACTIVE |
+                             S.SNAPSHOT_LIST_DISK_ONLY):
+        if defn.state == xs.STATE_SHUTOFF:
+            wanted = S.SNAPSHOT_LIST_INACTIVE
+        elif defn.state == xs.STATE_DISK_SNAPSHOT:
+            wanted = S.SNAPSHOT_LIST_DISK_ONLY
+        else:
+            wanted = S.SNAPSHOT_LIST_ACTIVE
+        if not status & wanted:
+            return False
+    location = flags & (S.SNAPSHOT_LIST_INTERNAL | S.SNAPSHOT_LIST_EXTERNAL)
+    if location == S.SNAPSHOT_LIST_INTERNAL and defn.is_external():
+        return False
+    if location == S.SNAPSHOT_LIST_EXTERNAL and not defn.is_external():
+        return False
+    return True
+
+
+def select_snapshots(tree, start, flags):
+    if flags & S.SNAPSHOT_LIST_NO_METADATA and not flags & S.SNAPSHOT_LIST_METADATA:
+        return []           # every snapshot listed here has metadata
+    found = tree.select(start, roots=start is None and bool(flags & S.SNAPSHOT_LIST_ROOTS),
+                        descendants=bool(flags & S.SNAPSHOT_LIST_DESCENDANTS),
+                        topological=bool(flags & S.SNAPSHOT_LIST_TOPOLOGICAL),
+                        leaves=bool(flags & S.SNAPSHOT_LIST_LEAVES),
+                        no_leaves=bool(flags & S.SNAPSHOT_LIST_NO_LEAVES))
+    return [m for m in found if _snapshot_kept(m.defn, flags)]
+
+
+def select_checkpoints(tree, start, flags):
+    return tree.select(start, roots=start is None and bool(flags & S.CHECKPOINT_LIST_ROOTS),
+                       descendants=bool(flags & S.CHECKPOINT_LIST_DESCENDANTS),
+                       topological=bool(flags & S.CHECKPOINT_LIST_TOPOLOGICAL),
+                       leaves=bool(flags & S.CHECKPOINT_LIST_LEAVES),
+                       no_leaves=bool(flags & S.CHECKPOINT_LIST_NO_LEAVES))
+
+
+def delete_moment(tree, moment, children, children_only):
+    """Remove a moment (and/or its descendants), reparenting as libvirt does."""
+    if children or children_only:
+        was_current = False
+        for below in tree.descendants(moment):
+            was_current |= tree.remove(below)
+        if was_current:
+            tree.current = moment
+        moment.children = []
+    elif moment.children:
+        parent = moment.parent
+        for child in moment.children:
+            child.defn.parent_name = parent.name if parent else None
+        tree.move_children(moment, parent)
+    if children_only:
+        return
+    tree.unlink(moment)
+    if tree.current is moment:
+        parent_name = moment.defn.parent_name
+        tree.current = tree.get(parent_name) if parent_name else None
+    tree.remove(moment)

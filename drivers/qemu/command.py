@@ -285,10 +285,12 @@ def _nic(nic, i):
         netdev = {"type": "user", "id": "hostnet%d" % i}
     elif kind in ("ethernet", "network", "bridge"):
         target = nic.find("target")
-        if target is None or not target.get("dev"):
-            raise VirtError(CONFIG_UNSUPPORTED, "%s interface needs a target device" % kind)
-        netdev = {"type": "tap", "ifname": target.get("dev"), "script": "no",
-                  "downscript": "no", "id": "hostnet%d" % i}
+        dev = target.get("dev") if target is not None else None
+        if kind == "ethernet" and not dev:
+            raise VirtError(CONFIG_UNSUPPORTED, "ethernet interface needs a target device")
+        # a network or bridge NIC has its tap named at start (not by to-native)
+        netdev = {"type": "tap", "ifname": dev, "script": "no", "downscript": "no",
+                  "id": "hostnet%d" % i} if dev else {"type": "tap", "id": "hostnet%d" % i}
     else:
         raise VirtError(CONFIG_UNSUPPORTED,
                         "interface type '%s' is not supported by this driver" % kind)

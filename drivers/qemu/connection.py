@@ -201,7 +201,7 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, LocalStor
         name = defn.name
         with self.store.lock(name):
             self._check_unique(name, defn.uuid)
-            self.store.write_config(name, qemuns.format(defn, 0x2))
+            self.store.write_config(name, qemuns.format(defn, 0x3))    # inactive, secure: keep passwords
         return QemuDomain(self, name)
 
     def create_domain(self, xml, flags=0):

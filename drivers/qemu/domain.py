@@ -182,7 +182,8 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
         caps = self.conn.caps(root.findtext("devices/emulator").strip())
         try:
             lifecycle.start(self.store, self._name, root, caps, self.conn.conf,
-                            paused=paused, transient=transient, extra_args=extra_args)
+                            paused=paused, transient=transient, extra_args=extra_args,
+                            host=self.conn)
         except VirtError:
             if not transient and self.is_persistent():
                 files.write_atomic(self.store.run(self._name, "shutoff"),

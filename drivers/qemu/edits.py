@@ -14,6 +14,7 @@ from virtsh.drivers import domain as D
 from virtsh.drivers.errors import VirtError, INVALID_ARG, OPERATION_INVALID
 
 XML_INACTIVE = 2
+XML_SECURE = 1          # state files keep passwords (they are 0600)
 
 
 class Definitions:
@@ -89,9 +90,9 @@ def save_config(dom, root):
     """Write *root* as the persistent definition, defaults re-applied."""
     from virtsh.drivers.qemu import qemuns
     from virtsh.xmlconf import domain as xd
-    text = qemuns.format(xd.DomainDef(root), XML_INACTIVE)
+    text = qemuns.format(xd.DomainDef(root), XML_INACTIVE | XML_SECURE)
     defn = dom.conn.prepare_definition(text)
-    dom.store.write_config(dom.name(), qemuns.format(defn, XML_INACTIVE))
+    dom.store.write_config(dom.name(), qemuns.format(defn, XML_INACTIVE | XML_SECURE))
 
 
 def save_live(dom, root):
@@ -99,4 +100,4 @@ def save_live(dom, root):
     from virtsh.drivers.qemu import files, qemuns
     from virtsh.xmlconf import domain as xd
     files.write_atomic(dom.store.run(dom.name(), "xml"),
-                       qemuns.format(xd.DomainDef(root)), durable=False)
+                       qemuns.format(xd.DomainDef(root), XML_SECURE), durable=False)

@@ -40,6 +40,16 @@ def _wait_dump(mon, progress):
         time.sleep(0.02)
 
 
+def _arp_addresses(mac):
+    """IPv4 addresses the host's ARP table has for *mac*."""
+    try:
+        with open("/proc/net/arp") as f:
+            rows = [line.split() for line in f.read().splitlines()[1:]]
+    except OSError:
+        return []
+    return [row[0] for row in rows if len(row) >= 4 and row[3].lower() == mac.lower()]
+
+
 class GuestMixin(RunningBase):
     """screenshot, send-key, inject-nmi and the guest agent's APIs."""
 
@@ -163,6 +173,32 @@ class GuestMixin(RunningBase):
                                S.SHUTOFF_CRASHED)
             elif flags & D.DUMP_RESET:
                 self._qmp_once("system_reset")
+
+    def interface_addresses(self, source=0, flags=0):
+        """Addresses of the guest's NICs from the networks' DHCP leases, the
+        host's ARP table or (not connected, so an error) the guest agent."""
+        if source > D.IFADDR_SOURCE_ARP:
+            raise VirtError(ARGUMENT_UNSUPPORTED, "Unknown IP address data source %d"
+                            % source)
+        self._running_status()
+        if source == D.IFADDR_SOURCE_AGENT:
+            self._agent()
+        root = edits.read(self, D.AFFECT_LIVE).live
+        result = []
+        for nic in root.findall("devices/interface"):
+            target, mac = nic.find("target"), nic.find("mac").get("address")
+            name = target.get("dev") if target is not None else ""
+            if source == D.IFADDR_SOURCE_LEASE:
+                if nic.get("type") != "network":
+                    continue
+                addrs = [(D.IP_ADDR_IPV6 if ":" in lease["ipaddr"] else D.IP_ADDR_IPV4,
+                          lease["ipaddr"], lease["prefix"])
+                         for _, lease in self.conn.network_leases_for_mac(mac)]
+            else:
+                addrs = [(D.IP_ADDR_IPV4, ip, 0) for ip in _arp_addresses(mac)]
+            if addrs:
+                result.append((name, mac, addrs))
+        return result
 
     def open_console(self, dev_name=None, flags=0):
         """A read/write fd on the guest's console pty or unix socket, this

@@ -114,7 +114,7 @@ class IOThreadsMixin(RunningBase):
 
     def pin_iothread(self, iothread_id, cpus, flags=0):
         from virtsh.drivers.qemu.resources import _set_affinity
-        from virtsh.drivers.test.xmltree import set_pin
+        from virtsh.drivers.deftree import set_pin
         if not cpus:
             raise VirtError(INVALID_ARG, "Empty iothread cpumap list for pinning")
         with edits.editing(self, flags & AFFECT) as defs:

@@ -100,35 +100,38 @@ def start(store, name, root, caps, conf, paused=False, transient=False, extra_ar
 
     *host* (the connection) resolves storage volumes and virtual networks.
     On failure nothing is left behind: no QEMU, no runtime files, no taps."""
-    import copy
-    from virtsh.drivers.qemu import command, live, supervisor
-    argv_root = copy.deepcopy(root)
-    if host is not None:
-        host.translate_volume_disks(argv_root)
-    check_sources(argv_root)
+    from virtsh.drivers.qemu import live
+    check_sources(_for_argv(root, host))
     live.fill_listen(root, conf)
     live.name_taps(root)
     taps = live.plug_taps(root, host.network_bridge) if host is not None else []
     try:
-        return _start(store, name, root, argv_root, caps, paused, transient,
-                      extra_args, taps)
+        status = _start(store, name, root, caps, paused, transient, extra_args, host, taps)
     except BaseException:
         live.unplug_taps(taps)
         raise
+    return status
 
 
-def _start(store, name, root, argv_root, caps, paused, transient, extra_args, taps):
+def _for_argv(root, host):
+    """A copy of *root* whose volume disks name their files, as QEMU needs."""
+    if host is None:
+        return root
+    import copy
+    argv_root = copy.deepcopy(root)
+    host.translate_volume_disks(argv_root)
+    return argv_root
+
+
+def _start(store, name, root, caps, paused, transient, extra_args, host, taps):
     from virtsh.drivers.qemu import command, live, supervisor
-    for tag in ("devices/interface", "devices/graphics"):   # what start added
-        for mine, theirs in zip(root.findall(tag), argv_root.findall(tag)):
-            theirs.getparent().replace(theirs, __import__("copy").deepcopy(mine))
     events_theirs = _bind_listener(store.run(name, "events"))
     events_ours = connect_unix(store.run(name, "events"))
     listener = _bind_listener(store.run(name, "monitor"))
     runtime = command.Runtime(events_fd=events_theirs.fileno(),
                               command_fd=listener.fileno(), kvm=caps["kvm"])
     try:
-        argv = command.build(root, caps, runtime) + list(extra_args)
+        argv = command.build(_for_argv(root, host), caps, runtime) + list(extra_args)
     except VirtError:
         events_ours.close(), events_theirs.close(), listener.close()
         files.remove(store.run(name, "monitor"), store.run(name, "events"))
@@ -150,7 +153,7 @@ def _start(store, name, root, argv_root, caps, paused, transient, extra_args, ta
               "supervisor": proc["supervisor"],
               "supervisor_start": proc["supervisor_start"],
               "state": D.PAUSED, "reason": PAUSED_STARTING_UP,
-              "transient": transient, "started": time.time()}
+              "transient": transient, "started": time.time(), "taps": taps}
     files.write_atomic(store.run(name, "pid"), "%d" % proc["pid"], durable=False)
     store.write_status(name, status)
     try:
@@ -179,8 +182,8 @@ def _start(store, name, root, argv_root, caps, paused, transient, extra_args, ta
         mon.close()
     supervisor.wait_watching(watching)
     from virtsh.xmlconf import domain as xd
-    files.write_atomic(store.run(name, "xml"), qemuns.format(xd.DomainDef(root)),
-                       durable=False)
+    files.write_atomic(store.run(name, "xml"), qemuns.format(xd.DomainDef(root), 1),
+                       durable=False)       # 1: secure, the live XML keeps passwords
     status["state"], status["reason"] = ((D.PAUSED, D.PAUSED_USER) if paused
                                          else (D.RUNNING, D.RUNNING_BOOTED))
     store.write_status(name, status)

@@ -17,12 +17,12 @@ class MetadataMixin:
     """desc, metadata and domrename."""
 
     def metadata(self, type_, uri=None, flags=0):
-        from virtsh.drivers.test import metadata
+        from virtsh.drivers import metadata
         edits.one_of(flags)
         return metadata.get(edits.read(self, flags & AFFECT).selected()[0], type_, uri)
 
     def set_metadata(self, type_, value, key=None, uri=None, flags=0):
-        from virtsh.drivers.test import metadata
+        from virtsh.drivers import metadata
         with edits.editing(self, flags & AFFECT) as defs:
             for root in defs.selected():
                 metadata.set(root, type_, value, key, uri)

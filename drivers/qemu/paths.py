@@ -29,7 +29,21 @@ class Tree:
         """Create every directory (mode 0700) that does not exist yet."""
         for path in (self.config, self.autostart, self.run, self.lib,
                      self.cache, self.log):
-            os.makedirs(path, mode=0o700, exist_ok=True)
+            make_private_dirs(path)
+
+
+def make_private_dirs(path):
+    """Create *path* and each missing parent with mode 0700 (os.makedirs
+    gives its mode to the last directory only)."""
+    missing = []
+    while path and not os.path.isdir(path):
+        missing.append(path)
+        path = os.path.dirname(path)
+    for directory in reversed(missing):
+        try:
+            os.mkdir(directory, 0o700)
+        except FileExistsError:
+            pass
 
 
 def for_uri(uri):

@@ -243,7 +243,7 @@ class ResourcesMixin(RunningBase):
                 for n in range(vcpu_counts(root)[0])]
 
     def pin_vcpu(self, vcpu, cpus, flags=0):
-        from virtsh.drivers.test.xmltree import set_pin
+        from virtsh.drivers.deftree import set_pin
         if not cpus:
             raise VirtError(INVALID_ARG, "Empty cpu list for pinning")
         with edits.editing(self, flags & AFFECT) as defs:
@@ -278,7 +278,7 @@ class ResourcesMixin(RunningBase):
         return self._affinity(root, "emulatorpin")
 
     def pin_emulator(self, cpus, flags=0):
-        from virtsh.drivers.test.xmltree import set_pin
+        from virtsh.drivers.deftree import set_pin
         if not cpus:
             raise VirtError(INVALID_ARG, "Empty cpu list for pinning")
         with edits.editing(self, flags & AFFECT) as defs:

@@ -130,8 +130,8 @@ class SnapshotStore:
 
 
 def _select(tree, start, flags):
-    from virtsh.drivers.test.snapshots import _select_snapshots
-    return _select_snapshots(tree, start, flags)
+    from virtsh.drivers.moments import select_snapshots
+    return select_snapshots(tree, start, flags)
 
 
 class SnapshotsMixin(RunningBase):
@@ -348,7 +348,7 @@ class SnapshotsMixin(RunningBase):
             self.store.update_state(self.name(), D.RUNNING, D.RUNNING_FROM_SNAPSHOT)
 
     def _delete(self, name, flags):
-        from virtsh.drivers.test.snapshots import _delete
+        from virtsh.drivers.moments import delete_moment
         store = self._snapshots()
         with self.store.lock(self.name()):
             tree = store.load()
@@ -365,7 +365,7 @@ class SnapshotsMixin(RunningBase):
                                     "disk snapshots not supported yet" % len(external))
                 for doomed_one in doomed:
                     self._discard(doomed_one.defn)
-            _delete(tree, moment, flags & S.SNAPSHOT_DELETE_CHILDREN,
+            delete_moment(tree, moment, flags & S.SNAPSHOT_DELETE_CHILDREN,
                     flags & S.SNAPSHOT_DELETE_CHILDREN_ONLY)
             store.save(tree)
 

@@ -140,12 +140,15 @@ class Store:
 
         With *pid*, only if the status still names that QEMU (the domain
         may have been settled, even started again, by someone else)."""
-        if pid is not None:
-            try:
-                if json.loads(files.read_text(self.run(name, "status"))).get("pid") != pid:
-                    return
-            except (TypeError, ValueError):
-                return
+        try:
+            status = json.loads(files.read_text(self.run(name, "status")))
+        except (TypeError, ValueError):
+            status = {}
+        if pid is not None and status.get("pid") != pid:
+            return
+        if status.get("taps"):
+            from virtsh.drivers.qemu import live
+            live.unplug_taps(status["taps"])
         if os.path.exists(self.config(name)):
             files.write_atomic(self.run(name, "shutoff"), str(reason), durable=False)
         files.remove(*(self.run(name, kind) for kind in

@@ -12,7 +12,7 @@ from virtsh.drivers.errors import VirtError, INVALID_ARG, OPERATION_INVALID
 from virtsh.drivers.test.apichecks import check_flags, check_params, one_def
 from virtsh.drivers.test.guest import DomainGuestMixin
 from virtsh.drivers.test.tuning import DomainTuningMixin
-from virtsh.drivers.test.xmltree import (
+from virtsh.drivers.deftree import (
     child, default_cpumask, drop_if_empty, iothread_ids, pin_of, set_pin, vcpu_counts)
 
 

@@ -459,7 +459,7 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
     # --- metadata ---------------------------------------------------------
     def metadata(self, type_, uri=None, flags=0):
         check_flags(flags, D.AFFECT_LIVE | D.AFFECT_CONFIG, "testDomainGetMetadata")
-        from virtsh.drivers.test import metadata
+        from virtsh.drivers import metadata
         rec = self._rec()
         if rec.summary is not None and type_ == D.METADATA_TITLE and not flags:
             if rec.summary[3] is None:
@@ -470,7 +470,7 @@ class TestDomain(DomainDevicesMixin, DomainSnapshotsMixin, Domain):
 
     def set_metadata(self, type_, value, key=None, uri=None, flags=0):
         check_flags(flags, D.AFFECT_LIVE | D.AFFECT_CONFIG, "testDomainSetMetadata")
-        from virtsh.drivers.test import metadata
+        from virtsh.drivers import metadata
         rec = self._rec()
         rec.touch()
         live, config = rec.defs(flags)

@@ -12,7 +12,7 @@ from virtsh.drivers.errors import (
     VirtError, ARGUMENT_UNSUPPORTED, INVALID_ARG, OPERATION_FAILED, OPERATION_INVALID,
     OPERATION_UNSUPPORTED, SYSTEM_ERROR)
 from virtsh.drivers.test.apichecks import check_flags, unsupported_flags
-from virtsh.drivers.test.xmltree import disk_source, disks, find_disk, find_net
+from virtsh.drivers.deftree import disk_source, disks, find_disk, find_net
 
 GUEST_CLOCK = 627319920          # testDomainObjPrivateAlloc's seconds
 TOTAL_CPU_TIME = 48772617035     # ns, testDomainGetCPUStats

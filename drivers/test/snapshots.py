@@ -15,7 +15,8 @@ from virtsh.drivers.errors import (
     VirtError, INTERNAL_ERROR, INVALID_ARG, NO_DOMAIN_CHECKPOINT,
     NO_DOMAIN_SNAPSHOT, OPERATION_INVALID, OPERATION_UNSUPPORTED,
     SNAPSHOT_REVERT_RISKY)
-from virtsh.drivers.moments import MomentTree
+from virtsh.drivers.moments import (
+    MomentTree, delete_moment, select_checkpoints, select_snapshots)
 
 _SNAPSHOT_CREATE_FLAGS = (
     S.SNAPSHOT_CREATE_REDEFINE | S.SNAPSHOT_CREATE_CURRENT | S.SNAPSHOT_CREATE_HALT |
@@ -61,71 +62,6 @@ def moments_of(rec):
         rec.moments = DomainMoments(rec.snapshot_elems, rec.name)
         rec.snapshot_elems = []
     return rec.moments
-
-
-def _snapshot_kept(defn, flags):
-    """libvirt's status and location filters of snapshot lists."""
-    from virtsh.xmlconf import snapshot as xs
-    status = flags & (S.SNAPSHOT_LIST_INACTIVE | S.SNAPSHOT_LIST_ACTIVE |
-                      S.SNAPSHOT_LIST_DISK_ONLY)
-    if status and status != (S.SNAPSHOT_LIST_INACTIVE | S.SNAPSHOT_LIST_ACTIVE |
-                             S.SNAPSHOT_LIST_DISK_ONLY):
-        if defn.state == xs.STATE_SHUTOFF:
-            wanted = S.SNAPSHOT_LIST_INACTIVE
-        elif defn.state == xs.STATE_DISK_SNAPSHOT:
-            wanted = S.SNAPSHOT_LIST_DISK_ONLY
-        else:
-            wanted = S.SNAPSHOT_LIST_ACTIVE
-        if not status & wanted:
-            return False
-    location = flags & (S.SNAPSHOT_LIST_INTERNAL | S.SNAPSHOT_LIST_EXTERNAL)
-    if location == S.SNAPSHOT_LIST_INTERNAL and defn.is_external():
-        return False
-    if location == S.SNAPSHOT_LIST_EXTERNAL and not defn.is_external():
-        return False
-    return True
-
-
-def _select_snapshots(tree, start, flags):
-    if flags & S.SNAPSHOT_LIST_NO_METADATA and not flags & S.SNAPSHOT_LIST_METADATA:
-        return []           # every snapshot of the test driver has metadata
-    found = tree.select(start, roots=start is None and bool(flags & S.SNAPSHOT_LIST_ROOTS),
-                        descendants=bool(flags & S.SNAPSHOT_LIST_DESCENDANTS),
-                        topological=bool(flags & S.SNAPSHOT_LIST_TOPOLOGICAL),
-                        leaves=bool(flags & S.SNAPSHOT_LIST_LEAVES),
-                        no_leaves=bool(flags & S.SNAPSHOT_LIST_NO_LEAVES))
-    return [m for m in found if _snapshot_kept(m.defn, flags)]
-
-
-def _select_checkpoints(tree, start, flags):
-    return tree.select(start, roots=start is None and bool(flags & S.CHECKPOINT_LIST_ROOTS),
-                       descendants=bool(flags & S.CHECKPOINT_LIST_DESCENDANTS),
-                       topological=bool(flags & S.CHECKPOINT_LIST_TOPOLOGICAL),
-                       leaves=bool(flags & S.CHECKPOINT_LIST_LEAVES),
-                       no_leaves=bool(flags & S.CHECKPOINT_LIST_NO_LEAVES))
-
-
-def _delete(tree, moment, children, children_only):
-    """Remove a moment (and/or its descendants) the test driver's way."""
-    if children or children_only:
-        was_current = False
-        for below in tree.descendants(moment):
-            was_current |= tree.remove(below)
-        if was_current:
-            tree.current = moment
-        moment.children = []
-    elif moment.children:
-        parent = moment.parent
-        for child in moment.children:
-            child.defn.parent_name = parent.name if parent else None
-        tree.move_children(moment, parent)
-    if children_only:
-        return
-    tree.unlink(moment)
-    if tree.current is moment:
-        parent_name = moment.defn.parent_name
-        tree.current = tree.get(parent_name) if parent_name else None
-    tree.remove(moment)
 
 
 class DomainSnapshotsMixin:
@@ -205,11 +141,11 @@ class DomainSnapshotsMixin:
     def list_all_snapshots(self, flags=0):
         S.check_flags(flags, _SNAPSHOT_LIST_FLAGS, "testDomainListAllSnapshots")
         tree = self._moments().snapshots
-        return [TestSnapshot(self, m.name) for m in _select_snapshots(tree, None, flags)]
+        return [TestSnapshot(self, m.name) for m in select_snapshots(tree, None, flags)]
 
     def snapshot_num(self, flags=0):
         S.check_flags(flags, _SNAPSHOT_LIST_FLAGS, "testDomainSnapshotNum")
-        return len(_select_snapshots(self._moments().snapshots, None, flags))
+        return len(select_snapshots(self._moments().snapshots, None, flags))
 
     def snapshot_lookup_by_name(self, name, flags=0):
         S.check_flags(flags, 0, "testDomainSnapshotLookupByName")
@@ -319,7 +255,7 @@ class DomainSnapshotsMixin:
     def list_all_checkpoints(self, flags=0):
         S.check_flags(flags, _CHECKPOINT_LIST_FLAGS, "testDomainListAllCheckpoints")
         tree = self._moments().checkpoints
-        return [TestCheckpoint(self, m.name) for m in _select_checkpoints(tree, None, flags)]
+        return [TestCheckpoint(self, m.name) for m in select_checkpoints(tree, None, flags)]
 
     def checkpoint_lookup_by_name(self, name, flags=0):
         S.check_flags(flags, 0, "testDomainCheckpointLookupByName")
@@ -361,7 +297,7 @@ class TestSnapshot(S.DomainSnapshot):
 
     def list_all_children(self, flags=0):
         S.check_flags(flags, _SNAPSHOT_LIST_FLAGS, "testDomainSnapshotListAllChildren")
-        found = _select_snapshots(self._tree(), self._moment(), flags)
+        found = select_snapshots(self._tree(), self._moment(), flags)
         return [TestSnapshot(self._domain, m.name) for m in found]
 
     def is_current(self, flags=0):
@@ -383,7 +319,7 @@ class TestSnapshot(S.DomainSnapshot):
         S.check_snapshot_delete_flags(flags)
         S.check_flags(flags, S.SNAPSHOT_DELETE_CHILDREN | S.SNAPSHOT_DELETE_CHILDREN_ONLY,
                       "testDomainSnapshotDelete")
-        _delete(self._tree(), self._moment(), flags & S.SNAPSHOT_DELETE_CHILDREN,
+        delete_moment(self._tree(), self._moment(), flags & S.SNAPSHOT_DELETE_CHILDREN,
                 flags & S.SNAPSHOT_DELETE_CHILDREN_ONLY)
 
 
@@ -416,7 +352,7 @@ class TestCheckpoint(S.DomainCheckpoint):
 
     def list_all_children(self, flags=0):
         S.check_flags(flags, _CHECKPOINT_LIST_FLAGS, "testDomainCheckpointListAllChildren")
-        found = _select_checkpoints(self._tree(), self._moment(), flags)
+        found = select_checkpoints(self._tree(), self._moment(), flags)
         return [TestCheckpoint(self._domain, m.name) for m in found]
 
     def delete(self, flags=0):
@@ -424,5 +360,5 @@ class TestCheckpoint(S.DomainCheckpoint):
         S.check_flags(flags, S.CHECKPOINT_DELETE_CHILDREN |
                       S.CHECKPOINT_DELETE_METADATA_ONLY |
                       S.CHECKPOINT_DELETE_CHILDREN_ONLY, "testDomainCheckpointDelete")
-        _delete(self._tree(), self._moment(), flags & S.CHECKPOINT_DELETE_CHILDREN,
+        delete_moment(self._tree(), self._moment(), flags & S.CHECKPOINT_DELETE_CHILDREN,
                 flags & S.CHECKPOINT_DELETE_CHILDREN_ONLY)

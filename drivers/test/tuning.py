@@ -10,7 +10,7 @@ from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (
     VirtError, ARGUMENT_UNSUPPORTED, CONFIG_UNSUPPORTED, INVALID_ARG, OPERATION_INVALID)
 from virtsh.drivers.test.apichecks import check_flags, check_params, one_def
-from virtsh.drivers.test.xmltree import child, drop_if_empty, find_disk, find_net, number
+from virtsh.drivers.deftree import child, drop_if_empty, find_disk, find_net, number
 
 BLOCK_IOTUNE_MAX = 10 ** 15
 NUMA_MODES = ("strict", "preferred", "interleave", "restrictive")

@@ -32,6 +32,7 @@ INDEX = {
     "attach-disk": "domain",
     "attach-interface": "domain",
     "autostart": "domain",
+    "autostart-guests": "domain",
     "blkdeviotune": "domain",
     "blkiotune": "domain",
     "blockcommit": "domain",

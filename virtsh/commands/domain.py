@@ -164,6 +164,27 @@ def autostart(ctl, args):
     return True
 
 
+@command('autostart-guests', "Start every autostart domain that is not running.",
+         desc="Start each domain marked for autostart that is shut off, as a "
+              "daemon does when the host boots (contrib/virtsh-autostart.service "
+              "runs this for qemu:///system). A domain that fails to start is "
+              "reported and the others still start.",
+         hidden=True)
+def autostart_guests(ctl, args):
+    ok = True
+    for dom in ctl.conn.list_all_domains(D.LIST_INACTIVE | D.LIST_AUTOSTART):
+        name = dom.name()
+        try:
+            dom.create(0)
+        except VirtError as e:
+            ctl.error("Failed to autostart domain '%s'" % name)
+            ctl.error(str(e))
+            ok = False
+            continue
+        ctl.print_extra("Domain '%s' started" % name)
+    return ok
+
+
 @command('blkdeviotune', "Show or set the I/O throttling of a domain's disk.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('device', "disk target or source path", required=True),

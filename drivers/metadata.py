@@ -1,4 +1,4 @@
-"""Test driver: a definition's title, description and metadata elements
+"""A definition's title, description and metadata elements, for any driver
 (libvirt's virDomainDefGetMetadata / virDomainDefSetMetadata on a tree)."""
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import VirtError, INVALID_ARG, NO_DOMAIN_METADATA

@@ -1,6 +1,6 @@
 """Looking up and editing devices and tuning in a domain definition tree.
 
-The test driver changes definitions in place (pinning, tuning, IOThreads).
+Drivers change definitions in place (pinning, tuning, IOThreads).
 Where a new element goes does not matter: xmlconf.domain.format prints
 children in libvirt's order.  lxml is imported on first use only: the
 driver module is on the start-up path.
