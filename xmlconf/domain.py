@@ -23,7 +23,6 @@ libvirt's defaults (domain_defaults) -> checks on the result
 (domain_checks.run).  format() applies the flag views (domain_views) to a
 copy and prints it with the writer.
 """
-import uuid as _uuid
 
 from lxml import etree
 
@@ -61,7 +60,8 @@ def canonical_uuid(text):
     digits = (text or "").strip().replace("-", "")
     if len(digits) != 32 or any(c not in "0123456789abcdefABCDEF" for c in digits):
         raise VirtError(INTERNAL_ERROR, "malformed uuid element")
-    return str(_uuid.UUID(digits))
+    d = digits.lower()              # str(uuid.UUID(digits)), without its ~3 ms import
+    return "%s-%s-%s-%s-%s" % (d[:8], d[8:12], d[12:16], d[16:20], d[20:])
 
 
 def parse_document(text, what="domain_definition"):
@@ -103,8 +103,9 @@ def parse(text, flags=0):
         raise VirtError(INTERNAL_ERROR, "missing name information", raw=True)
     u = root.find("uuid")
     if u is None:
+        import uuid
         u = etree.Element("uuid")
-        u.text = str(_uuid.uuid4())
+        u.text = str(uuid.uuid4())
         root.find("name").addnext(u)
     else:
         u.text = canonical_uuid(u.text)

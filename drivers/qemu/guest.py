@@ -10,7 +10,7 @@ import os
 
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (VirtError, ARGUMENT_UNSUPPORTED, AGENT_UNRESPONSIVE,
-                                   INVALID_ARG, OPERATION_FAILED,
+                                   INTERNAL_ERROR, INVALID_ARG, OPERATION_FAILED,
                                    OPERATION_UNSUPPORTED)
 from virtsh.drivers.qemu import edits
 from virtsh.drivers.qemu.running import RunningBase
@@ -219,13 +219,18 @@ class GuestMixin(RunningBase):
             return self._qmp_once("human-monitor-command", **{"command-line": command})
         try:
             msg = json.loads(command)
-            name, arguments = msg["execute"], msg.get("arguments", {})
-        except (ValueError, KeyError, TypeError):
+        except ValueError:
+            raise VirtError(INTERNAL_ERROR, "cannot parse json %s" % command) from None
+        if not isinstance(msg, dict):
             raise VirtError(INVALID_ARG, "monitor command is not a QMP command object: "
-                            "%s" % command) from None
-        result = self._qmp_once(name, **arguments)
-        return json.dumps({"return": {} if result is None else result,
-                           "id": "libvirt-1"}, separators=(",", ":"))
+                            "%s" % command)
+        self._running_status()
+        mon = self._monitor()
+        try:
+            reply = mon.passthrough(msg)
+        finally:
+            mon.close()
+        return json.dumps(reply, separators=(",", ":"))
 
     def inject_nmi(self, flags=0):
         try:

@@ -188,7 +188,20 @@ def _start(store, name, root, caps, paused, transient, extra_args, host, taps):
                                          else (D.RUNNING, D.RUNNING_BOOTED))
     store.write_status(name, status)
     files.remove(store.run(name, "shutoff"))
+    _log_started(store, name, status["pid"], paused)
     return status
+
+
+def _log_started(store, name, pid, paused):
+    """Log the start as libvirt reports it: after the supervisor logged the
+    resume of the first ``cont`` (running), or followed by the pause."""
+    from virtsh.drivers.qemu import eventlog as E
+    if not paused:
+        E.wait_for(store, name, lambda r: r.get("pid") == pid and r.get("id") == E.LIFECYCLE
+                   and r.get("args") == [E.RESUMED, E.RESUMED_UNPAUSED])
+    E.lifecycle(store, name, pid, E.STARTED, E.STARTED_BOOTED)
+    if paused:
+        E.lifecycle(store, name, pid, E.SUSPENDED, E.SUSPENDED_PAUSED)
 
 
 def _log_tail(path, offset):

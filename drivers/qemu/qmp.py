@@ -63,6 +63,18 @@ class Monitor:
                             % (name, reply["error"].get("desc", "")))
         return reply.get("return")
 
+    def passthrough(self, msg):
+        """Send the command object *msg* as given (libvirt's id added) and
+        return QEMU's whole reply, an error reply included."""
+        self._id += 1
+        msg = dict(msg, id="libvirt-%d" % self._id)
+        try:
+            self.sock.sendall(json.dumps(msg).encode() + b"\n")
+            return self._message(lambda m: m.get("id") == msg["id"])
+        except (OSError, EOFError) as e:
+            raise VirtError(OPERATION_FAILED, "QEMU monitor lost during %s%s"
+                            % (msg.get("execute"), ": %s" % e if str(e) else "")) from None
+
     def send_fd(self, fd, name):
         """Hand QEMU the file descriptor *fd* under *name*: the ``getfd``
         command travels with the descriptor attached (SCM_RIGHTS)."""

@@ -151,6 +151,10 @@ class Store:
             live.unplug_taps(status["taps"])
         if os.path.exists(self.config(name)):
             files.write_atomic(self.run(name, "shutoff"), str(reason), durable=False)
+        if status.get("pid"):
+            from virtsh.drivers.qemu import eventlog
+            eventlog.lifecycle(self, name, status["pid"], eventlog.STOPPED,
+                               eventlog.STOPPED_DETAIL.get(reason, 0))
         files.remove(*(self.run(name, kind) for kind in
                        ("xml", "pid", "monitor", "events", "ending", "reboot",
                         "status")))

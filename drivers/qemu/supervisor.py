@@ -17,7 +17,7 @@ import json
 import os
 
 from virtsh.drivers import domain as D
-from virtsh.drivers.qemu import files, store as S
+from virtsh.drivers.qemu import eventlog as E, files, qmpevents, store as S
 
 PAUSED_IOERROR = 5      # virDomainPausedReason
 
@@ -173,18 +173,23 @@ def _follow(store, name, events_sock, pid, alive, wfd):  # pragma: no cover
     io_error = False
     for event in mon.events(alive):
         kind, data = event.get("event"), event.get("data", {})
+        _log(store, name, pid, event)
         if kind == "BLOCK_IO_ERROR" and data.get("action") == "stop":
             io_error = True
         elif kind == "STOP" and not stopping:
+            E.lifecycle(store, name, pid, E.SUSPENDED,
+                        E.SUSPENDED_IOERROR if io_error else E.SUSPENDED_PAUSED)
             store.follow_state(name, pid, D.PAUSED, PAUSED_IOERROR if io_error else 0,
                                unless=D.PAUSED)
         elif kind == "RESUME" and not stopping:
             io_error = False
+            E.lifecycle(store, name, pid, E.RESUMED, E.RESUMED_UNPAUSED)
             store.follow_state(name, pid, D.RUNNING, D.RUNNING_UNPAUSED, unless=D.RUNNING)
         elif kind == "RESUME":
             stopping = False            # back from a restart we asked for
         elif kind == "GUEST_PANICKED":
             stopping = True
+            E.lifecycle(store, name, pid, E.CRASHED, 0)
             if _action(store, name, "on_crash") in ("restart", "rename-restart"):
                 mon.send("system_reset")
                 mon.send("cont")
@@ -207,9 +212,40 @@ def _follow(store, name, events_sock, pid, alive, wfd):  # pragma: no cover
                 mon.send("cont")
                 saw_shutdown = False
             else:
+                if data.get("reason") == "guest-shutdown":
+                    E.lifecycle(store, name, pid, E.SHUTDOWN, E.SHUTDOWN_GUEST)
                 mon.send("quit")
     mon.close()
     return saw_shutdown
+
+
+def _log(store, name, pid, event):  # pragma: no cover
+    """Record a QMP event and the domain events it means in the event log
+    (a full disk loses events, never the guest)."""
+    try:
+        E.append(store, name, pid, qmp=event)
+        for event_id, args in qmpevents.derive(
+                event.get("event"), event.get("data", {}),
+                lambda target: _disk_source(store, name, target)):
+            E.domain_event(store, name, pid, event_id, *args)
+    except OSError:
+        pass
+
+
+def _disk_source(store, name, target):  # pragma: no cover
+    """The source path of the live definition's disk *target* (or alias)."""
+    import xml.etree.ElementTree as ET
+    try:
+        root = ET.fromstring(store.live_xml(name) or "<domain/>")
+    except ET.ParseError:
+        return None
+    for disk in root.iterfind("devices/disk"):
+        tgt, alias, src = disk.find("target"), disk.find("alias"), disk.find("source")
+        names = {tgt.get("dev") if tgt is not None else None,
+                 alias.get("name") if alias is not None else None}
+        if target in names and src is not None:
+            return src.get("file") or src.get("dev") or src.get("name")
+    return None
 
 
 def _action(store, name, kind):  # pragma: no cover

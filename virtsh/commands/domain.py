@@ -1794,10 +1794,47 @@ def qemu_attach(ctl, args):
          opt('pass-fds', "file descriptors to pass along"),
          argv('cmd', "the command", required=True))
 def qemu_monitor_command(ctl, args):
+    import json
+    from virtsh import jsonpretty
+    args.exclusive("hmp", "pretty")
+    args.exclusive("hmp", "return-value")
     dom = lookup.domain(ctl, args)
-    reply = dom.qemu_monitor_command(" ".join(args.argv("cmd")),
-                                     1 if args.flag("hmp") else 0)
-    ctl.print(reply)
+    words = args.argv("cmd")
+    if args.flag("hmp"):
+        ctl.print(dom.qemu_monitor_command(" ".join(words), 1))
+        return
+    reply = dom.qemu_monitor_command(_qmp_command_text(words), 0)
+    if not (args.flag("pretty") or args.flag("return-value")):
+        ctl.print(reply)
+        return
+    value = json.loads(reply)
+    if args.flag("return-value"):
+        if "return" not in value:
+            raise CommandError("'return' member missing")
+        value = value["return"]
+    ctl.print(jsonpretty.pretty(value) if args.flag("pretty") else jsonpretty.compact(value))
+
+
+def _qmp_command_text(words):
+    """The QMP command object virsh sends for *words*: the words themselves
+    when they are one, else {"execute": first word, "arguments": the rest
+    (a JSON object, its braces optional)}."""
+    import json
+    text = " ".join(words)
+    try:
+        if isinstance(json.loads(text), dict):
+            return text
+    except ValueError:
+        pass
+    msg = {"execute": words[0]}
+    if len(words) > 1:
+        rest = " ".join(words[1:])
+        try:
+            msg["arguments"] = json.loads(rest if rest.startswith("{") else "{%s}" % rest)
+        except ValueError:
+            raise CommandError("failed to wrap arguments '%s' into a QMP command wrapper"
+                               % rest) from None
+    return json.dumps(msg, separators=(",", ":"))
 
 
 @command('qemu-monitor-event', "Wait for QEMU monitor events.",

@@ -1,0 +1,123 @@
+"""Each domain's event log: how events reach virtsh processes that wait.
+
+There is no daemon to broadcast events, so whoever sees one (the
+supervisor for QEMU's QMP events, a command for the state changes it
+makes) appends it as one JSON line to run/qemu/NAME.eventlog, and
+``event`` / ``qemu-monitor-event`` follow those files.  A line is written
+with a single O_APPEND write, so concurrent writers never interleave.
+The file outlives the domain's run (a follower must see "Stopped"); when
+it grows past LIMIT it is moved aside and a new one begun.
+
+Records: {"time": seconds, "pid": QEMU's pid, and either
+"qmp": the raw QMP event, or "id": a domain event id and "args": the
+arguments libvirt passes to that event's callback}.
+"""
+import json
+import os
+import time
+
+LIMIT = 256 * 1024
+SUFFIX = ".eventlog"
+
+# virDomainEventID values used by the QEMU driver.
+LIFECYCLE, REBOOT, RTC_CHANGE, WATCHDOG, IO_ERROR = 0, 1, 2, 3, 4
+IO_ERROR_REASON, BLOCK_JOB, TRAY_CHANGE, PMWAKEUP, PMSUSPEND = 6, 8, 10, 11, 12
+BALLOON_CHANGE, DEVICE_REMOVED, BLOCK_JOB_2 = 13, 15, 16
+
+# virDomainEventType and the details used here.
+STARTED, SUSPENDED, RESUMED, STOPPED, SHUTDOWN, PMSUSPENDED, CRASHED = 2, 3, 4, 5, 6, 7, 8
+STARTED_BOOTED = 0
+SUSPENDED_PAUSED, SUSPENDED_IOERROR = 0, 2
+RESUMED_UNPAUSED = 0
+SHUTDOWN_GUEST = 1
+# virDomainShutoffReason -> virDomainEventStoppedDetailType
+STOPPED_DETAIL = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, 6: 5, 7: 6}
+
+
+def path(store, name):
+    return os.path.join(store.tree.run, name + SUFFIX)
+
+
+def append(store, name, pid, **record):
+    """Add one record to *name*'s log."""
+    record["time"], record["pid"] = time.time(), pid
+    target = path(store, name)
+    try:
+        if os.stat(target).st_size > LIMIT:
+            os.replace(target, target + ".old")
+    except FileNotFoundError:
+        pass
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, json.dumps(record, separators=(",", ":")).encode() + b"\n")
+    finally:
+        os.close(fd)
+
+
+def domain_event(store, name, pid, event_id, *args):
+    append(store, name, pid, id=event_id, args=list(args))
+
+
+def lifecycle(store, name, pid, event, detail):
+    domain_event(store, name, pid, LIFECYCLE, event, detail)
+
+
+def wait_for(store, name, wanted, timeout=2.0):
+    """Wait until a record satisfying *wanted* is in *name*'s log (a
+    command that must log after the supervisor); whether it came."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with open(path(store, name), "rb") as f:
+                if any(wanted(json.loads(line)) for line in f if line.endswith(b"\n")):
+                    return True
+        except (OSError, ValueError):
+            pass
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+
+
+class Follower:
+    """Reads what is appended to the logs of a run directory from now on."""
+
+    def __init__(self, run_dir):
+        self.run_dir = run_dir
+        self._seen = {}                 # name -> (inode, offset)
+        for name, st in self._logs():
+            self._seen[name] = (st.st_ino, st.st_size)
+
+    def _logs(self):
+        try:
+            entries = os.listdir(self.run_dir)
+        except FileNotFoundError:
+            return
+        for entry in entries:
+            if entry.endswith(SUFFIX) and not entry.startswith("."):
+                try:
+                    st = os.stat(os.path.join(self.run_dir, entry))
+                except FileNotFoundError:
+                    continue
+                yield entry[:-len(SUFFIX)], st
+
+    def poll(self):
+        """New records since the last poll: [(domain name, record)], oldest first."""
+        out = []
+        for name, st in list(self._logs()):
+            inode, offset = self._seen.get(name, (st.st_ino, 0))
+            if inode != st.st_ino:
+                offset = 0              # moved aside: a new log began
+            if st.st_size <= offset and inode == st.st_ino:
+                continue
+            with open(os.path.join(self.run_dir, name + SUFFIX), "rb") as f:
+                f.seek(offset)
+                data = f.read()
+            complete = data[:data.rfind(b"\n") + 1]
+            self._seen[name] = (st.st_ino, offset + len(complete))
+            for line in complete.splitlines():
+                try:
+                    out.append((name, json.loads(line)))
+                except ValueError:
+                    pass
+        out.sort(key=lambda item: item[1].get("time", 0))
+        return out
