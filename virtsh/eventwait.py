@@ -14,3 +14,11 @@ def wait_for_events(received, timeout, loop):
     except KeyboardInterrupt:
         pass
     return False
+
+
+def timestamp_now():
+    """The current UTC time as virsh stamps events: 2024-01-31 12:00:00.123+0000."""
+    import time
+    now = time.time()
+    return "%s.%03d+0000" % (time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now)),
+                             int(now * 1000) % 1000)

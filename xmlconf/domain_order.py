@@ -739,7 +739,6 @@ CHILDREN = {
     'domain/devices/interface/vlan': ('tag',),
     'domain/devices/interface[bridge]': ('mac', 'source', 'ip', 'route', 'backenddomain', 'target', 'guest', 'virtualport', 'link', 'mtu', 'coalesce', 'portForward', 'script', 'downscript', 'model', 'backend', 'driver', 'alias', 'acpi', 'address', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'vlan', 'port', 'teaming'),
     'domain/devices/interface[client]': ('mac', 'source', 'target', 'model', 'alias', 'address', 'virtualport', 'link', 'mtu', 'coalesce', 'guest', 'ip', 'route', 'portForward', 'script', 'downscript', 'backenddomain', 'backend', 'driver', 'acpi', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'vlan', 'port', 'teaming'),
-    'domain/devices/interface[direct]': ('mac', 'source', 'virtualport', 'ip', 'route', 'script', 'downscript', 'target', 'guest', 'model', 'alias', 'address', 'link', 'mtu', 'coalesce', 'portForward', 'backenddomain', 'backend', 'driver', 'acpi', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'vlan', 'port', 'teaming'),
     'domain/devices/interface[ethernet]': ('mac', 'source', 'ip', 'route', 'script', 'downscript', 'target', 'guest', 'model', 'alias', 'address', 'virtualport', 'link', 'mtu', 'coalesce', 'portForward', 'backenddomain', 'backend', 'driver', 'acpi', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'vlan', 'port', 'teaming'),
     'domain/devices/interface[hostdev]': ('mac', 'driver', 'source', 'vlan', 'virtualport', 'target', 'model', 'backend', 'teaming', 'link', 'mtu', 'coalesce', 'guest', 'ip', 'route', 'portForward', 'script', 'downscript', 'backenddomain', 'alias', 'acpi', 'address', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'port'),
     'domain/devices/interface[network]': ('mac', 'source', 'bandwidth', 'vlan', 'virtualport', 'target', 'model', 'address', 'link', 'mtu', 'coalesce', 'guest', 'ip', 'route', 'portForward', 'script', 'downscript', 'backenddomain', 'backend', 'driver', 'alias', 'acpi', 'filterref', 'tune', 'boot', 'rom', 'port', 'teaming'),
@@ -924,6 +923,7 @@ CHILDREN = {
     'domain/os/nvram/source/slices': ('slice',),
     'domain/sysinfo/chassis': ('entry',),
     'domain/sysinfo/oemStrings': ('entry',),
+    'domain/devices/interface[direct]': ('mac', 'source', 'virtualport', 'ip', 'route', 'script', 'downscript', 'target', 'guest', 'model', 'alias', 'address', 'link', 'mtu', 'coalesce', 'portForward', 'backenddomain', 'backend', 'driver', 'acpi', 'filterref', 'tune', 'boot', 'rom', 'bandwidth', 'vlan', 'port', 'teaming'),
 }
 
 # Elements that may occur more than once under their parent; of any

@@ -20,6 +20,7 @@ from virtsh.drivers.qemu.domain import QemuDomain
 from virtsh.drivers.qemu.migration import IncomingMixin
 from virtsh.drivers.qemu.saverestore import SaveImagesMixin
 from virtsh.drivers.qemu.domstats import DomainStatsMixin
+from virtsh.drivers.qemu.events import EventsMixin
 from virtsh.drivers.qemu.store import Store
 
 LIB_VERSION = 9000000           # the libvirt release whose behaviour we follow
@@ -28,7 +29,7 @@ DEFAULT_EMULATORS = {"x86_64": "/usr/bin/qemu-system-x86_64",
                      "aarch64": "/usr/bin/qemu-system-aarch64"}
 
 
-class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, LocalStorageMixin, LocalNetworkMixin, LocalHostMixin,
+class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMixin, LocalStorageMixin, LocalNetworkMixin, LocalHostMixin,
                      Connection):
     """A connection to the QEMU driver of one directory tree."""
 
@@ -118,7 +119,9 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, LocalStor
         return dom if dom.exists() else None
 
     def list_all_domains(self, flags=0):
-        domains = [d for d in (self._domain(n) for n in self.store.names()) if d]
+        active_only = (flags & (D.LIST_ACTIVE | D.LIST_INACTIVE)) == D.LIST_ACTIVE
+        names = self.store.names(active_only)
+        domains = [d for d in (self._domain(n) for n in names) if d]
         return [d for d in domains if d.matches(flags)]
 
     def lookup_domain_by_name(self, name):
@@ -185,7 +188,11 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, LocalStor
             raise VirtError(DOM_EXIST, "domain '%s' already exists with uuid %s"
                             % (name, existing.uuid()))
         for other in filter(None, (self._domain(n) for n in self.store.names())):
-            if other.uuid() == uuid and other.name() != name:
+            try:
+                other_uuid = other.uuid()
+            except VirtError:           # gone meanwhile (another process)
+                continue
+            if other_uuid == uuid and other.name() != name:
                 if other.is_active():
                     raise VirtError(OPERATION_FAILED, "domain '%s' is already active"
                                     % other.name())

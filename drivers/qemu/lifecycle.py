@@ -155,6 +155,10 @@ def _start(store, name, root, caps, paused, transient, extra_args, host, taps):
               "state": D.PAUSED, "reason": PAUSED_STARTING_UP,
               "transient": transient, "started": time.time(), "taps": taps}
     files.write_atomic(store.run(name, "pid"), "%d" % proc["pid"], durable=False)
+    from virtsh.xmlconf import domain as xd
+    # a transient guest is listed from here on: other processes need its XML
+    files.write_atomic(store.run(name, "xml"), qemuns.format(xd.DomainDef(root), 1),
+                       durable=False)
     store.write_status(name, status)
     try:
         mon = connect_monitor(store, name)
@@ -181,7 +185,6 @@ def _start(store, name, root, caps, paused, transient, extra_args, host, taps):
     finally:
         mon.close()
     supervisor.wait_watching(watching)
-    from virtsh.xmlconf import domain as xd
     files.write_atomic(store.run(name, "xml"), qemuns.format(xd.DomainDef(root), 1),
                        durable=False)       # 1: secure, the live XML keeps passwords
     status["state"], status["reason"] = ((D.PAUSED, D.PAUSED_USER) if paused

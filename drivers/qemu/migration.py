@@ -97,6 +97,7 @@ def job_params(info, started):
                 ("memory_normal_bytes", ram.get("normal-bytes", 0)),
                 ("memory_bps", int(ram.get("mbps", 0) * 1e6 / 8)),
                 ("memory_dirty_rate", ram.get("dirty-pages-rate", 0)),
+                ("memory_page_size", ram.get("page-size", 4096)),
                 ("memory_iteration", ram.get("dirty-sync-count", 0)),
                 ("memory_postcopy_requests", ram.get("postcopy-requests", 0))]
     if "downtime" in info:
@@ -195,6 +196,16 @@ class MigrationMixin(RunningBase):
         unfill_graphics(live, original)
         return etree.tostring(live, encoding="unicode")
 
+    def migrate(self, dest_conn, params=None, flags=0):
+        from virtsh.drivers import migrate
+        return migrate.migrate(self, dest_conn, params, flags)
+
+    def migrate_to_uri(self, dest_uri, params=None, flags=0):
+        """Peer to peer: this host opens the destination and drives."""
+        from virtsh import drivers
+        from virtsh.drivers import migrate
+        migrate.migrate(self, drivers.open(dest_uri), params, flags)
+
     def migrate_perform(self, target, params=None, flags=0):
         params = params or {}
         self._running_status()
@@ -206,13 +217,15 @@ class MigrationMixin(RunningBase):
             mon = self._monitor()
             try:
                 mon.cmd("migrate-set-capabilities", capabilities=_capabilities(flags))
-                tunables = {}
-                if "bandwidth" in params:
-                    tunables["max-bandwidth"] = params["bandwidth"] * MIB
+                tunables = {"max-bandwidth": _qemu_speed(
+                    params.get("bandwidth") or self.migrate_get_max_speed())}
+                postcopy_speed = params.get("bandwidth.postcopy") or \
+                    self.migrate_get_max_speed(1)
+                if postcopy_speed:
+                    tunables["max-postcopy-bandwidth"] = _qemu_speed(postcopy_speed)
                 if flags & D.MIGRATE_PARALLEL and "parallel.connections" in params:
                     tunables["multifd-channels"] = params["parallel.connections"]
-                if tunables:
-                    mon.cmd("migrate-set-parameters", **tunables)
+                mon.cmd("migrate-set-parameters", **tunables)
                 if was_running and not flags & D.MIGRATE_LIVE:
                     mon.cmd("stop")
                     self.store.update_state(self.name(), D.PAUSED, D.PAUSED_MIGRATION)
@@ -311,16 +324,30 @@ class MigrationMixin(RunningBase):
     def migrate_get_max_downtime(self, flags=0):
         return self._parameters()["downtime-limit"]
 
+    # The speed limits are kept beside the domain (as libvirt keeps them in
+    # its private data, unlimited by default) and applied when a migration
+    # starts; a running migration is slowed down or sped up at once.
+    def _speed_path(self, postcopy):
+        return self.store.run(self.name(), "postcopy-speed" if postcopy else "speed")
+
     def migrate_set_max_speed(self, bandwidth, flags=0):
+        if not self.exists():
+            raise self._gone()
         if bandwidth > QEMU_MAX_SPEED_MIB:
             raise VirtError(OVERFLOW, "bandwidth must be less than %d"
                             % (QEMU_MAX_SPEED_MIB + 1))
-        key = "max-postcopy-bandwidth" if flags & 1 else "max-bandwidth"
-        self._qmp_once("migrate-set-parameters", **{key: bandwidth * MIB})
+        postcopy = bool(flags & 1)
+        files.write_atomic(self._speed_path(postcopy), str(bandwidth), durable=False)
+        if read_job(self.store, self.name()) is not None:
+            key = "max-postcopy-bandwidth" if postcopy else "max-bandwidth"
+            self._qmp_once("migrate-set-parameters", **{key: _qemu_speed(bandwidth)})
 
     def migrate_get_max_speed(self, flags=0):
-        key = "max-postcopy-bandwidth" if flags & 1 else "max-bandwidth"
-        return self._parameters().get(key, 0) // MIB
+        if not self.exists():
+            raise self._gone()
+        postcopy = bool(flags & 1)
+        text = files.read_text(self._speed_path(postcopy))
+        return int(text) if text else (0 if postcopy else QEMU_MAX_SPEED_MIB)
 
 
 # --- destination side ---------------------------------------------------------
@@ -407,6 +434,12 @@ class IncomingMixin:
         status = status_locked(self.store, dom.name())
         if status is not None:
             lifecycle.stop(self.store, dom.name(), status, "failed", S.SHUTOFF_FAILED)
+
+
+def _qemu_speed(mib):
+    """QEMU's max-bandwidth (bytes/s) for a limit in MiB/s (QEMU takes at
+    most 2^53 - 1)."""
+    return min(mib * MIB, (1 << 53) - 1)
 
 
 def _free_port(listen):

@@ -55,10 +55,12 @@ class Store:
         return files.Lock(os.path.join(self.tree.run, "driver.lock"))
 
     # --- listing ----------------------------------------------------------
-    def names(self):
-        """Names of every persistent or active domain."""
+    def names(self, active_only=False):
+        """Names of every persistent or active domain (*active_only*: of
+        those with a status file, the only ones that can be running)."""
         out = set()
-        for directory, suffix in ((self.tree.config, ".xml"), (self.tree.run, ".status")):
+        places = ((self.tree.config, ".xml"), (self.tree.run, ".status"))
+        for directory, suffix in places[1:] if active_only else places:
             try:
                 entries = os.listdir(directory)
             except FileNotFoundError:

@@ -35,19 +35,33 @@ def key_of(path, elem):
 
 
 # Orders the test-driver corpus gets wrong or never shows, known from
-# libvirt's QEMU-driver output: an ethernet or bridge interface prints its
-# host-side IP addresses and routes right after <source>.
+# libvirt's QEMU- and LXC-driver output: an ethernet or bridge interface prints
+# its host-side IP addresses and routes right after <source> and its <guest>
+# after <target>; a direct interface has its own order; <idmap> (containers)
+# comes before <features>.
 OVERRIDES = {
-    "domain/devices/interface[bridge]": (
-        "mac", "source", "ip", "route", "backenddomain", "target", "virtualport", "link",
-        "mtu", "coalesce", "guest", "portForward", "script", "downscript", "model", "backend",
-        "driver", "alias", "acpi", "address", "filterref", "tune", "boot", "rom", "bandwidth",
-        "vlan", "port", "teaming"),
-    "domain/devices/interface[ethernet]": (
-        "mac", "source", "ip", "route", "script", "downscript", "target", "guest", "model",
-        "alias", "address", "virtualport", "link", "mtu", "coalesce", "portForward",
-        "backenddomain", "backend", "driver", "acpi", "filterref", "tune", "boot", "rom",
-        "bandwidth", "vlan", "port", "teaming"),
+    'domain': (
+        'name', 'uuid', 'title', 'description', 'metadata', 'genid', 'maxMemory', 'memory',
+        'currentMemory', 'blkiotune', 'memoryBacking', 'memtune', 'vcpu', 'vcpus',
+        'iothreads', 'cputune', 'numatune', 'resource', 'iothreadids', 'sysinfo', 'os',
+        'idmap', 'features', 'cpu', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm',
+        'perf', 'devices', 'seclabel', 'launchSecurity', 'keywrap', 'bootloader',
+        'bootloader_args', 'defaultiothread', 'on_lockfailure',),
+    'domain/devices/interface[bridge]': (
+        'mac', 'source', 'ip', 'route', 'backenddomain', 'target', 'guest', 'virtualport',
+        'link', 'mtu', 'coalesce', 'portForward', 'script', 'downscript', 'model',
+        'backend', 'driver', 'alias', 'acpi', 'address', 'filterref', 'tune', 'boot', 'rom',
+        'bandwidth', 'vlan', 'port', 'teaming',),
+    'domain/devices/interface[ethernet]': (
+        'mac', 'source', 'ip', 'route', 'script', 'downscript', 'target', 'guest', 'model',
+        'alias', 'address', 'virtualport', 'link', 'mtu', 'coalesce', 'portForward',
+        'backenddomain', 'backend', 'driver', 'acpi', 'filterref', 'tune', 'boot', 'rom',
+        'bandwidth', 'vlan', 'port', 'teaming',),
+    'domain/devices/interface[direct]': (
+        'mac', 'source', 'virtualport', 'ip', 'route', 'script', 'downscript', 'target',
+        'guest', 'model', 'alias', 'address', 'link', 'mtu', 'coalesce', 'portForward',
+        'backenddomain', 'backend', 'driver', 'acpi', 'filterref', 'tune', 'boot', 'rom',
+        'bandwidth', 'vlan', 'port', 'teaming',),
 }
 
 

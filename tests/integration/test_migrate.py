@@ -112,7 +112,9 @@ def test_domjobinfo_then_domjobabort_leave_the_guest_at_the_source(host, dest):
     wait_for(lambda: "Unbounded" in host.virtsh("domjobinfo", "busy", check=False).stdout,
              20, "the migration job")
     info = host.virtsh("domjobinfo", "busy").stdout
-    assert "data_remaining:" in info and "operation:" in info
+    assert "\nOperation:        Outgoing migration\n" in info
+    assert "\nData remaining:   " in info and " MiB\n" in info
+    assert "\nExpected downtime: " in info
     host.virtsh("domjobabort", "busy")
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 1
@@ -165,6 +167,7 @@ def test_offline_migration_moves_only_the_definition(host, dest):
 
 def test_tunables_of_a_running_guest(host):
     host.define(guest_xml("tuned"))
+    assert host.virtsh("migrate-getspeed", "tuned").stdout.strip() == "8796093022207"
     host.virtsh("start", "tuned")
     host.virtsh("migrate-setspeed", "tuned", "42")
     assert host.virtsh("migrate-getspeed", "tuned").stdout.strip() == "42"

@@ -1002,6 +1002,7 @@ def domjobabort(ctl, args):
          flag('anystats', "show statistics of any kind of job"),
          flag('rawstats', "show the raw statistics"))
 def domjobinfo(ctl, args):
+    from virtsh import jobinfo
     from virtsh.domopts import param_text
     from virtsh.drivers.errors import NO_SUPPORT
     dom = lookup.domain(ctl, args)
@@ -1016,6 +1017,10 @@ def domjobinfo(ctl, args):
                                "the daemon", e) from None
         job, params = dom.job_info()
     ctl.print("%-17s %-12s" % ("Job type:", JOB_TYPES[job]))
+    if jobinfo.is_raw(params) and not args.flag("rawstats"):
+        for line in jobinfo.lines(job == D.JOB_COMPLETED, params):
+            ctl.print(line)
+        return
     for name, value in params:
         ctl.print("%-17s %s" % (name + ":", param_text(value)))
 
@@ -1647,6 +1652,11 @@ def migrate(ctl, args):
     for option, name in _MIGRATE_NUMBER_PARAMS:
         if args.given(option):
             params[name] = args.ulong(option)
+    if args.given("timeout") and not args.flag("live"):
+        raise CommandError("migrate: Unexpected timeout for offline migration")
+    if (args.flag("timeout-suspend") or args.flag("timeout-postcopy")) \
+            and not args.given("timeout"):
+        raise CommandError("migrate: Unexpected --timeout-* option without --timeout")
     desturi = args.get("desturi")
     if flags & _MIGRATE_PEER2PEER or args.flag("direct"):
         dom.migrate_to_uri(desturi, params, flags)
@@ -1813,6 +1823,7 @@ def qemu_monitor_command(ctl, args):
             raise CommandError("'return' member missing")
         value = value["return"]
     ctl.print(jsonpretty.pretty(value) if args.flag("pretty") else jsonpretty.compact(value))
+    return True         # virsh ends a reformatted reply without a blank line
 
 
 def _qmp_command_text(words):

@@ -13,6 +13,7 @@ from virtsh.errors import CommandError
          flag('list', "list the event types"),
          flag('timestamp', "print a timestamp before each event"))
 def event(ctl, args):
+    from virtsh.eventtext import EVENT_TYPES, describe
     if args.flag("list"):
         for name in EVENT_TYPES:
             ctl.print(name)
@@ -26,22 +27,20 @@ def event(ctl, args):
     if timeout is not None and timeout < 1:
         raise CommandError("invalid timeout")
     dom = lookup.domain(ctl, args) if args.given("domain") else None
+    loop, stamped = args.flag("loop"), args.flag("timestamp")
     received = []
 
-    def on_event(domain, event_id, text):
-        stamp = ""
-        if args.flag("timestamp"):
-            import time
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S.000+0000: ", time.gmtime())
-        ctl.print("%sevent '%s' for domain '%s': %s"
-                  % (stamp, EVENT_TYPES[event_id], domain.name(), text))
+    def on_event(domain, event_id, details):
+        if received and not loop:
+            return                      # one-shot: only the first is printed
+        print_event(ctl, describe(event_id, domain.name(), details), stamped)
         received.append(event_id)
 
     from virtsh.eventwait import wait_for_events
     ids = [i for i, name in enumerate(EVENT_TYPES) if wanted in (None, name)]
     registered = [ctl.conn.domain_event_register(dom, i, on_event) for i in ids]
     try:
-        timed_out = wait_for_events(received, timeout, args.flag("loop"))
+        timed_out = wait_for_events(received, timeout, loop)
     finally:
         for callback_id in registered:
             ctl.conn.domain_event_deregister(callback_id)
@@ -51,11 +50,11 @@ def event(ctl, args):
     return not timed_out
 
 
-EVENT_TYPES = (
-    "lifecycle", "reboot", "rtc-change", "watchdog", "io-error", "graphics",
-    "io-error-reason", "control-error", "block-job", "disk-change", "tray-change",
-    "pm-wakeup", "pm-suspend", "balloon-change", "pm-suspend-disk",
-    "device-removed", "block-job-2", "tunable", "agent-lifecycle", "device-added",
-    "migration-iteration", "job-completed", "device-removal-failed",
-    "metadata-change", "block-threshold", "memory-failure",
-    "memory-device-size-change")
+def print_event(ctl, text, stamped):
+    """Print one event (flushed: someone is watching), with virsh's
+    timestamp prefix when asked for."""
+    if stamped:
+        from virtsh.eventwait import timestamp_now
+        text = "%s: %s" % (timestamp_now(), text)
+    ctl.print(text)
+    ctl.out.flush()
