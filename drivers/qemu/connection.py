@@ -187,12 +187,16 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMix
         if existing is not None and existing.uuid() != uuid:
             raise VirtError(DOM_EXIST, "domain '%s' already exists with uuid %s"
                             % (name, existing.uuid()))
-        for other in filter(None, (self._domain(n) for n in self.store.names())):
+        for other_name in self.store.names():
+            if other_name == name or self.store.uuid_hint(other_name) not in (None, uuid):
+                continue                # a glance at the file's head: defining
+                                        # among 1,000 domains parses none of them
+            other = self._domain(other_name)
             try:
-                other_uuid = other.uuid()
+                other_uuid = other.uuid() if other is not None else None
             except VirtError:           # gone meanwhile (another process)
                 continue
-            if other_uuid == uuid and other.name() != name:
+            if other_uuid == uuid:
                 if other.is_active():
                     raise VirtError(OPERATION_FAILED, "domain '%s' is already active"
                                     % other.name())
@@ -206,6 +210,8 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMix
         from virtsh.drivers.qemu import qemuns
         defn = self.prepare_definition(xml)
         name = defn.name
+        if "\n" in name:                # as libvirt's define (create allows it)
+            raise VirtError(INVALID_ARG, "invalid char in name: \n", raw=True)
         with self.store.lock(name):
             self._check_unique(name, defn.uuid)
             self.store.write_config(name, qemuns.format(defn, 0x3))    # inactive, secure: keep passwords

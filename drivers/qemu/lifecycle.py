@@ -189,6 +189,7 @@ def _start(store, name, root, caps, paused, transient, extra_args, host, taps):
                        durable=False)       # 1: secure, the live XML keeps passwords
     status["state"], status["reason"] = ((D.PAUSED, D.PAUSED_USER) if paused
                                          else (D.RUNNING, D.RUNNING_BOOTED))
+    status["changed"] = time.time()     # the supervisor ignores the events of before
     store.write_status(name, status)
     files.remove(store.run(name, "shutoff"))
     _log_started(store, name, status["pid"], paused)

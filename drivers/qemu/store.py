@@ -17,6 +17,7 @@ Per domain NAME:
 """
 import json
 import os
+import time
 
 from virtsh.drivers import domain as D
 from virtsh.drivers.qemu import files
@@ -76,6 +77,21 @@ class Store:
     def live_xml(self, name):
         return files.read_text(self.run(name, "xml"))
 
+    def uuid_hint(self, name):
+        """The UUID in the head of the live, else persistent, XML of *name*
+        (stored documents are canonical: <uuid> follows <name>), without
+        parsing it; None when not found there (read the document then)."""
+        for path in (self.run(name, "xml"), self.config(name)):
+            try:
+                with open(path, "rb") as f:
+                    head = f.read(1024)
+            except OSError:
+                continue
+            start = head.find(b"<uuid>") + 6
+            end = head.find(b"</uuid>", start)
+            return head[start:end].decode() if start >= 6 and end > 0 else None
+        return None
+
     def write_config(self, name, xml):
         files.write_atomic(self.config(name), xml)
 
@@ -109,19 +125,26 @@ class Store:
         files.write_atomic(self.run(name, "status"), json.dumps(status), durable=False)
 
     def update_state(self, name, state, reason):
+        """Record a state a command gave the guest (after QEMU made it so:
+        the supervisor then ignores the events that change caused)."""
         status = json.loads(files.read_text(self.run(name, "status")))
         status["state"], status["reason"] = state, reason
+        status["changed"] = time.time()
         self.write_status(name, status)
 
-    def follow_state(self, name, pid, state, reason, unless):
+    def follow_state(self, name, pid, state, reason, unless, when=None):
         """Record a state QEMU changed to on its own (the supervisor saw the
-        event), unless the status already says *unless* or names another QEMU."""
+        event, sent at *when*), unless the status already says *unless*,
+        names another QEMU, or was written by a command after *when* (the
+        event was that command's own, seen late)."""
         with self.lock(name):
             text = files.read_text(self.run(name, "status"))
             if text is None:
                 return
             status = json.loads(text)
             if status.get("pid") != pid or status.get("state") == unless:
+                return
+            if when is not None and when <= status.get("changed", 0):
                 return
             status["state"], status["reason"] = state, reason
             self.write_status(name, status)

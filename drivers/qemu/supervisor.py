@@ -180,11 +180,12 @@ def _follow(store, name, events_sock, pid, alive, wfd):  # pragma: no cover
             E.lifecycle(store, name, pid, E.SUSPENDED,
                         E.SUSPENDED_IOERROR if io_error else E.SUSPENDED_PAUSED)
             store.follow_state(name, pid, D.PAUSED, PAUSED_IOERROR if io_error else 0,
-                               unless=D.PAUSED)
+                               unless=D.PAUSED, when=_event_time(event))
         elif kind == "RESUME" and not stopping:
             io_error = False
             E.lifecycle(store, name, pid, E.RESUMED, E.RESUMED_UNPAUSED)
-            store.follow_state(name, pid, D.RUNNING, D.RUNNING_UNPAUSED, unless=D.RUNNING)
+            store.follow_state(name, pid, D.RUNNING, D.RUNNING_UNPAUSED, unless=D.RUNNING,
+                               when=_event_time(event))
         elif kind == "RESUME":
             stopping = False            # back from a restart we asked for
         elif kind == "GUEST_PANICKED":
@@ -246,6 +247,12 @@ def _disk_source(store, name, target):  # pragma: no cover
         if target in names and src is not None:
             return src.get("file") or src.get("dev") or src.get("name")
     return None
+
+
+def _event_time(event):
+    """When QEMU sent *event* (seconds since the epoch, as time.time())."""
+    stamp = event.get("timestamp", {})
+    return stamp.get("seconds", 0) + stamp.get("microseconds", 0) / 1e6
 
 
 def _action(store, name, kind):  # pragma: no cover

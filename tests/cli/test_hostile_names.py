@@ -259,3 +259,19 @@ def test_snapshot_names_stay_in_the_embed_tree(work, embed, name):
         assert embed("snapshot-delete", "--domain", "snapped", "--snapshotname", name,
                      "--metadata")[0] == 0
     assert embed("undefine", "--domain", "snapped", "--snapshots-metadata")[0] == 0
+
+
+@pytest.mark.parametrize("command", ["define", "create", "net-define", "cpu-compare"])
+def test_external_entities_are_never_read(work, command):
+    """A DOCTYPE naming a host file does not pull the file into a name."""
+    root = {"net-define": "network", "cpu-compare": "cpu"}.get(command, "domain")
+    body = {"domain": "<domain type='test'><name>n&x;</name><memory>65536</memory>"
+                      "<os><type>hvm</type></os></domain>",
+            "network": "<network><name>n&x;</name></network>",
+            "cpu": "<cpu><model>&x;</model></cpu>"}[root]
+    path = write(work / "docs", "obj.xml", '<!DOCTYPE %s [<!ENTITY x SYSTEM '
+                 '"file:///etc/passwd">]>\n%s' % (root, body))
+    status, out, err = run("-c", "test:///default",
+                           "%s %s; list --all --name; net-list --all --name" % (command, path))
+    assert_clean(status, out, err)
+    assert "root:" not in out + err

@@ -282,7 +282,7 @@ REFUSED = {
 STATE = ["list --all --uuid", "list --all --title", "dumpxml test", "dumpxml test --inactive",
          "vcpucount test", "domblkinfo test vda", "schedinfo test", "memtune test", "blkiotune test", "numatune test",
          "vcpupin test", "emulatorpin test", "domiflist test",
-         "domblklist test --details", "autostart --help", "desc test", "desc test --title",
+         "domblklist test --details", "desc test", "desc test --title",
          "snapshot-list test", "checkpoint-list test", "domtime test", "perf test",
          "net-list --all", "net-dumpxml default", "net-dumpxml default --inactive",
          "pool-list --all --details", "pool-dumpxml default-pool", "vol-list default-pool",

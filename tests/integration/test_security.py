@@ -205,3 +205,43 @@ def test_secret_value_stays_out_of_errors(tmp_path):
     private = virtsh("-c", uri, "secret-get-value", SECRET_UUID)
     for result in (missing, private):
         assert SECRET_VALUE.decode() not in result.stdout + result.stderr
+
+
+# --- hostile names over SSH ------------------------------------------------------------
+HOSTILE = ["it's \"quoted\"", "$(touch pwned-subst)", "`touch pwned-tick`",
+           "a;touch pwned-semi", "line\nbreak", "../../escape", "x" * 300]
+
+
+@pytest.fixture(scope="module")
+def sshd(tmp_path_factory):
+    from sshd_env import Sshd, missing_reason
+    if missing_reason():
+        pytest.skip(missing_reason())
+    server = Sshd(str(tmp_path_factory.mktemp("sshd")))
+    yield server
+    server.stop()
+
+
+def test_hostile_names_over_ssh_reach_no_shell_and_no_outside_path(sshd, tmp_path):
+    """The far helper gets names through the protocol, never a shell line;
+    what the far driver accepts comes back unchanged."""
+    from xml.sax.saxutils import escape
+    root = tmp_path / "far" / "root"
+    uri = sshd.uri(driver="qemu", path="/embed", root=str(root))
+    for i, name in enumerate(HOSTILE):
+        doc = tmp_path / ("dom%d.xml" % i)
+        doc.write_text("<domain type='qemu'><name>%s</name><memory unit='MiB'>64</memory>"
+                       "<os><type arch='x86_64'>hvm</type></os></domain>" % escape(name))
+        defined = virtsh("-c", uri, "define", str(doc))
+        assert "Traceback" not in defined.stderr
+        if defined.returncode:
+            assert defined.stderr.startswith("error: "), defined.stderr
+            continue
+        dumped = virtsh("-c", uri, "dumpxml", "--domain", name)
+        assert "<name>%s</name>" % escape(name).replace("'", "&apos;").replace(
+            '"', "&quot;") in dumped.stdout, dumped.stderr
+        assert virtsh("-c", uri, "undefine", "--domain", name).returncode == 0
+    far = tmp_path / "far"
+    assert os.listdir(far) == ["root"]
+    assert not [p for p in tmp_path.rglob("pwned*")]
+    assert not [p for p in root.rglob("*") if "escape" in p.name]

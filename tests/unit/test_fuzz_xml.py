@@ -19,7 +19,8 @@ from lxml import etree
 
 from virtsh import drivers
 from virtsh.drivers.errors import VirtError
-from virtsh.xmlconf import checkpoint, domain, network, snapshot, storage
+from virtsh.xmlconf import (checkpoint, domain, interface, network, nodedev, nwfilter,
+                            secret, snapshot, storage)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEEDS = os.path.join(HERE, "..", "data", "fuzz")
@@ -62,6 +63,8 @@ def _elements(text, tag):
 
 
 def _seed_files(*names):
+    """Our seeds: tests/data/fuzz/NAME (the readonly/ folder has the host
+    objects' documents the read-only walk uses)."""
     return [_read(os.path.join(SEEDS, n)) for n in names]
 
 
@@ -253,6 +256,16 @@ PARSERS = {
                  + _shared_files(CLI_DATA, {"snap.xml"})),
     "checkpoint": (_checkpoint, lambda: _seed_files("checkpoint.xml")
                    + _shared_files(CLI_DATA, {"checkpoint.xml"})),
+    "interface": (lambda t: interface.format(interface.parse(t)),
+                  lambda: _seed_files("readonly/iface.xml") + _node_parts("interface")),
+    "secret": (lambda t: secret.format(secret.parse(t)),
+               lambda: _seed_files("readonly/secret.xml")),
+    "nwfilter": (lambda t: nwfilter.format(nwfilter.parse(t)),
+                 lambda: _seed_files("readonly/nwfilter.xml")),
+    "nwfilter-binding": (lambda t: nwfilter.format_binding(nwfilter.parse_binding(t)),
+                         lambda: _seed_files("readonly/binding.xml")),
+    "nodedev": (lambda t: nodedev.format(nodedev.parse(t, create=True)),
+                lambda: _seed_files("readonly/nodedev.xml") + _node_parts("device")),
 }
 
 

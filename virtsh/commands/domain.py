@@ -1822,8 +1822,10 @@ def qemu_monitor_command(ctl, args):
         if "return" not in value:
             raise CommandError("'return' member missing")
         value = value["return"]
-    ctl.print(jsonpretty.pretty(value) if args.flag("pretty") else jsonpretty.compact(value))
-    return True         # virsh ends a reformatted reply without a blank line
+    # virsh prints a reformatted reply without a newline of its own (the
+    # blank line after every command ends it; with -q nothing does)
+    ctl.print(jsonpretty.pretty(value) if args.flag("pretty") else jsonpretty.compact(value),
+              end="")
 
 
 def _qmp_command_text(words):
