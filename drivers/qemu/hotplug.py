@@ -106,11 +106,11 @@ def completed_device(dom, live, dev):
     from virtsh.xmlconf import domain as xd
     from lxml import etree
     before = dom.conn.prepare_definition(
-        qemuns.format(xd.DomainDef(live), edits.XML_INACTIVE)).tree
+        qemuns.format(xd.DomainDef(live), edits.XML_INACTIVE | edits.XML_SECURE)).tree
     trial = xd.copy_tree(live)
     trial.find("devices").append(etree.fromstring(etree.tostring(dev)))
     after = dom.conn.prepare_definition(
-        qemuns.format(xd.DomainDef(trial), edits.XML_INACTIVE)).tree
+        qemuns.format(xd.DomainDef(trial), edits.XML_INACTIVE | edits.XML_SECURE)).tree
     old = _devices_signature(before)
     for elem, sig in zip(list(after.find("devices")), _devices_signature(after)):
         if sig in old:

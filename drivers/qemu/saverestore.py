@@ -28,7 +28,7 @@ HEADER = struct.Struct("=16s5I15I")          # magic, version, xml area, running
 XML_ALIGN = 64 * 1024                        # compressed, cookie, unused[15]
 FULL_BANDWIDTH = 1 << 53                     # bytes/s: no throttling
 PAUSED_MIGRATION = 2
-XML_INACTIVE, XML_MIGRATABLE = 2, 8
+XML_SECURE, XML_INACTIVE, XML_MIGRATABLE = 1, 2, 8   # images keep passwords (0600)
 
 
 # --- the image file -----------------------------------------------------------------
@@ -141,7 +141,7 @@ class SaveMixin(RunningBase):
         status = self._running_status()
         if xml is None:
             live = xd.parse_document(self.store.live_xml(self.name()))
-            xml = qemuns.format(xd.DomainDef(live), XML_INACTIVE | XML_MIGRATABLE)
+            xml = qemuns.format(xd.DomainDef(live), XML_INACTIVE | XML_MIGRATABLE | XML_SECURE)
         running = status["state"] == D.RUNNING
         if flags & (D.SAVE_RUNNING | D.SAVE_PAUSED):
             running = bool(flags & D.SAVE_RUNNING)
@@ -214,7 +214,7 @@ class SaveMixin(RunningBase):
         return Image.read(self._managed_path())
 
     def managed_save_xml(self, flags=0):
-        return self._managed_image().xml
+        return shown_xml(self._managed_image().xml, flags)
 
     def managed_save_define_xml(self, xml, flags=0):
         image = self._managed_image()
@@ -259,7 +259,16 @@ def checked_xml(conn, old_xml, new_xml):
                         if old.name != new.name else
                         "target domain uuid %s does not match source %s"
                         % (new.uuid, old.uuid))
-    return qemuns.format(new, XML_INACTIVE | XML_MIGRATABLE)
+    return qemuns.format(new, XML_INACTIVE | XML_MIGRATABLE | XML_SECURE)
+
+
+def shown_xml(stored, flags):
+    """An image's definition as a user sees it: passwords only with the
+    SAVE_IMAGE_XML_SECURE flag (the image itself keeps them)."""
+    from virtsh.drivers.qemu import qemuns
+    from virtsh.xmlconf import domain as xd
+    return qemuns.format(xd.parse(stored), XML_INACTIVE | XML_MIGRATABLE |
+                         (flags & XML_SECURE))
 
 
 def restore_into(dom, path, image, xml, flags):
@@ -316,7 +325,7 @@ class SaveImagesMixin:
                          xml and checked_xml(self, image.xml, xml), flags)
 
     def save_image_get_xml(self, path, flags=0):
-        return Image.read(path).xml
+        return shown_xml(Image.read(path).xml, flags)
 
     def save_image_define_xml(self, path, xml, flags=0):
         image = Image.read(path)

@@ -308,8 +308,8 @@ class SnapshotsMixin(RunningBase):
             config = defn.inactive_dom or defn.dom
             if self.is_persistent() and config is not None:
                 self.store.write_config(self.name(), qemuns.format(
-                    self.conn.prepare_definition(xd.format(config, edits.XML_INACTIVE)),
-                    edits.XML_INACTIVE))
+                    self.conn.prepare_definition(xd.format(config, edits.XML_INACTIVE | edits.XML_SECURE)),
+                    edits.XML_INACTIVE | edits.XML_SECURE))
             if defn.online:
                 self._revert_online(defn, flags)
             else:
@@ -318,7 +318,7 @@ class SnapshotsMixin(RunningBase):
                     _qemu_img("snapshot", "-a", defn.name, path)
                 if start:
                     root = self.conn.prepare_definition(
-                        xd.format(defn.dom, edits.XML_INACTIVE)).tree
+                        xd.format(defn.dom, edits.XML_INACTIVE | edits.XML_SECURE)).tree
                     self.start_locked(root, paused=bool(flags & S.SNAPSHOT_REVERT_PAUSED),
                                       transient=not self.is_persistent())
                 else:
@@ -332,7 +332,7 @@ class SnapshotsMixin(RunningBase):
         definition, load the state, then run or pause as asked."""
         from virtsh.xmlconf import domain as xd
         self._stop_locked(D.SHUTOFF_FROM_SNAPSHOT)
-        root = self.conn.prepare_definition(xd.format(defn.dom, edits.XML_INACTIVE)).tree
+        root = self.conn.prepare_definition(xd.format(defn.dom, edits.XML_INACTIVE | edits.XML_SECURE)).tree
         self.start_locked(root, paused=True, transient=not self.is_persistent(),
                           extra_args=("-loadvm", _hmp_name(defn.name)))
         paused = (not flags & S.SNAPSHOT_REVERT_RUNNING and

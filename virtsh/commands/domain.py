@@ -694,7 +694,7 @@ def _edit_text(text, single_line):
          flag('remove-logs', "remove the domain's log files"))
 def destroy(ctl, args):
     dom = lookup.domain(ctl, args)
-    name = dom.name()
+    name = args.get("domain")        # virsh names it as the user did
     with failing("Failed to destroy domain '%s'" % name):
         dom.destroy(1 if args.flag("graceful") else 0)
     ctl.print_extra("Domain '%s' destroyed" % name)
@@ -1906,10 +1906,11 @@ def guest_agent_timeout(ctl, args):
          data('mode', "how: acpi, agent, initctl, signal or paravirt"))
 def reboot(ctl, args):
     dom = lookup.domain(ctl, args)
+    name = args.get("domain")        # virsh names it as the user did
     flags = power_mode_flags(args.get("mode"))
-    with failing("Failed to reboot domain '%s'" % dom.name()):
+    with failing("Failed to reboot domain '%s'" % name):
         dom.reboot(flags)
-    ctl.print_extra("Domain '%s' is being rebooted" % dom.name())
+    ctl.print_extra("Domain '%s' is being rebooted" % name)
     return True
 
 
@@ -1917,9 +1918,10 @@ def reboot(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain-active"))
 def reset(ctl, args):
     dom = lookup.domain(ctl, args)
-    with failing("Failed to reset domain '%s'" % dom.name()):
+    name = args.get("domain")        # virsh names it as the user did
+    with failing("Failed to reset domain '%s'" % name):
         dom.reset()
-    ctl.print_extra("Domain '%s' was reset" % dom.name())
+    ctl.print_extra("Domain '%s' was reset" % name)
     return True
 
 
@@ -1945,9 +1947,10 @@ def restore(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain-active"))
 def resume(ctl, args):
     dom = lookup.domain(ctl, args)
-    with failing("Failed to resume domain '%s'" % dom.name()):
+    name = args.get("domain")        # virsh names it as the user did
+    with failing("Failed to resume domain '%s'" % name):
         dom.resume()
-    ctl.print_extra("Domain '%s' resumed" % dom.name())
+    ctl.print_extra("Domain '%s' resumed" % name)
     return True
 
 
@@ -2224,10 +2227,11 @@ def setvcpus(ctl, args):
          data('mode', "how: acpi, agent, initctl, signal or paravirt"))
 def shutdown(ctl, args):
     dom = lookup.domain(ctl, args)
+    name = args.get("domain")        # virsh names it as the user did
     flags = power_mode_flags(args.get("mode"))
-    with failing("Failed to shutdown domain '%s'" % dom.name()):
+    with failing("Failed to shutdown domain '%s'" % name):
         dom.shutdown(flags)
-    ctl.print_extra("Domain '%s' is being shutdown" % dom.name())
+    ctl.print_extra("Domain '%s' is being shutdown" % name)
     return True
 
 
@@ -2281,9 +2285,10 @@ def _start_forcing_boot(dom, flags):
          data('domain', "domain name, id or uuid", required=True, complete="domain-active"))
 def suspend(ctl, args):
     dom = lookup.domain(ctl, args)
-    with failing("Failed to suspend domain '%s'" % dom.name()):
+    name = args.get("domain")        # virsh names it as the user did
+    with failing("Failed to suspend domain '%s'" % name):
         dom.suspend()
-    ctl.print_extra("Domain '%s' suspended" % dom.name())
+    ctl.print_extra("Domain '%s' suspended" % name)
     return True
 
 
@@ -2314,7 +2319,7 @@ def ttyconsole(ctl, args):
          aliases=(Alias('delete-snapshots', 'delete-storage-volume-snapshots'),))
 def undefine(ctl, args):
     dom = lookup.domain(ctl, args)
-    name = dom.name()
+    name = args.get("domain")        # virsh names it as the user did
     flags = flag_bits(args, ("managed-save", D.UNDEFINE_MANAGED_SAVE),
                   ("snapshots-metadata", D.UNDEFINE_SNAPSHOTS_METADATA),
                   ("checkpoints-metadata", D.UNDEFINE_CHECKPOINTS_METADATA),
