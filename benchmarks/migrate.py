@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.join(HERE, os.pardir, "tests", "integration"))
 import linux_guest  # noqa: E402
 from qemu_env import QEMU, Host  # noqa: E402
 
-FILL = ("head -c %dM /dev/urandom > /fill 2>/dev/null; echo FILLED > /dev/ttyS0; "
+FILL = ("dd if=/dev/urandom of=/fill bs=1M count=%d 2>/dev/null; echo FILLED > /dev/ttyS0; "
         "while true; do dd if=/dev/urandom of=/busy bs=1M count=16 2>/dev/null; "
         "sleep 0.1; done")
 

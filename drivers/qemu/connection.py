@@ -212,9 +212,13 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMix
         name = defn.name
         if "\n" in name:                # as libvirt's define (create allows it)
             raise VirtError(INVALID_ARG, "invalid char in name: \n", raw=True)
+        from virtsh.drivers.qemu import eventlog as E
         with self.store.lock(name):
             self._check_unique(name, defn.uuid)
+            existed = os.path.exists(self.store.config(name))
             self.store.write_config(name, qemuns.format(defn, 0x3))    # inactive, secure: keep passwords
+            E.lifecycle(self.store, name, None, E.DEFINED,
+                        E.DEFINED_UPDATED if existed else E.DEFINED_ADDED)
         return QemuDomain(self, name)
 
     def create_domain(self, xml, flags=0):

@@ -76,11 +76,12 @@ def apply(root, caps, conf, raw=None):
         insert_device(devices, video)
     if devices.find("memballoon") is None:
         insert_device(devices, etree.Element("memballoon", model="virtio"))
+    _drop_default_channel_paths(devices, conf)
+    _virtio_serial_ports(devices)      # may add a controller: before PCI addresses
     if is_q35(machine):
         _pci_q35(devices)
     elif is_i440fx(machine):
         _pci_i440fx(devices)
-    _virtio_serial_ports(devices)
     _usb_ports(devices)
     return root
 
@@ -167,6 +168,28 @@ def _memory_from_numa(root):
         total += scale_kib(int(size.text), size.get("unit", "KiB"))
     memory.text = str(total)
     memory.set("unit", "KiB")
+    current = root.find("currentMemory")
+    if current is not None and scale_kib(int(current.text), current.get("unit", "KiB")) > total:
+        current.text = str(total)
+        current.set("unit", "KiB")
+    _dimm_slots(root.find("devices"))
+
+
+def _dimm_slots(devices):
+    """DIMM and NVDIMM devices without an address take the first free slot."""
+    if devices is None:
+        return
+    dimms = [m for m in devices.findall("memory") if m.get("model") in ("dimm", "nvdimm")]
+    taken = {int(a.get("slot")) for m in dimms for a in m.findall("address")
+             if a.get("type") == "dimm" and (a.get("slot") or "").isdigit()}
+    for dimm in dimms:
+        if dimm.find("address") is not None:
+            continue
+        slot = 0
+        while slot in taken:
+            slot += 1
+        taken.add(slot)
+        etree.SubElement(dimm, "address", type="dimm", slot=str(slot))
 
 
 def _cpu_check(root, caps):
@@ -396,17 +419,61 @@ def _virtio_serial_ports(devices):
         addr = channel.find("address")
         if addr is not None and addr.get("port", "0") != "0":
             continue
-        controller = addr.get("controller", "0") if addr is not None else "0"
-        taken = used.setdefault(controller, set())
-        port = 1
-        while port in taken:
-            port += 1
-        taken.add(port)
+        if addr is not None and addr.get("controller") is not None:
+            controller = addr.get("controller")
+            port = _free_port(used.setdefault(controller, set()), 1 << 30)
+        else:
+            controller, port = _free_virtio_serial_port(devices, used)
+        used.setdefault(controller, set()).add(port)
         if addr is None:
             addr = etree.SubElement(channel, "address", type="virtio-serial")
         addr.set("controller", controller)
-        addr.set("bus", addr.get("bus", "0"))
+        addr.set("bus", "0")            # a controller's ports are all on bus 0
         addr.set("port", str(port))
+
+
+VIRTIO_SERIAL_PORTS = 31      # a virtio-serial controller's ports by default
+CHANNEL_TARGET_DIR = "/var/lib/libvirt/qemu/channel/target"
+
+
+def _drop_default_channel_paths(devices, conf):
+    """Forget the socket path of a virtio unix channel when it is one the
+    driver would generate at start (libvirt's test: the channel directory
+    followed by "NAME." or, anywhere in the path, "domain-X/" and the
+    target name), so a renamed or moved guest gets a fresh one."""
+    import re
+    base = re.escape(conf.get("channel_target_dir", CHANNEL_TARGET_DIR))
+    for channel in devices.findall("channel[@type='unix']"):
+        target, source = channel.find("target"), channel.find("source")
+        if target is None or target.get("type") != "virtio" or not target.get("name") \
+                or source is None or not source.get("path"):
+            continue
+        pattern = "^%s/([^/]+\\.)|(domain-[^/]+/)%s$" % (base, re.escape(target.get("name")))
+        if re.search(pattern, source.get("path")) and len(source) == 0:
+            channel.remove(source)
+
+
+def _free_port(taken, limit):
+    port = 1                    # port 0 is the console's
+    while port in taken and port < limit:
+        port += 1
+    return port if port < limit else None
+
+
+def _free_virtio_serial_port(devices, used):
+    """(controller index, port) of the first free port of the guest's
+    virtio-serial controllers; a new controller when all are full."""
+    controllers = sorted((int(c.get("index", "0")), c) for c in
+                         devices.findall("controller[@type='virtio-serial']"))
+    for index, c in controllers:
+        port = _free_port(used.get(str(index), set()),
+                          int(c.get("ports", VIRTIO_SERIAL_PORTS)))
+        if port is not None:
+            return str(index), port
+    index = controllers[-1][0] + 1 if controllers else 0
+    from virtsh.xmlconf.defaults_disks import add_controller
+    add_controller(devices, "virtio-serial", index)
+    return str(index), 1
 
 
 # Ports of USB controller models (their root hub).
@@ -414,34 +481,102 @@ _USB_PORTS = {"piix3-uhci": 2, "piix4-uhci": 2, "ich9-ehci1": 6, "qemu-xhci": 15
               "nec-xhci": 4, "ich9-uhci1": 6}
 
 
+HUB_PORTS = 8                   # ports of a usb-hub
+
+
 def _usb_devices(devices):
-    """Devices on USB without an address, in libvirt's assignment order."""
+    """Devices on USB, in libvirt's assignment order."""
     out = [h for h in devices.findall("hub") if h.get("type") == "usb"]
-    out += [i for i in devices.findall("input") if i.get("bus") == "usb"]
-    out += [s for s in devices.findall("sound") if s.get("model") == "usb"]
+    out += [h for h in devices.findall("hostdev") if h.get("type") == "usb"]
     out += [d for d in devices.findall("disk")
             if d.find("target") is not None and d.find("target").get("bus") == "usb"]
-    out += [h for h in devices.findall("hostdev") if h.get("type") == "usb"]
+    out += [c for c in devices.findall("controller") if c.get("type") == "ccid"]
+    out += [i for i in devices.findall("input") if i.get("bus") == "usb"]
+    out += [s for s in devices.findall("sound") if s.get("model") == "usb"]
     out += [r for r in devices.findall("redirdev") if r.get("bus") == "usb"]
-    return [d for d in out if d.find("address") is None]
+    return out
 
 
 def _usb_ports(devices):
-    """USB devices get the next free port of bus 0, while it has ports."""
+    """USB devices without an address get the first free port of bus 0:
+    a free port of the root hub, else (breadth first) of the hubs on it;
+    a hub, once placed, offers its 8 ports ("1.1" ... "1.8")."""
     usb = _controller(devices, "usb")
     if usb is None or usb.get("model") == "none":
         return
     capacity = int(usb.get("ports") or _USB_PORTS.get(usb.get("model"), 0))
-    used = {a.get("port") for a in devices.iter("address")
-            if a.get("type") == "usb" and a.get("bus", "0") == "0"}
-    port = 1
+    _add_usb_hubs(devices, capacity)
+    used, hubs = _reserved_usb_ports(devices, capacity)
     for dev in _usb_devices(devices):
-        while str(port) in used:
-            port += 1
-        if port > capacity:
+        addr = dev.find("address")
+        if addr is not None and (addr.get("type") != "usb" or addr.get("port")):
+            continue
+        port = _free_usb_port("", capacity, used, hubs)
+        if port is None:
             return
-        used.add(str(port))
-        etree.SubElement(dev, "address", type="usb", bus="0", port=str(port))
+        used.add(port)
+        if dev.tag == "hub":
+            hubs[port] = HUB_PORTS
+        if addr is None:
+            addr = etree.SubElement(dev, "address", type="usb", bus="0")
+        addr.set("port", port)
+
+
+def _reserved_usb_ports(devices, root_ports):
+    """The ports of bus 0 devices ask for ({port}, {hub port: its ports});
+    libvirt's errors for a missing bus, a port that does not exist and a
+    port asked for twice."""
+    buses = {c.get("index", "0") for c in devices.findall("controller[@type='usb']")}
+    used, hubs = set(), {}
+    for dev in _usb_devices(devices):
+        addr = dev.find("address")
+        if addr is None or addr.get("type") != "usb":
+            continue
+        bus = addr.get("bus", "0")
+        if bus not in buses:
+            raise VirtError(XML_ERROR, "USB bus %s requested but no controller with "
+                            "that index is present" % bus)
+        port = addr.get("port")
+        if bus != "0" or not port:
+            continue
+        *parents, last = port.split(".")
+        prefix = ".".join(parents)
+        limit = hubs.get(prefix) if parents else root_ports
+        if limit is None or not last.isdigit() or not 1 <= int(last) <= limit:
+            raise VirtError(XML_ERROR, "requested USB port %s not present on USB bus %s"
+                            % (port, bus))
+        if port in used:
+            raise VirtError(XML_ERROR, "Duplicate USB address bus %s port %s" % (bus, port))
+        used.add(port)
+        if dev.tag == "hub":
+            hubs[port] = HUB_PORTS
+    return used, hubs
+
+
+def _add_usb_hubs(devices, root_ports):
+    """Add the hubs the guest's USB devices need when they outnumber the
+    ports there are (each new hub takes one port and offers 8)."""
+    hubs = [h for h in devices.findall("hub") if h.get("type") == "usb"]
+    wanted = len(_usb_devices(devices))
+    available = root_ports + HUB_PORTS * len(hubs)
+    if wanted <= available:
+        return
+    for _ in range(-(-(wanted - available + 1) // (HUB_PORTS - 1))):
+        insert_device(devices, etree.Element("hub", type="usb"))
+
+
+def _free_usb_port(prefix, capacity, used, hubs):
+    """The first free port under the hub at *prefix* ("" is the root)."""
+    ports = [prefix + str(n) for n in range(1, capacity + 1)]
+    for port in ports:
+        if port not in used:
+            return port
+    for port in ports:
+        if port in hubs:
+            found = _free_usb_port(port + ".", hubs[port], used, hubs)
+            if found is not None:
+                return found
+    return None
 
 
 # --- PCI addresses ----------------------------------------------------------
@@ -474,7 +609,8 @@ def _pci_devices(devices):
     for fs in devices.findall("filesystem"):
         wanted.append(fs)
     for nic in devices.findall("interface"):
-        if nic.get("type") != "hostdev":
+        if nic.get("type") != "hostdev" or \
+                nic.find("source/address[@type='usb']") is None:
             wanted.append(nic)
     wanted.extend(s for s in devices.findall("sound")
                   if s.get("model") not in ("pcspk", "sb16", "usb"))
@@ -486,13 +622,16 @@ def _pci_devices(devices):
         target = disk.find("target")
         if target is not None and target.get("bus") == "virtio":
             wanted.append(disk)
-    wanted.extend(devices.findall("hostdev"))
+    wanted.extend(h for h in devices.findall("hostdev")
+                  if h.get("mode", "subsystem") == "subsystem"
+                  and h.get("type") in ("pci", "mdev", "scsi_host"))
     balloon = devices.find("memballoon")
     if balloon is not None and balloon.get("model") == "virtio":
         wanted.append(balloon)
     wanted.extend(devices.findall("rng"))
     videos = devices.findall("video")
     wanted.extend(videos[1:])
+    wanted.extend(i for i in devices.findall("input") if i.get("bus") == "virtio")
     return [d for d in wanted if _needs_pci(d)]
 
 
@@ -537,21 +676,27 @@ def _pci_q35(devices):
         _set_address(video, _pci_address(0, 1))
         next_root_slot = 2
     endpoints = _pci_devices(devices)
-    if not endpoints:
+    # root ports the user declared without an address come first, then as
+    # many new ones as the endpoints need plus one left free for hotplug
+    declared = [c for c in devices.findall("controller")
+                if c.get("type") == "pci" and c.get("model") == "pcie-root-port"
+                and _needs_pci(c)]
+    if not endpoints and not declared:
         return
-    ports = [c for c in devices.findall("controller")
-             if c.get("type") == "pci" and c.get("model") == "pcie-root-port"]
     index = max([int(c.get("index", "0")) for c in devices.findall("controller")
                  if c.get("type") == "pci"] + [0])
-    count = len(endpoints) + 1
-    for n in range(count):
+    ports = list(declared)
+    for _ in range(max(0, len(endpoints) + 1 - len(declared)) if endpoints else 0):
         index += 1
+        ports.append(add_controller(devices, "pci", str(index), model="pcie-root-port"))
+    for n, port in enumerate(ports):
         slot, func = next_root_slot + n // 8, n % 8
-        port = add_controller(devices, "pci", str(index), model="pcie-root-port")
-        etree.SubElement(port, "model", name="pcie-root-port")
-        etree.SubElement(port, "target", chassis=str(index), port="0x%x" % (slot * 8 + func))
-        multi = func == 0 and count - n > 1
-        port.append(_pci_address(0, slot, func, multi))
-        ports.append(port)
-    for dev, port in zip(endpoints, ports[-count:]):
+        if port.find("model") is None:
+            port.insert(0, etree.Element("model", name="pcie-root-port"))
+        if port.find("target") is None:
+            port.find("model").addnext(etree.Element(
+                "target", chassis=port.get("index"), port="0x%x" % (slot * 8 + func)))
+        multi = func == 0 and len(ports) - n > 1
+        _set_address(port, _pci_address(0, slot, func, multi))
+    for dev, port in zip(endpoints, ports):
         _set_address(dev, _pci_address(int(port.get("index")), 0))

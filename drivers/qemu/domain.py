@@ -251,6 +251,8 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
             files.remove(self.store.autostart_link(self._name),
                          self.store.config(self._name),
                          self.store.run(self._name, "shutoff"))
+            from virtsh.drivers.qemu import eventlog as E
+            E.lifecycle(self.store, self._name, None, E.UNDEFINED, E.UNDEFINED_REMOVED)
 
     # --- filters of list_all_domains ---------------------------------------
     def matches(self, flags):

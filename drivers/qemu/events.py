@@ -36,7 +36,8 @@ class EventsMixin:
                 return
             import json
             stamp = msg.get("timestamp", {})
-            details = json.dumps(msg["data"]) if "data" in msg else None
+            details = (json.dumps(msg["data"], separators=(",", ":"))
+                       if "data" in msg else None)
             callback(self._event_domain(name), msg["event"], stamp.get("seconds", 0),
                      stamp.get("microseconds", 0), details)
         return self._add_event_callback(domain, deliver)

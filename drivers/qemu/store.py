@@ -105,21 +105,42 @@ class Store:
         text = files.read_text(self.run(name, "status"))
         if text is None:
             return None
-        try:
-            status = json.loads(text)
-        except ValueError:
-            status = {}
+        status = _parse_status(text)
         if status.get("pid") and process_alive(status["pid"], status.get("start_time")):
             return status
         with self.lock(name):
             text = files.read_text(self.run(name, "status"))
             if text is None:
                 return None
-            status = json.loads(text)
+            status = _parse_status(text) or self._rebuild_status(name)
             if status.get("pid") and process_alive(status["pid"], status.get("start_time")):
                 return status
             self.finish(name, self.ending_reason(name, SHUTOFF_CRASHED))
         return None
+
+    def _rebuild_status(self, name):
+        """A status for the QEMU named by the pid file when the status file
+        is corrupt (lock held): its QEMU, if still ours, stays the guest
+        rather than an orphan; {} when there is none."""
+        try:
+            pid = int(files.read_text(self.run(name, "pid"), ""))
+        except ValueError:
+            return {}
+        started = proc_start_time(pid)
+        try:
+            ours = os.readlink("/proc/%d/fd/2" % pid) == self.log(name)
+        except OSError:
+            ours = False
+        if started is None or not ours:
+            return {}
+        parent = parent_pid(pid)
+        status = {"id": self.next_id(), "pid": pid, "start_time": started,
+                  "supervisor": parent, "supervisor_start": proc_start_time(parent),
+                  "state": D.RUNNING, "reason": 0,
+                  "transient": not os.path.exists(self.config(name)),
+                  "started": time.time(), "taps": [], "changed": time.time()}
+        self.write_status(name, status)
+        return status
 
     def write_status(self, name, status):
         files.write_atomic(self.run(name, "status"), json.dumps(status), durable=False)
@@ -141,7 +162,7 @@ class Store:
             text = files.read_text(self.run(name, "status"))
             if text is None:
                 return
-            status = json.loads(text)
+            status = _parse_status(text)
             if status.get("pid") != pid or status.get("state") == unless:
                 return
             if when is not None and when <= status.get("changed", 0):
@@ -194,6 +215,26 @@ class Store:
                 value = 1
             files.write_atomic(path, str(value + 1), durable=False)
         return value
+
+
+def _parse_status(text):
+    """The dict of a status file's text; {} when corrupt or truncated."""
+    try:
+        status = json.loads(text)
+    except ValueError:
+        return {}
+    return status if isinstance(status, dict) else {}
+
+
+def parent_pid(pid):
+    """The parent of *pid* (0 when gone, or when it is init: orphaned)."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            stat = f.read()
+    except OSError:
+        return 0
+    parent = int(stat[stat.rindex(b")") + 2:].split()[1])
+    return 0 if parent == 1 else parent
 
 
 def proc_start_time(pid):

@@ -241,8 +241,10 @@ def test_usb_and_virtio_serial_ports_are_assigned_in_order():
     usb = [(d.tag, d.find("address").get("port") if d.find("address") is not None else None)
            for d in root.find("devices") if d.tag in ("input", "redirdev")
            and d.get("bus") == "usb"]
-    # piix3-uhci has two ports: the third USB device gets none (needs a hub)
-    assert usb == [("input", "1"), ("redirdev", "2"), ("redirdev", None)]
+    # piix3-uhci has two ports for three devices: a hub is added, takes
+    # port 1 (hubs first) and offers the rest after the root's ports
+    assert usb == [("input", "2"), ("redirdev", "1.1"), ("redirdev", "1.2")]
+    assert root.find("devices/hub/address").get("port") == "1"
 
 
 def test_ethernet_nic_opens_its_named_tap():

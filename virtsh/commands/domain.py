@@ -1860,22 +1860,25 @@ def _qmp_command_text(words):
          flag('no-case', "match the event name ignoring case"),
          flag('timestamp', "print timestamps"))
 def qemu_monitor_event(ctl, args):
-    from virtsh.eventwait import wait_for_events
+    from virtsh.eventwait import checked_timeout, print_event, report_end, wait_for_events
     dom = lookup.domain(ctl, args) if args.given("domain") else None
-    timeout = args.int("timeout")
-    if timeout is not None and timeout < 1:
-        raise CommandError("invalid timeout")
+    timeout = checked_timeout(args)
+    loop, stamped, pretty = args.flag("loop"), args.flag("timestamp"), args.flag("pretty")
     received = []
 
     def on_event(domain, event, seconds, micros, details):
-        ctl.print("event %s at %d.%06d for domain '%s': %s"
-                  % (event, seconds, micros, domain.name(), details or "<null>"))
+        if received and not loop:
+            return
+        if pretty and details is not None:
+            import json
+            details = json.dumps(json.loads(details), indent=2)
+        where = "" if stamped else " at %d.%06d" % (seconds, micros)
+        print_event(ctl, "event %s%s for domain '%s': %s"
+                    % (event, where, domain.name(), details or "<null>"), stamped)
         received.append(event)
     flags = (1 if args.flag("regex") else 0) | (2 if args.flag("no-case") else 0)
     ctl.conn.qemu_monitor_event_register(dom, args.get("event"), on_event, flags)
-    if wait_for_events(received, timeout, args.flag("loop")):
-        ctl.print("event loop timed out")
-    ctl.print("events received: %d" % len(received))
+    return report_end(ctl, wait_for_events(received, timeout, loop), len(received))
 
 
 @command('qemu-agent-command', "Run a guest agent command.",

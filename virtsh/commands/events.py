@@ -14,6 +14,10 @@ from virtsh.errors import CommandError
          flag('timestamp', "print a timestamp before each event"))
 def event(ctl, args):
     from virtsh.eventtext import EVENT_TYPES, describe
+    from virtsh.eventwait import checked_timeout, print_event, report_end, wait_for_events
+    args.exclusive("all", "event")
+    args.exclusive("list", "all")
+    args.exclusive("list", "event")
     if args.flag("list"):
         for name in EVENT_TYPES:
             ctl.print(name)
@@ -23,9 +27,7 @@ def event(ctl, args):
         raise CommandError("one of --list, --all, or --event <type> is required")
     if wanted is not None and wanted not in EVENT_TYPES:
         raise CommandError("unknown event type %s" % wanted)
-    timeout = args.int("timeout")
-    if timeout is not None and timeout < 1:
-        raise CommandError("invalid timeout")
+    timeout = checked_timeout(args)
     dom = lookup.domain(ctl, args) if args.given("domain") else None
     loop, stamped = args.flag("loop"), args.flag("timestamp")
     received = []
@@ -36,25 +38,12 @@ def event(ctl, args):
         print_event(ctl, describe(event_id, domain.name(), details), stamped)
         received.append(event_id)
 
-    from virtsh.eventwait import wait_for_events
     ids = [i for i, name in enumerate(EVENT_TYPES) if wanted in (None, name)]
     registered = [ctl.conn.domain_event_register(dom, i, on_event) for i in ids]
     try:
-        timed_out = wait_for_events(received, timeout, loop)
+        outcome = wait_for_events(received, timeout, loop)
     finally:
         for callback_id in registered:
             ctl.conn.domain_event_deregister(callback_id)
-    if timed_out:
-        ctl.print("event loop timed out")
-    ctl.print("events received: %d" % len(received))
-    return not timed_out
+    return report_end(ctl, outcome, len(received))
 
-
-def print_event(ctl, text, stamped):
-    """Print one event (flushed: someone is watching), with virsh's
-    timestamp prefix when asked for."""
-    if stamped:
-        from virtsh.eventwait import timestamp_now
-        text = "%s: %s" % (timestamp_now(), text)
-    ctl.print(text)
-    ctl.out.flush()
