@@ -14,7 +14,6 @@ each one here is a short call that leaves state on disk for the next:
 ``MigrationMixin`` is part of QemuDomain, ``IncomingMixin`` of QemuConnection.
 """
 import json
-import os
 import time
 
 from virtsh.drivers import domain as D

@@ -146,7 +146,8 @@ def disk_guest(host, name="vm1", memory=128):
     same = uuid.uuid5(uuid.NAMESPACE_DNS, name + host.root)   # redefinable
     return guest_xml(name, extra_devices=disk).replace(
         "<memory unit='MiB'>128</memory>",
-        "<uuid>%s</uuid><memory unit='MiB'>%d</memory>" % (same, memory))
+        "<uuid>%s</uuid><memory unit='MiB'>%d</memory>" % (same, memory)).replace(
+        "<interface type='user'>", "<interface type='user'><mac address='52:54:00:0f:0a:01'/>")
 
 
 def operation(host, op, round_no):
@@ -237,7 +238,9 @@ def test_sigkill_in_the_middle(host, op):
         if after != before:         # the new definition, whole: as a clean run writes it
             assert op in ("define", "edit")
             host.virtsh(*args)
-            assert config_text(host, "vm1") == after
+            import difflib
+            assert config_text(host, "vm1") == after, "".join(difflib.unified_diff(
+                after.splitlines(True), config_text(host, "vm1").splitlines(True)))
         if op == "snapshot-create":
             for snap in host.virtsh("snapshot-list", "vm1", "--name").stdout.split():
                 host.virtsh("snapshot-dumpxml", "vm1", snap)

@@ -70,13 +70,16 @@ def test_qmp_events_become_libvirts_domain_events():
     (0, (6, 1), "event 'lifecycle' for domain 'vm': Shutdown Finished after guest request"),
     (0, (5, 9), "event 'lifecycle' for domain 'vm': Stopped unknown"),
     (1, (), "event 'reboot' for domain 'vm'"),
-    (8, ("/a.img", 4, 0), "event 'block-job' for domain 'vm': Active Block Commit for /a.img completed"),
+    (8, ("/a.img", 4, 0),
+     "event 'block-job' for domain 'vm': Active Block Commit for /a.img completed"),
     (16, ("vda", 2, 3), "event 'block-job-2' for domain 'vm': Block Copy for vda ready"),
     (15, ("virtio-disk1",), "event 'device-removed' for domain 'vm': virtio-disk1"),
     (13, (524288,), "event 'balloon-change' for domain 'vm': 524288KiB"),
     (10, ("ide0-1-0", 0), "event 'tray-change' for domain 'vm' disk ide0-1-0: opened"),
-    (6, ("/a", "vda", 1, "enospc"), "event 'io-error' for domain 'vm': /a (vda) pause due to enospc"),
-    (17, ([("cputune.vcpu_period", 100)],), "event 'tunable' for domain 'vm':\n\tcputune.vcpu_period: 100"),
+    (6, ("/a", "vda", 1, "enospc"),
+     "event 'io-error' for domain 'vm': /a (vda) pause due to enospc"),
+    (17, ([("cputune.vcpu_period", 100)],),
+     "event 'tunable' for domain 'vm':\n\tcputune.vcpu_period: 100"),
 ])
 def test_event_texts_are_virshs(event_id, args, text):
     assert describe(event_id, "vm", args) == text
