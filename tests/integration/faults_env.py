@@ -69,7 +69,8 @@ def assert_consistent(host):
     listed = host.virtsh("list", "--name").stdout.split()
     everyone = host.virtsh("list", "--all", "--name").stdout.split()
     assert not [n for n in everyone if n.startswith(".")]
-    assert running_pids(host) == qemus_of(host.root), "orphaned or lost QEMU"
+    assert running_pids(host) == qemus_of(host.root), ("orphaned or lost QEMU",
+        running_pids(host), qemus_of(host.root), host.runtime_files())
     assert len(listed) == len(qemus_of(host.root))
     for name in set(everyone) - set(listed):
         leftovers = [e for e in host.runtime_files()

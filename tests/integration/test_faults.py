@@ -209,8 +209,11 @@ def bring_to(host, running):
 def test_sigkill_in_the_middle(host, op):
     rand = random.Random("%s-%s" % (SEED, op))
     host.define(disk_guest(host))
-    began = time.monotonic()
-    host.define(disk_guest(host))       # how long a define (or edit) lasts
+    began = time.monotonic()            # how long a define (or edit) lasts
+    if op == "edit":
+        host.virtsh("edit", "vm1", "--xpath", "/domain/memory", "--set", "131072")
+    else:
+        host.define(disk_guest(host))
     quick = time.monotonic() - began
     rounds = 8 if op in ("define", "edit") else 4
     faults = 0
@@ -230,6 +233,7 @@ def test_sigkill_in_the_middle(host, op):
             time.sleep(rand.uniform(0, 0.25))
         faults += proc.poll() is None
         kill_victim(host, proc, victim)
+        print("KILL", op, round_no, victim)
         out, err = proc.communicate(timeout=60)
         assert b"Traceback" not in err, err
         assert proc.returncode in (0, 1, -signal.SIGKILL), err
