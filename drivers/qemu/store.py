@@ -201,9 +201,11 @@ class Store:
             from virtsh.drivers.qemu import eventlog
             eventlog.lifecycle(self, name, status["pid"], eventlog.STOPPED,
                                eventlog.STOPPED_DETAIL.get(reason, 0))
-        files.remove(*(self.run(name, kind) for kind in
-                       ("xml", "pid", "monitor", "events", "ending", "reboot",
-                        "status")))
+        kinds = ("xml", "pid", "monitor", "events", "ending", "reboot", "status")
+        files.remove(*(self.run(name, kind) for kind in kinds))
+        import glob     # and what writers killed half-way left (lock held)
+        files.remove(*(path for kind in kinds for path in glob.glob(os.path.join(
+            self.tree.run, ".%s.%s.tmp*" % (glob.escape(name), kind)))))
 
     def next_id(self):
         """A new domain id (1, 2, 3 ... per directory tree)."""

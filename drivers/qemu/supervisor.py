@@ -29,6 +29,7 @@ def spawn(store, name, argv, env, keep_fds, events_sock, log_fd):
     *keep_fds* are passed to QEMU; *events_sock* is our end of the event
     monitor; *log_fd* receives QEMU's output.  All of them are handed over:
     spawn closes the caller's copies."""
+    starter = (os.getpid(), S.proc_start_time(os.getpid()))
     rfd, wfd = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the forked processes
@@ -37,7 +38,7 @@ def spawn(store, name, argv, env, keep_fds, events_sock, log_fd):
             os.setsid()
             if os.fork():
                 os._exit(0)
-            _run(store, name, argv, env, keep_fds, events_sock, log_fd, wfd)
+            _run(store, name, argv, env, keep_fds, events_sock, log_fd, wfd, starter)
         finally:
             os._exit(0)
     os.close(wfd)
@@ -81,7 +82,7 @@ def _isolate(keep):
                 pass
 
 
-def _run(store, name, argv, env, keep_fds, events_sock, log_fd, wfd):  # pragma: no cover
+def _run(store, name, argv, env, keep_fds, events_sock, log_fd, wfd, starter):  # pragma: no cover
     import subprocess
     _isolate(set(keep_fds) | {events_sock.fileno(), log_fd, wfd})
     try:
@@ -96,16 +97,45 @@ def _run(store, name, argv, env, keep_fds, events_sock, log_fd, wfd):  # pragma:
         os.close(fd)
     os.close(log_fd)
     me = os.getpid()
-    os.write(wfd, json.dumps({"pid": proc.pid, "start_time": S.proc_start_time(proc.pid),
-                              "supervisor": me,
-                              "supervisor_start": S.proc_start_time(me)}).encode() + b"\n")
+    try:
+        os.write(wfd, json.dumps({"pid": proc.pid, "start_time": S.proc_start_time(proc.pid),
+                                  "supervisor": me,
+                                  "supervisor_start": S.proc_start_time(me)}).encode() + b"\n")
+    except BrokenPipeError:
+        pass        # the starter died: _Recorded sees it, QEMU is stopped
+    recorded = _Recorded(store, name, proc.pid, starter)
     try:
         saw_shutdown = _follow(store, name, events_sock, proc.pid,
-                               lambda: proc.poll() is None, wfd)
+                               lambda: proc.poll() is None and recorded(), wfd)
     except Exception:  # whatever happens, the domain must be settled
         saw_shutdown = False
+    if proc.poll() is None and not recorded():
+        proc.kill()
+        proc.wait()
+        with store.lock(name):
+            if files.read_text(store.run(name, "status")) is None:
+                store.finish(name, S.SHUTOFF_FAILED)
+        return
     proc.wait()
     _settle(store, name, proc.pid, saw_shutdown)
+
+
+class _Recorded:
+    """Whether the command that started QEMU recorded it in the status
+    file, or may still do so; false once that command died first (killed
+    half-way through the start): its QEMU would be an orphan nobody lists."""
+
+    def __init__(self, store, name, pid, starter):
+        self.store, self.name, self.pid, self.starter = store, name, pid, starter
+        self.seen = False
+
+    def __call__(self):
+        if not self.seen:
+            if S.process_alive(*self.starter):
+                return True
+            text = files.read_text(self.store.run(self.name, "status")) or ""
+            self.seen = '"pid": %d,' % self.pid in text
+        return self.seen
 
 
 def _settle(store, name, pid, saw_shutdown):  # pragma: no cover
