@@ -68,7 +68,11 @@ def wait_watching(pipe, timeout=10.0):
 
 
 def _isolate(keep):
-    """Detach from the caller's terminal and pipes; close every other fd."""
+    """Detach from the caller's terminal and pipes; close every other fd.
+    A write to a pipe whose reader died (virsh's SIGPIPE default would
+    kill the supervisor silently) becomes an error to handle instead."""
+    import signal
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
@@ -159,8 +163,11 @@ def adopt(store, name, status, events_sock):
                 os._exit(0)
             _isolate({events_sock.fileno(), wfd})
             me = os.getpid()
-            os.write(wfd, json.dumps({"supervisor": me,
-                                      "supervisor_start": S.proc_start_time(me)}).encode())
+            try:
+                os.write(wfd, json.dumps({"supervisor": me,
+                                          "supervisor_start": S.proc_start_time(me)}).encode())
+            except BrokenPipeError:
+                pass    # the adopting command died: follow the guest all the same
             pid, started = status["pid"], status.get("start_time")
             try:
                 saw_shutdown = _follow(store, name, events_sock, pid,
