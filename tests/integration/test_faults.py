@@ -145,7 +145,7 @@ def test_status_naming_a_reused_pid(host):
 
 def disk_guest(host, name="vm1", memory=128):
     """A guest with a small qcow2 disk (snapshots need one)."""
-    image = os.path.join(host.root, name + ".qcow2")
+    image = os.path.join(getattr(host, "image_dir", host.root), name + ".qcow2")
     if not os.path.exists(image):
         subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", image, "16M"], check=True)
     disk = ("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
@@ -257,3 +257,73 @@ def test_sigkill_in_the_middle(host, op):
                 host.virtsh("snapshot-dumpxml", "vm1", snap)
         restart_works(host)
     assert faults >= rounds // 2    # most kills land while the command runs
+
+
+# --- a full disk ---------------------------------------------------------------
+
+@pytest.fixture
+def full_disk_host(host):
+    """A Host whose embed root is a 2 MiB tmpfs (the guest's disk image
+    lives outside it), and a function filling that tmpfs up."""
+    from qemu_env import Host
+    mount = os.path.join(host.root, "small")
+    os.mkdir(mount)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs (needs root)")
+    small = Host(mount)
+    small.image_dir = host.root
+    filler = os.path.join(mount, "filler")
+
+    def fill(full=True):
+        if not full:
+            os.unlink(filler)
+            return
+        with open(filler, "wb") as f:
+            try:
+                while True:
+                    f.write(b"\0" * 4096)
+                    f.flush()
+            except OSError:
+                pass
+    small.fill = fill
+    yield small
+    small.kill_leftovers()
+    for pid in qemus_of(mount):
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    subprocess.run(["umount", "-l", mount])
+
+
+def test_full_disk_during_define_save_and_snapshot(full_disk_host):
+    host = full_disk_host
+    host.define(disk_guest(host))
+    host.virtsh("start", "vm1")
+    before = config_text(host, "vm1")
+    host.fill()
+    results = {}
+    bigger = os.path.join(host.image_dir, "bigger.xml")
+    with open(bigger, "w") as f:
+        f.write(disk_guest(host, memory=256))
+    image = os.path.join(host.root, "vm1.save")
+    for op, args in (("define", ["define", bigger]), ("save", ["save", "vm1", image]),
+                     ("snapshot", ["snapshot-create-as", "vm1", "full"])):
+        proc = host.virtsh(*args, check=False)
+        results[op] = proc.returncode
+        assert "Traceback" not in proc.stderr
+        assert proc.returncode == 0 or proc.stderr.startswith("error: "), proc.stderr
+        assert config_text(host, "vm1") in (before, None if op != "define" else before)
+        assert host.state("vm1") == "running (booted)"
+        assert_consistent(host)
+    assert results["define"] == 1 and results["save"] == 1, results
+    assert not os.path.exists(image)
+    if results["snapshot"]:
+        assert host.virtsh("snapshot-list", "vm1", "--name").stdout.split() == []
+    host.fill(False)
+    host.virtsh("define", bigger)
+    host.virtsh("snapshot-create-as", "vm1", "roomy")
+    host.virtsh("save", "vm1", image)
+    assert host.state("vm1") == "shut off (saved)"
+    host.virtsh("restore", image)
+    assert host.state("vm1").startswith("running")
+    restart_works(host)

@@ -46,26 +46,51 @@ def write(folder, name, text):
 
 
 # --- qemu:///system ---------------------------------------------------------------
+def as_nobody(words, warm_up):
+    """Run virtsh's entry point in a forked child that became ``nobody``;
+    (exit status, stderr).  Forked rather than executed, so the test does
+    not depend on whether nobody may read this checkout: *warm_up* (the
+    same command on a harmless URI) first imports every module it needs."""
+    import contextlib
+    import io
+    from virtsh.main import main
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        main(list(warm_up))
+    nobody = pwd.getpwnam("nobody")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                        # the child
+        status = 2
+        try:
+            os.close(read_end)
+            os.setgid(nobody.pw_gid)
+            os.setgroups([])
+            os.setuid(nobody.pw_uid)
+            os.environ["HOME"] = "/nonexistent"
+            err = io.StringIO()
+            sys.stdout, sys.stderr = io.StringIO(), err
+            status = main(list(words))
+            os.write(write_end, err.getvalue().encode())
+        finally:
+            os._exit(status if isinstance(status, int) else 2)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        stderr = pipe.read().decode()
+    _, wait_status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(wait_status), stderr
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become another user")
 def test_system_uri_is_refused_to_a_user_who_is_not_root(tmp_path):
-    nobody = pwd.getpwnam("nobody")
-
-    def become_nobody():
-        os.setgid(nobody.pw_gid)
-        os.setgroups([])
-        os.setuid(nobody.pw_uid)
-
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent"}
     document = tmp_path / "domain.xml"
     document.write_text("<domain type='qemu'><name>x</name><memory>65536</memory>"
                         "<os><type>hvm</type></os></domain>")
-    tmp_path.chmod(0o755)
-    for words in (["-c", "qemu:///system", "list", "--all"],
-                  ["-c", "qemu:///system", "define", str(document)]):
-        result = virtsh(*words, env=env, cwd="/", preexec_fn=become_nobody)
-        assert result.returncode == 1
-        assert result.stderr.startswith("error: failed to connect to the hypervisor\n")
-        assert "qemu:///session" in result.stderr
+    harmless = "qemu:///embed?root=%s" % (tmp_path / "warm-up")
+    for words in (["list", "--all"], ["define", str(document)]):
+        status, stderr = as_nobody(["-c", "qemu:///system"] + words, ["-c", harmless] + words)
+        assert status == 1
+        assert stderr.startswith("error: failed to connect to the hypervisor\n")
+        assert "qemu:///session" in stderr
     assert not os.path.exists("/nonexistent")
 
 
