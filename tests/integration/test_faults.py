@@ -279,13 +279,14 @@ def full_disk_host(host):
         if not full:
             os.unlink(filler)
             return
-        with open(filler, "wb") as f:
-            try:
-                while True:
-                    f.write(b"\0" * 4096)
-                    f.flush()
-            except OSError:
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            while os.write(fd, b"\0" * 4096):
                 pass
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
     small.fill = fill
     yield small
     small.kill_leftovers()
