@@ -16,7 +16,7 @@ from virtsh.drivers.qemu import files, store as S
 XML_INACTIVE = 2
 
 
-class LxcDomain(Domain):
+class LxcDomain(S.AutostartLinks, Domain):
     """A container of the LXC driver."""
 
     def __init__(self, conn, name):
@@ -40,20 +40,6 @@ class LxcDomain(Domain):
                 raise self._gone()
             raise VirtError(OPERATION_INVALID, "domain is not running")
         return status
-
-    def autostart(self):
-        return os.path.lexists(self.store.autostart_link(self._name))
-
-    def set_autostart(self, enabled):
-        if not self.is_persistent():
-            if not self.exists():
-                raise self._gone()
-            raise VirtError(OPERATION_INVALID, "cannot set autostart for transient domain")
-        link = self.store.autostart_link(self._name)
-        if enabled and not os.path.lexists(link):
-            os.symlink(self.store.config(self._name), link)
-        elif not enabled:
-            files.remove(link)
 
     @property
     def store(self):

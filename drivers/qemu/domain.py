@@ -26,7 +26,7 @@ XML_INACTIVE = 2
 
 class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, GuestMixin, SaveMixin,
                  MetadataMixin, SnapshotsMixin, TuningMixin, BlockJobsMixin,
-                 IOThreadsMixin, Domain):
+                 IOThreadsMixin, S.AutostartLinks, Domain):
     """A guest of the QEMU driver."""
 
     def __init__(self, conn, name):
@@ -137,20 +137,6 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
         live = status is not None and not flags & XML_INACTIVE
         return qemuns.format(self._definition(live), flags,
                              live_id=status["id"] if live else None)
-
-    def autostart(self):
-        return os.path.lexists(self.store.autostart_link(self._name))
-
-    def set_autostart(self, enabled):
-        if not self.is_persistent():
-            if not self.exists():
-                raise self._gone()
-            raise VirtError(OPERATION_INVALID, "cannot set autostart for transient domain")
-        link = self.store.autostart_link(self._name)
-        if enabled and not os.path.lexists(link):
-            os.symlink(self.store.config(self._name), link)
-        elif not enabled:
-            files.remove(link)
 
     def security_label(self):
         return ("", False)

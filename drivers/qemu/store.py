@@ -289,3 +289,25 @@ def wait_process_exit(pid, start_time, timeout):
 
 def state_of(status):
     return status.get("state", D.RUNNING), status.get("reason", 1)
+
+
+class AutostartLinks:
+    """Autostart of a domain kept in a store: a link in the store's
+    autostart folder (libvirt's layout); mixed into the local drivers'
+    Domain classes, which provide ``store``, ``_name``, ``exists`` and
+    ``_gone``."""
+
+    def autostart(self):
+        return os.path.lexists(self.store.autostart_link(self._name))
+
+    def set_autostart(self, enabled):
+        from virtsh.drivers.errors import VirtError, OPERATION_INVALID
+        if not self.is_persistent():
+            if not self.exists():
+                raise self._gone()
+            raise VirtError(OPERATION_INVALID, "cannot set autostart for transient domain")
+        link = self.store.autostart_link(self._name)
+        if enabled and not os.path.lexists(link):
+            os.symlink(self.store.config(self._name), link)
+        elif not enabled:
+            files.remove(link)
