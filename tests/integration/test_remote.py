@@ -231,8 +231,11 @@ def test_keepalive_detects_a_silent_peer(sshd, tmp_path):
         waited = time.monotonic() - start
     finally:
         for pid in frozen:
-            os.kill(pid, signal.SIGKILL)
-            os.kill(pid, signal.SIGCONT)
+            for sig in (signal.SIGKILL, signal.SIGCONT):
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:      # already gone (and reaped)
+                    break
     assert err.splitlines()[-1] == \
         "error: internal error: connection closed due to keepalive timeout"
     assert 2 <= waited < 10
