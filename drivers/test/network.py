@@ -9,6 +9,7 @@ from virtsh.drivers.errors import (
     VirtError, INTERNAL_ERROR, NO_NETWORK, OPERATION_FAILED, OPERATION_INVALID,
     check_flags)
 from virtsh.drivers.listing import wanted
+from virtsh.drivers.test.handles import RecordHandle
 
 DEFAULT_NETWORK_XML = """<network>
   <name>default</name>
@@ -61,19 +62,8 @@ class NetworkRecord:
         return self.definition.bridge
 
 
-class TestNetwork(N.Network):
+class TestNetwork(RecordHandle, N.Network):
     """A handle on a test-node network (looked up again on every call)."""
-
-    def __init__(self, conn, rec):
-        super().__init__(conn)
-        self._name = rec.name
-        self._uuid = rec.uuid
-
-    def name(self):
-        return self._name
-
-    def uuid(self):
-        return self._uuid
 
     def _rec(self):
         return self.conn._network_by_name(self._name)

@@ -10,6 +10,7 @@ from virtsh.drivers.errors import (
     VirtError, INTERNAL_ERROR, INVALID_ARG, NO_STORAGE_POOL, NO_STORAGE_VOL,
     NO_SUPPORT, OPERATION_FAILED, OPERATION_INVALID, check_flags)
 from virtsh.drivers.listing import wanted
+from virtsh.drivers.test.handles import RecordHandle
 
 POOL_CAPACITY = 100 * 1024 ** 3
 
@@ -93,19 +94,8 @@ def _volume_type(pool_type):
     return S.VOL_BLOCK
 
 
-class TestStoragePool(S.StoragePool):
+class TestStoragePool(RecordHandle, S.StoragePool):
     """A handle on a test-node pool."""
-
-    def __init__(self, conn, rec):
-        super().__init__(conn)
-        self._name = rec.name
-        self._uuid = rec.uuid
-
-    def name(self):
-        return self._name
-
-    def uuid(self):
-        return self._uuid
 
     def _rec(self):
         return self.conn._pool_by_name(self._name)
