@@ -47,12 +47,27 @@ def parse_xml(xml):
     return etree.fromstring(xml.encode())
 
 
-def print_listing(ctl, args, items, parents, columns):
-    """Print a list command's result: names (--name), a tree (--tree), or a
-    table of ``columns(item)`` rows headed by the columns' titles.
+def print_listing(ctl, args, start, items, sorted_topologically, missing_code,
+                  record, columns):
+    """Print a list command's result, shared by snapshot-list and
+    checkpoint-list: JSON records (--json), names (--name), a tree (--tree,
+    rooted at *start* when listing from one), or a table of
+    ``columns(items)`` rows headed by the columns' titles.
 
-    *parents*: item -> parent name, used for the tree.
+    *missing_code*: the error code meaning "this item has no parent".
     """
+    from virtsh import jsonout
+    as_json = jsonout.wanted(args)
+    parents = {}
+    if args.flag("tree") and not as_json:
+        parents = {item: parent_name(item, missing_code) for item in items}
+        if start is not None:
+            items.append(start)
+            parents[start] = None
+    if not sorted_topologically:
+        items = by_name(items)
+    if as_json:
+        return jsonout.emit(ctl, [record(item) for item in items])
     if args.flag("tree"):
         from virtsh.tree import print_tree
         print_tree(ctl, [(item.name(), parents[item]) for item in items])

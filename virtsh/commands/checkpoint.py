@@ -205,17 +205,8 @@ def checkpoint_list(ctl, args):
     dom = lookup.domain(ctl, args)
     start = _checkpoint(args, dom, "from") if args.given("from") else None
     chks = start.list_all_children(flags) if start else dom.list_all_checkpoints(flags)
-    parents = {}
-    if args.flag("tree") and not jsonout.wanted(args):
-        parents = {c: M.parent_name(c, NO_DOMAIN_CHECKPOINT) for c in chks}
-        if start is not None:
-            chks.append(start)
-            parents[start] = None
-    if not flags & LIST_TOPOLOGICAL:
-        chks = M.by_name(chks)
-    if jsonout.wanted(args):
-        return jsonout.emit(ctl, [_record(chk) for chk in chks])
-    M.print_listing(ctl, args, chks, parents, lambda items: _table(items, args))
+    return M.print_listing(ctl, args, start, chks, flags & LIST_TOPOLOGICAL,
+                           NO_DOMAIN_CHECKPOINT, _record, lambda items: _table(items, args))
 
 
 def _record(chk):

@@ -351,17 +351,9 @@ def snapshot_list(ctl, args):
     if args.given("from") or args.flag("current"):
         start = _snapshot(ctl, args, dom, option="from")
     snaps = start.list_all_children(flags) if start else dom.list_all_snapshots(flags)
-    parents = {}
-    if args.flag("tree") and not jsonout.wanted(args):
-        parents = {s: M.parent_name(s, NO_DOMAIN_SNAPSHOT) for s in snaps}
-        if start is not None:
-            snaps.append(start)
-            parents[start] = None
-    if not flags & LIST_TOPOLOGICAL:
-        snaps = M.by_name(snaps)
-    if jsonout.wanted(args):
-        return jsonout.emit(ctl, [_snapshot_record(snap) for snap in snaps])
-    M.print_listing(ctl, args, snaps, parents, lambda items: _table(items, args))
+    return M.print_listing(ctl, args, start, snaps, flags & LIST_TOPOLOGICAL,
+                           NO_DOMAIN_SNAPSHOT, _snapshot_record,
+                           lambda items: _table(items, args))
 
 
 def _snapshot_record(snap):
