@@ -137,19 +137,22 @@ class LocalNetwork(N.Network):
         if live is None:
             return []
         prefixes = [(iface.network, iface.network.prefixlen)
-                    for iface, _ in netsetup.ipv4_networks(live)]
+                    for iface, _ in netsetup.ip_networks(live)]
         now = time.time()
         result = []
-        for expiry, lease_mac, ip, hostname, clientid in netsetup.read_leases(
+        for expiry, lease_mac, ip, hostname, clientid, iaid in netsetup.read_leases(
                 self._files()):
+            if lease_mac is None:          # a DUID without a MAC: libvirt has none either
+                continue
             if mac and lease_mac.lower() != mac.lower():
                 continue
             if expiry and expiry < now:
                 continue
             addr = ipaddress.ip_address(ip)
             prefix = next((p for net, p in prefixes if addr in net), 0)
-            result.append({"iface": live.bridge, "expirytime": expiry, "type": 0,
-                           "mac": lease_mac, "iaid": None, "ipaddr": ip,
+            result.append({"iface": live.bridge, "expirytime": expiry,
+                           "type": 1 if addr.version == 6 else 0,     # libvirt's IPV6/IPV4
+                           "mac": lease_mac, "iaid": iaid, "ipaddr": ip,
                            "prefix": prefix, "hostname": hostname,
                            "clientid": clientid})
         return result
@@ -391,6 +394,7 @@ class LocalNetworkMixin:
         from virtsh.xmlconf import network
         check_flags(flags, 1, "networkDefineXMLFlags")
         defn = network.parse(xml)
+        netsetup.validate(defn)
         same = self._check_new_network(defn, live=False)
         self._fill_in(defn, same)
         _atomic_write(self._network_path(defn.name, "config"), network.format(defn))
@@ -400,6 +404,7 @@ class LocalNetworkMixin:
         from virtsh.xmlconf import network
         check_flags(flags, 1, "networkCreateXMLFlags")
         defn = network.parse(xml)
+        netsetup.validate(defn)
         same = self._check_new_network(defn, live=True)
         self._fill_in(defn, same)
         self._start_network(defn)

@@ -14,7 +14,8 @@ from virtsh.drivers import storage as S
 from virtsh.drivers.errors import (
     VirtError, ARGUMENT_UNSUPPORTED, CONFIG_UNSUPPORTED, INTERNAL_ERROR, INVALID_ARG,
     NO_STORAGE_POOL, NO_STORAGE_VOL, OPERATION_FAILED, OPERATION_INVALID,
-    STORAGE_VOL_EXIST, SYSTEM_ERROR, check_flags)
+    OPERATION_UNSUPPORTED,
+    NO_SUPPORT, STORAGE_VOL_EXIST, SYSTEM_ERROR, XML_ERROR, check_flags)
 from virtsh.drivers.listing import wanted
 
 # virStoragePoolCreateFlags
@@ -42,13 +43,27 @@ def _system_error(message, err):
     return VirtError(SYSTEM_ERROR, "%s: %s" % (message, os.strerror(err.errno)))
 
 
+# image formats told apart by their headers: (format, magic, its offset,
+# offset of the virtual size, its byte order, unit of the size)
+_IMAGE_HEADERS = (
+    ("vmdk", b"KDMV", 0, 12, "little", 512),
+    ("vdi", b"\x7f\x10\xda\xbe", 64, 368, "little", 1),
+    ("vpc", b"conectix", 0, 48, "big", 1),
+    ("qed", b"QED\0", 0, 48, "little", 1),
+)
+
+
 def _probe(path):
-    """(format, capacity) of an image file or device: qcow2 from its header,
-    else raw."""
+    """(format, capacity) of an image file or device from its header (qcow
+    and qcow2 by their version, vmdk, vdi, vpc, qed), else raw."""
     with open(path, "rb") as f:
-        head = f.read(32)
+        head = f.read(512)
         if head[:4] == QCOW2_MAGIC and len(head) >= 32:
-            return "qcow2", int.from_bytes(head[24:32], "big")
+            version = int.from_bytes(head[4:8], "big")
+            return "qcow" if version == 1 else "qcow2", int.from_bytes(head[24:32], "big")
+        for fmt, magic, at, size_at, order, unit in _IMAGE_HEADERS:
+            if head[at:at + len(magic)] == magic and len(head) >= size_at + 8:
+                return fmt, int.from_bytes(head[size_at:size_at + 8], order) * unit
         return "raw", f.seek(0, os.SEEK_END)
 
 
@@ -260,7 +275,11 @@ class LocalPool(S.StoragePool):
             backend.create_volume(defn, vol.name, vol.capacity)
             return LocalVol(self.conn, self._name, path)
         fmt = vol.tree.find("target/format").get("type")
+        if fmt not in poolbackends.FILE_FORMATS:
+            raise VirtError(CONFIG_UNSUPPORTED, "unknown volume format type %s" % fmt)
         backing = vol.tree.findtext("backingStore/path")
+        if fmt == "raw" and source is None:
+            _check_raw_request(flags, backing)
         try:
             if source is not None:
                 _copy_image(source.path(), path, fmt)
@@ -281,6 +300,15 @@ class LocalPool(S.StoragePool):
         return LocalVol(self.conn, self._name, path)
 
 
+def _check_raw_request(flags, backing):
+    """What a raw file cannot be (libvirt's refusals, in its order)."""
+    if flags & S.VOL_CREATE_PREALLOC_METADATA:
+        raise VirtError(CONFIG_UNSUPPORTED, "metadata preallocation is not supported "
+                        "for raw volumes")
+    if backing is not None:
+        raise VirtError(NO_SUPPORT, "backing storage not supported for raw volumes")
+
+
 def _preallocation(vol, fmt, flags):
     """qemu-img's preallocation option for --prealloc-metadata, as libvirt
     picks it: metadata only for a sparse volume, falloc for a full one."""
@@ -291,13 +319,37 @@ def _preallocation(vol, fmt, flags):
 
 
 def _make_raw(path, capacity, allocation):
+    """A raw file of *capacity* bytes, *allocation* of them reserved on disk
+    (libvirt's order, so a full disk fails with its message)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        if allocation:
-            os.posix_fallocate(fd, 0, min(allocation, capacity) or capacity)
         os.ftruncate(fd, capacity)
+        size = min(allocation, capacity)
+        if size:
+            try:
+                os.posix_fallocate(fd, 0, size)
+            except OSError as e:
+                raise _system_error("cannot allocate %d bytes in file '%s'"
+                                    % (size, path), e) from None
     finally:
         os.close(fd)
+
+
+def _resize_raw(path, capacity, allocate):
+    """Set a raw file's size; *allocate* reserves all of it on disk too."""
+    try:
+        os.truncate(path, capacity)
+    except OSError as e:
+        raise _system_error("Failed to truncate file '%s'" % path, e) from None
+    if allocate:
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.posix_fallocate(fd, 0, capacity)
+        except OSError as e:
+            raise _system_error("Failed to pre-allocate space for file '%s'" % path,
+                                e) from None
+        finally:
+            os.close(fd)
 
 
 def _copy_image(source, target, fmt):
@@ -434,13 +486,23 @@ class LocalVol(S.StorageVol):
         check_flags(flags, S.RESIZE_ALLOCATE | S.RESIZE_DELTA | S.RESIZE_SHRINK,
                     "storageVolResize")
         fmt, current = _probe(self._check())
+        allocation = self.info()[2]
         if flags & S.RESIZE_DELTA:
-            capacity = current - capacity if flags & S.RESIZE_SHRINK else current + capacity
+            capacity = current - min(capacity, current) if flags & S.RESIZE_SHRINK \
+                else current + capacity
+        if capacity < allocation:
+            raise VirtError(INVALID_ARG, "can't shrink capacity below existing allocation")
         if capacity < current and not flags & S.RESIZE_SHRINK:
             raise VirtError(INVALID_ARG, "Can't shrink capacity below current capacity "
                             "unless shrink flag explicitly specified")
+        if flags & S.RESIZE_ALLOCATE:
+            if capacity - allocation > self.pool().info()[3]:
+                raise VirtError(OPERATION_FAILED, "Not enough space left in storage pool")
+            if fmt != "raw":
+                raise VirtError(OPERATION_UNSUPPORTED, "preallocate is only supported for "
+                                "raw type volume")
         if fmt == "raw":
-            os.truncate(self._path, capacity)
+            _resize_raw(self._path, capacity, flags & S.RESIZE_ALLOCATE)
         else:
             _qemu_img(["resize"] + (["--shrink"] if capacity < current else [])
                       + [self._path, str(capacity)])
@@ -552,6 +614,9 @@ class LocalStorageMixin:
                 if active or not allow_inactive_same:
                     raise VirtError(OPERATION_INVALID, "pool '%s' is already active"
                                     % name)
+            elif poolbackends.same_storage(other, defn):
+                raise VirtError(OPERATION_FAILED, "Storage source conflict with pool: "
+                                "'%s'" % name)
 
     def _parse_local_pool(self, xml):
         from virtsh.xmlconf import storage
@@ -559,6 +624,9 @@ class LocalStorageMixin:
         if defn.type not in poolbackends.BACKENDS:
             raise VirtError(CONFIG_UNSUPPORTED, "storage pool type '%s' is not "
                             "supported by this driver" % defn.type)
+        mode = defn.tree.findtext("target/permissions/mode")
+        if mode is not None and not (mode.strip() and set(mode.strip()) <= set("01234567")):
+            raise VirtError(XML_ERROR, "malformed octal mode")
         return defn
 
     def _autostart_pools(self):

@@ -8,7 +8,8 @@ a network namespace by running virtsh inside one.
 """
 import os
 
-from virtsh.drivers.errors import VirtError, INTERNAL_ERROR, SYSTEM_ERROR
+from virtsh.drivers.errors import (
+    VirtError, CONFIG_UNSUPPORTED, INTERNAL_ERROR, SYSTEM_ERROR)
 
 MANAGED_MODES = (None, "nat", "route", "open")   # modes where we own the bridge
 
@@ -42,17 +43,28 @@ def mode_of(defn):
     return None if forward is None else forward.get("mode")
 
 
-def ipv4_networks(defn):
-    """(interface address, ip_network) of each IPv4 <ip> of *defn*."""
-    import ipaddress
+def ip_networks(defn):
+    """(interface address, <ip> element) of each <ip> of *defn*, IPv4 and
+    IPv6, with libvirt's default prefixes."""
+    from virtsh.xmlconf.network import ip_interface
     found = []
     for ip in defn.tree.findall("ip"):
-        if ip.get("family", "ipv4") != "ipv4" or not ip.get("address"):
+        try:
+            found.append((ip_interface(ip), ip))
+        except ValueError:          # no address, or a netmask that is not one
             continue
-        mask = ip.get("prefix") or ip.get("netmask") or "24"
-        iface = ipaddress.ip_interface("%s/%s" % (ip.get("address"), mask))
-        found.append((iface, ip))
     return found
+
+
+def ipv4_networks(defn):
+    """ip_networks() of the IPv4 family only."""
+    return [(iface, ip) for iface, ip in ip_networks(defn) if iface.version == 4]
+
+
+def nat_ipv6(defn):
+    """Whether a NAT network masquerades IPv6 too (<nat ipv6='yes'/>);
+    otherwise its IPv6 subnets are routed."""
+    return defn.tree.find("forward/nat[@ipv6='yes']") is not None
 
 
 def host_links():
@@ -82,6 +94,22 @@ def routed_subnets():
             found.append((fields[0], ipaddress.ip_network("%s/%s" % (dest, mask),
                                                           strict=False)))
     return found
+
+
+def validate(defn):
+    """What the host's networking cannot do with a definition, refused at
+    define time as libvirt's network driver does."""
+    mode = mode_of(defn)
+    if mode not in MANAGED_MODES and defn.tree.find("ip") is not None:
+        raise VirtError(CONFIG_UNSUPPORTED, "Unsupported <ip> element in network %s "
+                        "with forward mode='%s'" % (defn.name, mode))
+    served = [iface.version for iface, ip in ip_networks(defn)
+              if ip.find("dhcp") is not None]
+    for version in (4, 6):
+        if served.count(version) > 1:
+            raise VirtError(CONFIG_UNSUPPORTED, "Multiple IPv%d dhcp sections found -- "
+                            "dhcp is supported only for a single IPv%d address on each "
+                            "network" % (version, version))
 
 
 def check_can_start(defn):
@@ -115,13 +143,16 @@ def bring_up(defn, files):
          "forward_delay", str(int(conf.get("delay", "0")) * 100)], what)
     if mac is not None:
         run(["ip", "link", "set", bridge, "address", mac.get("address")], what)
-    nets = ipv4_networks(defn)
+    nets = ip_networks(defn)
+    if any(iface.version == 6 for iface, _ in nets):
+        _ipv6_bridge_settings(bridge)
     for iface, _ in nets:
         run(["ip", "addr", "add", str(iface), "dev", bridge], what)
     run(["ip", "link", "set", bridge, "up"], what)
     if nets and mode != "open":
         if mode:
-            _enable_forwarding()
+            for version in {iface.version for iface, _ in nets}:
+                _enable_forwarding(version)
         _nft(_ruleset(defn, nets, mode))
     if nets:
         _start_dnsmasq(defn, files, nets)
@@ -138,7 +169,7 @@ def tear_down(defn, files):
         except OSError:
             pass
     import subprocess
-    subprocess.run(["nft", "delete", "table", "ip", _table(defn)],
+    subprocess.run(["nft", "delete", "table", "inet", _table(defn)],
                    capture_output=True)
     if defn.bridge in host_links():
         subprocess.run(["ip", "link", "del", defn.bridge], capture_output=True)
@@ -175,7 +206,7 @@ def apply_live_update(defn, files, section):
         reload_hosts(defn, files)
     elif section.startswith(("ip-dhcp", "dns")) and dnsmasq_running(files):
         _stop(_read_pid(files.pid))
-        _start_dnsmasq(defn, files, ipv4_networks(defn))
+        _start_dnsmasq(defn, files, ip_networks(defn))
 
 
 def _stop(pid):
@@ -205,41 +236,67 @@ def _table(defn):
     return "virtsh_%s" % defn.bridge
 
 
-def _enable_forwarding():
+def _sysctl(path, value, what):
     try:
-        with open("/proc/sys/net/ipv4/ip_forward", "w") as f:
-            f.write("1\n")
+        with open("/proc/sys/net/" + path, "w") as f:
+            f.write(value + "\n")
     except OSError as e:
-        raise VirtError(SYSTEM_ERROR, "cannot enable IPv4 forwarding: %s"
-                        % os.strerror(e.errno)) from None
+        raise VirtError(SYSTEM_ERROR, "cannot %s: %s" % (what, os.strerror(e.errno))) \
+            from None
+
+
+def _enable_forwarding(version):
+    if version == 6:
+        _sysctl("ipv6/conf/all/forwarding", "1", "enable IPv6 forwarding")
+    else:
+        _sysctl("ipv4/ip_forward", "1", "enable IPv4 forwarding")
+
+
+def _ipv6_bridge_settings(bridge):
+    """As libvirt: IPv6 on for the bridge, and the bridge, being the
+    guests' router, takes no router advertisements itself."""
+    _sysctl("ipv6/conf/%s/disable_ipv6" % bridge, "0", "enable IPv6 on '%s'" % bridge)
+    _sysctl("ipv6/conf/%s/accept_ra" % bridge, "0", "disable router advertisements "
+            "on '%s'" % bridge)
 
 
 def _ruleset(defn, nets, mode):
-    """nftables: let the guests out (and replies in), NAT mode masquerades;
-    an isolated network (no mode) forwards nothing."""
+    """nftables (one inet table for both families): let the guests out
+    (and replies in); NAT mode masquerades IPv4, and IPv6 only with
+    <nat ipv6='yes'/> (else IPv6 is routed); an isolated network (no
+    mode) forwards nothing."""
     table = _table(defn)
+    masqueraded = [iface.network for iface, _ in nets if mode == "nat"
+                   and (iface.version == 4 or nat_ipv6(defn))]
     # declaring then deleting the table first makes loading it idempotent
-    lines = ["table ip %s" % table, "delete table ip %s" % table,
-             "table ip %s {" % table,
+    lines = ["table inet %s" % table, "delete table inet %s" % table,
+             "table inet %s {" % table,
              "  chain forward {",
              "    type filter hook forward priority filter; policy accept;"]
-    inbound = " ct state related,established" if mode == "nat" else ""
     for iface, _ in (nets if mode else ()):
-        subnet = iface.network
-        lines += ['    iifname "%s" ip saddr %s accept' % (defn.bridge, subnet),
-                  '    oifname "%s" ip daddr %s%s accept' % (defn.bridge, subnet, inbound)]
+        subnet, family = iface.network, _family(iface)
+        inbound = " ct state related,established" if subnet in masqueraded else ""
+        lines += ['    iifname "%s" %s saddr %s accept' % (defn.bridge, family, subnet),
+                  '    oifname "%s" %s daddr %s%s accept' % (defn.bridge, family, subnet,
+                                                            inbound)]
     lines += ['    iifname "%s" reject' % defn.bridge,
               '    oifname "%s" reject' % defn.bridge]
     lines += ["  }"]
-    if mode == "nat":
+    if masqueraded:
         lines += ["  chain postrouting {",
                   "    type nat hook postrouting priority srcnat; policy accept;"]
-        for iface, _ in nets:
-            subnet = iface.network
-            lines += ["    ip saddr %s ip daddr != %s masquerade" % (subnet, subnet)]
+        for subnet in masqueraded:
+            family = "ip" if subnet.version == 4 else "ip6"
+            lines += ["    %s saddr %s %s daddr != %s masquerade"
+                      % (family, subnet, family, subnet)]
         lines += ["  }"]
     lines += ["}"]
     return "\n".join(lines) + "\n"
+
+
+def _family(iface):
+    """nftables' word for an address's family."""
+    return "ip" if iface.version == 4 else "ip6"
 
 
 def _nft(ruleset):
@@ -256,9 +313,16 @@ def _nft(ruleset):
 
 
 def _write_hosts(defn, files):
+    """dnsmasq's dhcp-hostsfile: "mac,ip,name" for IPv4 hosts, and
+    "id:DUID,name,[ip]" for IPv6 ones (which have no MAC)."""
     lines = []
     for host in defn.tree.findall("ip/dhcp/host"):
-        fields = [host.get(k) for k in ("mac", "ip", "name") if host.get(k)]
+        if ":" in (host.get("ip") or ""):
+            fields = (["id:" + host.get("id")] if host.get("id") else []) \
+                + ([host.get("name")] if host.get("name") else []) \
+                + ["[%s]" % host.get("ip")]
+        else:
+            fields = [host.get(k) for k in ("mac", "ip", "name") if host.get(k)]
         lines.append(",".join(fields))
     with open(files.hosts, "w") as f:
         f.write("".join(line + "\n" for line in lines))
@@ -275,15 +339,20 @@ def _start_dnsmasq(defn, files, nets):
         conf += ["domain=%s" % domain.get("name"), "expand-hosts"]
     size = 0
     for iface, ip in nets:
+        # IPv4 ranges carry the netmask, IPv6 ones the prefix length
+        mask = iface.netmask if iface.version == 4 else iface.network.prefixlen
         for rng in ip.findall("dhcp/range"):
-            conf.append("dhcp-range=%s,%s,%s" % (rng.get("start"), rng.get("end"),
-                                                  iface.netmask))
+            conf.append("dhcp-range=%s,%s,%s" % (rng.get("start"), rng.get("end"), mask))
             size += int(ipaddress.ip_address(rng.get("end"))) \
                 - int(ipaddress.ip_address(rng.get("start"))) + 1
         if ip.find("dhcp") is not None and not ip.findall("dhcp/range"):
             conf.append("dhcp-range=%s,static" % iface.network.network_address)
+        elif iface.version == 6 and ip.find("dhcp") is None:
+            conf.append("dhcp-range=%s,ra-only" % iface.ip)
     if size:
         conf += ["dhcp-no-override", "dhcp-authoritative", "dhcp-lease-max=%d" % size]
+    if any(iface.version == 6 for iface, _ in nets):
+        conf.append("enable-ra")            # router advertisements for SLAAC/DHCPv6
     for host in defn.tree.findall("dns/host"):
         for name in host.findall("hostname"):
             conf.append("host-record=%s,%s" % (name.text, host.get("ip")))
@@ -296,7 +365,10 @@ def _start_dnsmasq(defn, files, nets):
 
 
 def read_leases(files):
-    """dnsmasq's lease file: (expiry, mac, ip, hostname, clientid) tuples."""
+    """dnsmasq's lease file: (expiry, mac, ip, hostname, clientid, iaid)
+    tuples.  An IPv4 line is "expiry mac ip hostname clientid"; an IPv6
+    one "expiry iaid ip hostname duid", whose MAC comes from the DUID when
+    that embeds one (iaid is None for IPv4)."""
     found = []
     try:
         with open(files.leases) as f:
@@ -305,11 +377,27 @@ def read_leases(files):
         return found
     for line in lines:
         fields = line.split()
-        if len(fields) >= 5 and ":" in fields[1] and "." in fields[2]:
-            found.append((int(fields[0]), fields[1], fields[2],
-                          None if fields[3] == "*" else fields[3],
-                          None if fields[4] == "*" else fields[4]))
+        if len(fields) < 5 or not fields[0].isdigit():
+            continue
+        hostname = None if fields[3] == "*" else fields[3]
+        clientid = None if fields[4] == "*" else fields[4]
+        if ":" in fields[2]:
+            found.append((int(fields[0]), duid_mac(clientid), fields[2], hostname,
+                          clientid, fields[1]))
+        elif ":" in fields[1]:
+            found.append((int(fields[0]), fields[1], fields[2], hostname, clientid, None))
     return found
+
+
+def duid_mac(duid):
+    """The Ethernet MAC inside a DHCPv6 DUID of type link-layer (with or
+    without time), or None: "00:01:00:01:<4 time bytes>:MAC", "00:03:00:01:MAC"."""
+    parts = (duid or "").lower().split(":")
+    if parts[:4] == ["00", "01", "00", "01"] and len(parts) == 14:
+        return ":".join(parts[8:])
+    if parts[:4] == ["00", "03", "00", "01"] and len(parts) == 10:
+        return ":".join(parts[4:])
+    return None
 
 
 def plug_tap(bridge, tap, mac=None):

@@ -16,8 +16,14 @@ def _system_error(message, err):
     return VirtError(SYSTEM_ERROR, "%s: %s" % (message, os.strerror(err.errno)))
 
 
+# where Debian's libvirt 9.0 runs these tools from: its errors name them so
+_LIBVIRT_TOOL_DIRS = {"mount": "/bin", "umount": "/bin", "scrub": "/usr/bin"}
+
+
 def run(argv, what):
-    """Run a host tool; VirtError naming *what* failed, with its message."""
+    """Run a host tool (*what* it is for names it when it is missing); when it
+    fails, libvirt's error for a failed child process, with the tool's own
+    messages (minus LVM's complaints about descriptors it inherited)."""
     import subprocess
     try:
         proc = subprocess.run(argv, capture_output=True, text=True,
@@ -25,9 +31,12 @@ def run(argv, what):
     except FileNotFoundError:
         raise VirtError(INTERNAL_ERROR, "%s: %s is not installed" % (what, argv[0])) from None
     if proc.returncode:
-        lines = [line.strip() for line in (proc.stderr or proc.stdout).splitlines()
-                 if line.strip() and "leaked on" not in line]
-        raise VirtError(INTERNAL_ERROR, "%s: %s" % (what, " ".join(lines)))
+        errors = "".join(line for line in proc.stderr.splitlines(keepends=True)
+                         if "leaked on" not in line)
+        command = " ".join(["%s/%s" % (_LIBVIRT_TOOL_DIRS.get(argv[0], "/sbin"), argv[0])]
+                           + argv[1:])
+        raise VirtError(INTERNAL_ERROR, "Child process (%s) unexpected exit status %d%s"
+                        % (command, proc.returncode, ": " + errors if errors.strip() else ""))
     return proc.stdout
 
 
@@ -59,10 +68,17 @@ class DirBackend:
     volume_kind = "file"
 
     def build(self, defn, flags):
+        """Make the target directory: with the definition's <permissions>
+        mode, else (when new) libvirt's 0711."""
+        path = defn.target_path
+        mode = defn.tree.findtext("target/permissions/mode")
+        created = not os.path.isdir(path)
         try:
-            os.makedirs(defn.target_path, mode=0o755, exist_ok=True)
+            os.makedirs(path, exist_ok=True)
+            if mode or created:
+                os.chmod(path, int(mode, 8) if mode else 0o711)
         except OSError as e:
-            raise _system_error("cannot create path '%s'" % defn.target_path, e) from None
+            raise _system_error("cannot create path '%s'" % path, e) from None
 
     def start(self, defn):
         try:
@@ -96,20 +112,32 @@ class DirBackend:
         return os.path.isfile(path)
 
 
+MOUNT_OPTIONS = "nodev,nosuid,noexec"     # libvirt's for every fs and netfs pool
+
+
 class FsBackend(DirBackend):
     """A filesystem on a block device (or image), mounted on the target."""
 
     def build(self, defn, flags):
+        """Make the target directory; with --overwrite or --no-overwrite also
+        the filesystem (format 'auto' makes ext4)."""
         device = _source(defn, "device", "path")
         fmt = _source(defn, "format", "type") or "auto"
+        super().build(defn, flags)
+        if not flags & (BUILD_NO_OVERWRITE | BUILD_OVERWRITE):
+            return
+        if not device:
+            raise VirtError(OPERATION_INVALID, "No source device specified when "
+                            "formatting pool '%s'" % defn.name)
+        if not os.path.exists(device):
+            raise VirtError(OPERATION_INVALID, "Source device does not exist when "
+                            "formatting pool '%s'" % defn.name)
         if flags & BUILD_NO_OVERWRITE and self._has_filesystem(device):
             raise VirtError(STORAGE_POOL_BUILT, "Device '%s' is not empty" % device)
-        super().build(defn, flags)
-        if flags & (BUILD_NO_OVERWRITE | BUILD_OVERWRITE):
-            run(["mkfs", "-t", "ext4" if fmt == "auto" else fmt]
-                + (["-F"] if fmt in ("auto", "ext2", "ext3", "ext4") else [])
-                + [device], "Failed to make filesystem of type '%s' on device '%s'"
-                % (fmt, device))
+        run(["mkfs", "-t", "ext4" if fmt == "auto" else fmt]
+            + (["-F"] if fmt in ("auto", "ext2", "ext3", "ext4") else [])
+            + [device], "Failed to make filesystem of type '%s' on device '%s'"
+            % (fmt, device))
 
     def _has_filesystem(self, device):
         import subprocess
@@ -119,14 +147,13 @@ class FsBackend(DirBackend):
     def mount_argv(self, defn):
         device = _source(defn, "device", "path")
         fmt = _source(defn, "format", "type") or "auto"
-        return ["mount", "-t", fmt, device, defn.target_path]
+        return ["mount", "-o", MOUNT_OPTIONS, "-t", fmt, device, defn.target_path]
 
     def start(self, defn):
-        super().start(defn)
-        if _mounted_on(defn.target_path):
-            raise VirtError(INTERNAL_ERROR, "Target '%s' is already mounted"
-                            % defn.target_path)
-        run(self.mount_argv(defn), "cannot mount pool '%s'" % defn.name)
+        """Mount the source on the target, unless it is mounted there already
+        (as libvirt, mount itself reports a missing target)."""
+        if not _mounted_on(defn.target_path):
+            run(self.mount_argv(defn), "cannot mount pool '%s'" % defn.name)
 
     def stop(self, defn):
         if _mounted_on(defn.target_path):
@@ -140,11 +167,19 @@ class NetfsBackend(FsBackend):
         DirBackend.build(self, defn, flags)
 
     def mount_argv(self, defn):
+        """As libvirt: no -t for format 'auto' (mount probes), CIFS as a guest
+        of //HOST/DIR, an NFS protocol version as nfsvers."""
         host = _source(defn, "host", "name")
         directory = _source(defn, "dir", "path")
         fmt = _source(defn, "format", "type") or "auto"
-        return ["mount", "-t", "nfs" if fmt == "auto" else fmt,
-                "%s:%s" % (host, directory), defn.target_path]
+        options = MOUNT_OPTIONS + {"cifs": ",guest",
+                                   "glusterfs": ",direct-io-mode=1"}.get(fmt, "")
+        version = _source(defn, "protocol", "ver")
+        if version and fmt in ("auto", "nfs"):
+            options += ",nfsvers=" + version
+        source = ("//%s/%s" if fmt == "cifs" else "%s:%s") % (host, directory)
+        return (["mount", "-o", options] + (["-t", fmt] if fmt != "auto" else [])
+                + [source, defn.target_path])
 
 
 class LogicalBackend:
@@ -211,6 +246,26 @@ def for_pool(defn):
     return BACKENDS[defn.type]
 
 
+_DEVICE_TYPES = ("fs", "logical", "disk", "iscsi", "iscsi-direct", "zfs")
+
+
+def same_storage(a, b):
+    """Whether pool definitions *a* and *b* name the same storage, which
+    libvirt refuses: the same directory (dir), export (netfs) or a shared
+    source device (pools built on block devices)."""
+    if a.type in ("dir", "netfs") or b.type in ("dir", "netfs"):
+        if a.type != b.type:
+            return False
+        if a.type == "dir":
+            return os.path.abspath(a.target_path) == os.path.abspath(b.target_path)
+        return (_source(a, "dir", "path") == _source(b, "dir", "path")
+                and _source(a, "host", "name") == _source(b, "host", "name"))
+    if a.type in _DEVICE_TYPES and b.type in _DEVICE_TYPES:
+        devices = {d.get("path") for d in a.tree.findall("source/device")}
+        return any(d.get("path") in devices for d in b.tree.findall("source/device"))
+    return False
+
+
 def find_sources(pool_type, host=None):
     """The <sources> document find-storage-pool-sources prints, for the pool
     types that can discover them (logical: volume groups; netfs: a host's
@@ -246,7 +301,7 @@ def find_sources(pool_type, host=None):
     return objxml.write(el("sources", children=sources), expand=("sources",))
 
 
-_FILE_FORMATS = ("none", "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi",
+FILE_FORMATS = ("none", "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi",
                  "fat", "vhd", "ploop", "cow", "qcow", "qcow2", "qed", "vmdk")
 _FS_FORMATS = ("auto", "ext2", "ext3", "ext4", "ufs", "iso9660", "udf", "gfs", "gfs2",
                "vfat", "hfs+", "xfs", "ocfs2", "vmfs")
@@ -256,15 +311,15 @@ _PART_TYPES = ("none", "linux", "fat16", "fat32", "linux-swap", "linux-lvm",
 # pool type -> ((pool default format, source formats) or None,
 #               (volume default format, target formats) or None), in libvirt's order
 _CAPABILITIES = (
-    ("dir", None, ("raw", _FILE_FORMATS)),
-    ("fs", ("auto", _FS_FORMATS), ("raw", _FILE_FORMATS)),
-    ("netfs", ("auto", ("auto", "nfs", "glusterfs", "cifs")), ("raw", _FILE_FORMATS)),
+    ("dir", None, ("raw", FILE_FORMATS)),
+    ("fs", ("auto", _FS_FORMATS), ("raw", FILE_FORMATS)),
+    ("netfs", ("auto", ("auto", "nfs", "glusterfs", "cifs")), ("raw", FILE_FORMATS)),
     ("logical", ("lvm2", ("unknown", "lvm2")), None),
     ("disk", ("unknown", _DISK_FORMATS), ("none", _PART_TYPES)),
     ("iscsi", None, None), ("iscsi-direct", None, None), ("scsi", None, None),
     ("mpath", None, None), ("rbd", None, ("raw", ())), ("sheepdog", None, None),
-    ("gluster", None, ("raw", _FILE_FORMATS)), ("zfs", None, None),
-    ("vstorage", None, ("raw", _FILE_FORMATS)),
+    ("gluster", None, ("raw", FILE_FORMATS)), ("zfs", None, None),
+    ("vstorage", None, ("raw", FILE_FORMATS)),
 )
 
 

@@ -3,7 +3,7 @@
 ``parse(text) -> NetworkDef`` (``.tree`` is the canonical ``<network>``
 element, ``.name``, ``.uuid``); ``format(defn) -> str``.
 """
-from virtsh.drivers.errors import VirtError, CONFIG_UNSUPPORTED, XML_ERROR
+from virtsh.drivers.errors import VirtError, CONFIG_UNSUPPORTED, INTERNAL_ERROR, XML_ERROR
 from virtsh.xmlconf import objxml
 
 ORDER = {
@@ -67,7 +67,65 @@ def parse(text):
     _keep_attrs(root, "network")
     objxml.ensure_uuid(root)
     _apply_defaults(root)
+    _check_ips(root)
     return NetworkDef(root)
+
+
+def ip_interface(ip):
+    """An <ip> element's address and prefix (an ipaddress interface), with
+    libvirt's default prefix: 64 for IPv6, the address class's for IPv4
+    (8, 16 or 24).  ValueError when the address is not one."""
+    import ipaddress
+    address = ipaddress.ip_address(ip.get("address") or "")
+    if ip.get("prefix") is None and ip.get("netmask"):
+        return ipaddress.ip_interface("%s/%s" % (address, ip.get("netmask")))
+    prefix = ip.get("prefix")
+    if prefix is None:
+        first = address.packed[0]
+        prefix = 64 if address.version == 6 else 8 if first < 128 else \
+            16 if first < 192 else 24
+    return ipaddress.ip_interface("%s/%s" % (address, prefix))
+
+
+def _check_ips(root):
+    """libvirt's parse-time checks of each <ip>: a real address, a prefix
+    its family can have, DHCP ranges inside its network and not reversed."""
+    import ipaddress
+    name = root.findtext("name")
+    for ip in root.findall("ip"):
+        address = ip.get("address")
+        if address is None:
+            continue
+        try:
+            version = ipaddress.ip_address(address).version
+        except ValueError:
+            raise VirtError(XML_ERROR, "Invalid address '%s' in network '%s'"
+                            % (address, name)) from None
+        prefix = ip.get("prefix")
+        if prefix is not None and not (prefix.isdigit()
+                                       and int(prefix) <= (32 if version == 4 else 128)):
+            raise VirtError(CONFIG_UNSUPPORTED, "Invalid IPv%d prefix '%s' in network "
+                            "'%s'" % (version, prefix, name))
+        try:
+            iface = ip_interface(ip)
+        except ValueError:
+            continue
+        for rng in ip.findall("dhcp/range"):
+            try:
+                start = ipaddress.ip_address(rng.get("start") or "")
+                end = ipaddress.ip_address(rng.get("end") or "")
+            except ValueError:
+                continue
+            if start.version != iface.version or end.version != iface.version:
+                continue
+            if start not in iface.network or end not in iface.network:
+                raise VirtError(INTERNAL_ERROR, "range %s - %s is not entirely within "
+                                "network %s/%d" % (start, end, iface.ip,
+                                                   iface.network.prefixlen))
+            if end < start:
+                raise VirtError(INTERNAL_ERROR, "range %s - %s %s" % (
+                    start, end, "is reversed " if start.version == 4
+                    else "start larger than end"))
 
 
 def _keep_attrs(elem, path):

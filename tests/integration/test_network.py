@@ -9,77 +9,9 @@ import time
 
 import pytest
 
-TOOLS = ("ip", "dnsmasq", "nft")
-MISSING = [t for t in TOOLS if shutil.which(t) is None]
-pytestmark = [
-    pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root"),
-    pytest.mark.skipif(bool(MISSING), reason="missing tools: %s" % ", ".join(MISSING)),
-]
+from netns_env import NAT_XML, needs_netns
 
-NAT_XML = """<network>
-  <name>%(name)s</name>
-  <forward mode='%(mode)s'/>
-  <ip address='%(prefix)s.1' netmask='255.255.255.0'>
-    <dhcp><range start='%(prefix)s.10' end='%(prefix)s.20'/></dhcp>
-  </ip>
-</network>
-"""
-
-
-class Namespace:
-    """A network namespace, and virtsh run inside it against one embed root."""
-
-    def __init__(self, host, name):
-        self.host, self.name = host, name
-
-    def run(self, *argv, check=True):
-        proc = subprocess.run(["ip", "netns", "exec", self.name, *argv],
-                              capture_output=True, text=True, timeout=60)
-        if check and proc.returncode:
-            raise AssertionError("%s failed: %s" % (" ".join(argv), proc.stderr))
-        return proc
-
-    def virtsh(self, *args, check=True):
-        return self.run(sys.executable, "-m", "virtsh", "-c", self.host.uri, *args,
-                        check=check)
-
-    def define(self, xml, command="net-define"):
-        path = os.path.join(self.host.root, "net-%d.xml" % time.monotonic_ns())
-        with open(path, "w") as f:
-            f.write(xml)
-        return self.virtsh(command, path)
-
-    def links(self):
-        return set(self.run("ls", "/sys/class/net").stdout.split())
-
-    def nft(self):
-        return self.run("nft", "list", "ruleset").stdout
-
-
-def _dnsmasq_in(ns):
-    """PIDs of dnsmasq processes living in namespace *ns*."""
-    out = subprocess.run(["ip", "netns", "pids", ns.name], capture_output=True,
-                         text=True).stdout.split()
-    found = []
-    for pid in out:
-        try:
-            with open("/proc/%s/comm" % pid) as f:
-                if f.read().strip() == "dnsmasq":
-                    found.append(pid)
-        except OSError:
-            pass
-    return found
-
-
-@pytest.fixture
-def ns(host):
-    name = "vtsh%d" % os.getpid()
-    subprocess.run(["ip", "netns", "add", name], check=True)
-    space = Namespace(host, name)
-    yield space
-    for pid in _dnsmasq_in(space):
-        os.kill(int(pid), 9)
-    subprocess.run(["ip", "netns", "del", name], capture_output=True)
+pytestmark = needs_netns
 
 
 def _names(proc):
@@ -99,7 +31,7 @@ def test_nat_network_lifecycle(ns):
     assert "inet 10.77.0.1/24" in ns.run("ip", "-4", "addr", "show", "virbr0").stdout
     rules = ns.nft()
     assert "ip saddr 10.77.0.0/24 ip daddr != 10.77.0.0/24 masquerade" in rules
-    assert len(_dnsmasq_in(ns)) == 1
+    assert len(ns.dnsmasq_pids()) == 1
     info = ns.virtsh("net-info", "lab").stdout
     assert "Active:         yes" in info and "Bridge:         virbr0" in info
     uuid = ns.virtsh("net-uuid", "lab").stdout.strip()
@@ -109,11 +41,15 @@ def test_nat_network_lifecycle(ns):
     assert _names(ns.virtsh("net-list", "--autostart")) == ["lab"]
     assert _names(ns.virtsh("net-list", "--persistent")) == ["lab"]
     assert _names(ns.virtsh("net-list", "--transient")) == []
+    assert _names(ns.virtsh("net-list", "--no-autostart")) == []
+    assert ns.virtsh("net-list", "--name").stdout.split() == ["lab"]
+    assert ns.virtsh("net-list", "--uuid").stdout.split() == [uuid]
+    assert ns.virtsh("net-list", "--table").stdout == ns.virtsh("net-list").stdout
 
     assert ns.virtsh("net-destroy", "lab").stdout == "Network lab destroyed\n\n"
     assert "virbr0" not in ns.links()
     assert "virtsh" not in ns.nft()
-    assert _dnsmasq_in(ns) == []
+    assert ns.dnsmasq_pids() == []
     assert sorted(os.listdir(os.path.join(ns.host.root, "run", "network"))) == [".boot_id"]
     ns.virtsh("net-undefine", "lab")
     assert _names(ns.virtsh("net-list", "--all")) == []
@@ -123,22 +59,11 @@ def test_dhcp_lease_is_reported(ns, host):
     if shutil.which("busybox") is None:
         pytest.skip("busybox (udhcpc) is not installed")
     ns.define(NAT_XML % {"name": "lab", "mode": "nat", "prefix": "10.78.0"}, "net-create")
-    client = ns.name + "c"
-    subprocess.run(["ip", "netns", "add", client], check=True)
-    try:
-        ns.run("ip", "link", "add", "vh0", "type", "veth", "peer", "name", "vg0",
-               "address", "52:54:00:aa:bb:cc")
-        ns.run("ip", "link", "set", "vg0", "netns", client)
-        ns.run("ip", "link", "set", "vh0", "master", "virbr0", "up")
-        subprocess.run(["ip", "netns", "exec", client, "ip", "link", "set", "vg0", "up"],
-                       check=True)
-        dhcp = subprocess.run(["ip", "netns", "exec", client, "busybox", "udhcpc", "-i",
-                               "vg0", "-n", "-q", "-t", "10", "-T", "1", "-s", "/bin/true",
-                               "-x", "hostname:guest1"],
-                              capture_output=True, text=True, timeout=60)
+    with ns.client("virbr0", "52:54:00:aa:bb:cc") as client:
+        client("ip", "link", "set", "vg0", "up")
+        dhcp = client("busybox", "udhcpc", "-i", "vg0", "-n", "-q", "-t", "10", "-T", "1",
+                      "-s", "/bin/true", "-x", "hostname:guest1")
         assert "obtained" in dhcp.stdout + dhcp.stderr
-    finally:
-        subprocess.run(["ip", "netns", "del", client], capture_output=True)
     leases = ns.virtsh("net-dhcp-leases", "lab").stdout.splitlines()
     row = leases[2].split()
     assert row[2:] == ["52:54:00:aa:bb:cc", "ipv4", row[4], "guest1", "01:52:54:00:aa:bb:cc"]
@@ -189,7 +114,7 @@ def test_overlapping_subnet_and_taken_bridge_are_refused(ns):
     assert proc.stderr.endswith("internal error: bridge name 'virbr0' already in use.\n")
     assert ns.links() == before | {"taken0"}
     assert _names(ns.virtsh("net-list", "--all")) == ["one"]
-    assert len(_dnsmasq_in(ns)) == 1
+    assert len(ns.dnsmasq_pids()) == 1
 
 
 def test_route_open_and_isolated_modes(ns):
@@ -213,7 +138,7 @@ def test_bridge_mode_uses_an_existing_host_bridge(ns):
     ns.define("<network><name>hostbr</name><forward mode='bridge'/>"
               "<bridge name='br-host'/></network>")
     ns.virtsh("net-start", "hostbr")
-    assert _dnsmasq_in(ns) == []
+    assert ns.dnsmasq_pids() == []
     assert "<bridge name='br-host'/>" in ns.virtsh("net-dumpxml", "hostbr").stdout
     ns.virtsh("net-destroy", "hostbr")
     assert "br-host" in ns.links()
@@ -230,12 +155,12 @@ def test_update_edit_and_ports(ns, host):
     assert host_line in ns.virtsh("net-dumpxml", "lab", "--inactive").stdout
     with open(os.path.join(host.root, "run", "network", "lab.hostsfile")) as f:
         assert f.read() == "52:54:00:00:00:07,10.84.0.7,seven\n"
-    dnsmasq = _dnsmasq_in(ns)
+    dnsmasq = ns.dnsmasq_pids()
     ns.virtsh("net-update", "lab", "add", "dns-host",
               "<host ip='10.84.0.8'><hostname>eight</hostname></host>", "--live")
     with open(os.path.join(host.root, "run", "network", "lab.dnsmasq.conf")) as f:
         assert "host-record=eight,10.84.0.8\n" in f.read()
-    assert len(_dnsmasq_in(ns)) == 1 and _dnsmasq_in(ns) != dnsmasq     # restarted
+    assert len(ns.dnsmasq_pids()) == 1 and ns.dnsmasq_pids() != dnsmasq     # restarted
 
     port = os.path.join(host.root, "port.xml")
     with open(port, "w") as f:
@@ -301,9 +226,107 @@ def test_autostart_network_starts_on_the_first_connection_after_a_boot(ns, host)
     ns.run("ip", "link", "del", "virbr0")     # what a reboot does to it
     with open(os.path.join(host.root, "run", "network", ".boot_id"), "w") as f:
         f.write("an-earlier-boot")
-    for pid in _dnsmasq_in(ns):
+    for pid in ns.dnsmasq_pids():
         os.kill(int(pid), 9)
     assert _names(ns.virtsh("net-list")) == ["auto"]
-    assert "virbr0" in ns.links() and len(_dnsmasq_in(ns)) == 1
+    assert "virbr0" in ns.links() and len(ns.dnsmasq_pids()) == 1
     ns.virtsh("net-destroy", "auto")
     assert _names(ns.virtsh("net-list")) == []
+
+
+DUAL_STACK_XML = """<network>
+  <name>six</name>
+  <forward mode='nat'/>
+  <bridge name='virbr6' stp='on' delay='0'/>
+  <ip address='10.93.0.1' netmask='255.255.255.0'>
+    <dhcp>
+      <range start='10.93.0.10' end='10.93.0.20'/>
+    </dhcp>
+  </ip>
+  <ip family='ipv6' address='fd00:93::1' prefix='64'>
+    <dhcp>
+      <range start='fd00:93::100' end='fd00:93::1ff'/>
+    </dhcp>
+  </ip>
+</network>
+"""
+
+
+def test_ipv6_network_is_routed_served_and_removed(ns, host):
+    ns.define(DUAL_STACK_XML)
+    dumped = ns.virtsh("net-dumpxml", "six").stdout
+    assert DUAL_STACK_XML.split("<ip address=")[1] in dumped       # both <ip> kept as given
+    ns.virtsh("net-start", "six")
+
+    addrs = ns.run("ip", "-6", "addr", "show", "virbr6").stdout
+    assert "inet6 fd00:93::1/64" in addrs
+    assert ns.run("cat", "/proc/sys/net/ipv6/conf/all/forwarding").stdout == "1\n"
+    assert ns.run("cat", "/proc/sys/net/ipv6/conf/virbr6/accept_ra").stdout == "0\n"
+    with open(os.path.join(host.root, "run", "network", "six.dnsmasq.conf")) as f:
+        conf = f.read().splitlines()
+    assert "dhcp-range=fd00:93::100,fd00:93::1ff,64" in conf and "enable-ra" in conf
+    assert "dhcp-lease-max=267" in conf                   # 11 IPv4 + 256 IPv6 addresses
+    rules = ns.nft()
+    assert 'iifname "virbr6" ip6 saddr fd00:93::/64 accept' in rules
+    assert 'oifname "virbr6" ip6 daddr fd00:93::/64 accept' in rules   # routed, not NAT
+    assert "ip6 saddr fd00:93::/64 ip6 daddr != fd00:93::/64 masquerade" not in rules
+    assert "ip saddr 10.93.0.0/24 ip daddr != 10.93.0.0/24 masquerade" in rules
+    assert len(ns.dnsmasq_pids()) == 1
+    assert ns.virtsh("net-dumpxml", "six").stdout == dumped
+
+    with ns.client("virbr6", "52:54:00:aa:bb:66") as client:   # dnsmasq advertises
+        client("sysctl", "-qw", "net.ipv6.conf.vg0.accept_ra=2")
+        client("ip", "link", "set", "vg0", "up")
+        deadline = time.monotonic() + 30
+        while "proto ra" not in client("ip", "-6", "route").stdout:
+            assert time.monotonic() < deadline, "no router advertisement came"
+            time.sleep(0.5)
+        routes = client("ip", "-6", "route").stdout
+    assert "fd00:93::/64 dev vg0" in routes and "default via fe80::" in routes
+
+    ns.virtsh("net-destroy", "six")
+    assert "virbr6" not in ns.links() and "virtsh" not in ns.nft()
+    assert ns.dnsmasq_pids() == []
+    assert sorted(os.listdir(os.path.join(host.root, "run", "network"))) == [".boot_id"]
+
+
+def test_dhcpv6_lease_is_reported(ns, host):
+    if shutil.which("dhclient") is None:
+        pytest.skip("dhclient (isc-dhcp-client) is not installed")
+    ns.define(DUAL_STACK_XML, "net-create")
+    pid_file = os.path.join(host.root, "dhclient.pid")
+    with ns.client("virbr6", "52:54:00:aa:bb:66") as client:
+        client("ip", "link", "set", "vg0", "up")
+        deadline = time.monotonic() + 30            # DHCPv6 speaks from a link-local
+        while "tentative" in client("ip", "-6", "addr", "show", "vg0").stdout \
+                or "scope link" not in client("ip", "-6", "addr", "show", "vg0").stdout:
+            assert time.monotonic() < deadline, "vg0 got no link-local address"
+            time.sleep(0.2)
+        try:
+            dhcp = client("dhclient", "-6", "-1", "-v", "-sf", "/bin/true", "-pf", pid_file,
+                          "-lf", os.path.join(host.root, "dhclient.leases"), "vg0")
+            assert dhcp.returncode == 0, dhcp.stderr
+        finally:
+            if os.path.exists(pid_file):
+                with open(pid_file) as f:
+                    os.kill(int(f.read()), 9)
+    rows = ns.virtsh("net-dhcp-leases", "six").stdout.splitlines()
+    assert len(rows) == 4, rows
+    row = rows[2].split()
+    assert row[2:4] == ["52:54:00:aa:bb:66", "ipv6"]
+    assert row[4].startswith("fd00:93::1") and row[4].endswith("/64")
+    assert row[5] == "-" and row[6].endswith(":52:54:00:aa:bb:66")     # the client's DUID
+    only = ns.virtsh("net-dhcp-leases", "six", "--mac", "52:54:00:AA:BB:66").stdout
+    assert only.splitlines()[2] == rows[2]
+
+
+def test_ipv6_nat_when_asked_and_router_advertisements_only_without_dhcp(ns, host):
+    ns.define("<network><name>masq6</name><forward mode='nat'><nat ipv6='yes'/></forward>"
+              "<ip family='ipv6' address='fd00:94::1' prefix='64'/></network>", "net-create")
+    rules = ns.nft()
+    assert "ip6 saddr fd00:94::/64 ip6 daddr != fd00:94::/64 masquerade" in rules
+    with open(os.path.join(host.root, "run", "network", "masq6.dnsmasq.conf")) as f:
+        conf = f.read().splitlines()
+    assert "dhcp-range=fd00:94::1,ra-only" in conf and "enable-ra" in conf
+    ns.virtsh("net-destroy", "masq6")
+    assert "virtsh" not in ns.nft()

@@ -49,7 +49,7 @@ def test_dir_pool_lifecycle_and_listing(host):
     info = host.virtsh("pool-info", "p").stdout
     assert "State:          running" in info and "Autostart:      yes" in info
     xml = host.virtsh("pool-dumpxml", "p").stdout
-    assert "<path>%s</path>" % target in xml and "<mode>0755</mode>" in xml
+    assert "<path>%s</path>" % target in xml and "<mode>0711</mode>" in xml
     assert "<capacity unit='bytes'>0</capacity>" in \
         host.virtsh("pool-dumpxml", "p", "--inactive").stdout
     host.virtsh("pool-refresh", "p")
@@ -179,6 +179,47 @@ def test_volume_copy_resize_wipe_upload_download_delete(host):
     assert not os.path.exists(os.path.join(target, "b.img"))
 
 
+@needs_qemu_img
+def test_image_formats_are_told_by_their_headers(host):
+    _dir_pool(host)
+    sizes = {"vmdk": 3145728, "vdi": 3145728, "vpc": 3168256, "qed": 3145728,
+             "qcow": 3145728}                        # vpc rounds to its geometry
+    for fmt, size in sizes.items():
+        host.virtsh("vol-create-as", "p", "a." + fmt, "3M", "--format", fmt)
+        xml = host.virtsh("vol-dumpxml", "--pool", "p", "a." + fmt).stdout
+        assert "<format type='%s'/>" % fmt in xml
+        assert "<capacity unit='bytes'>%d</capacity>" % size in xml
+    proc = host.virtsh("vol-create-as", "p", "w.img", "1M", "--format", "bogus",
+                       check=False)
+    assert proc.stderr == ("error: Failed to create vol w.img\n"
+                           "error: unsupported configuration: unknown volume format "
+                           "type bogus\n")
+
+
+@needs_qemu_img
+def test_resize_allocation_rules(host):
+    target = _dir_pool(host)
+    host.virtsh("vol-create-as", "p", "r.img", "1M", "--allocation", "0")
+    host.virtsh("vol-create-as", "p", "q.qcow2", "1M", "--format", "qcow2")
+    host.virtsh("vol-resize", "--pool", "p", "r.img", "2M", "--allocate")
+    assert os.stat(os.path.join(target, "r.img")).st_blocks * 512 >= 2 << 20
+
+    def refused(*args):
+        proc = host.virtsh("vol-resize", "--pool", "p", *args, check=False)
+        assert proc.returncode == 1
+        return proc.stderr.splitlines()[1]
+    assert refused("q.qcow2", "2M", "--allocate") == (
+        "error: Operation not supported: preallocate is only supported for raw type "
+        "volume")
+    assert refused("q.qcow2", "1K", "--shrink") == (
+        "error: invalid argument: can't shrink capacity below existing allocation")
+    assert refused("r.img", "100T", "--allocate") == (
+        "error: operation failed: Not enough space left in storage pool")
+    assert refused("r.img", "100T") == (
+        "error: Failed to truncate file '%s': File too large"
+        % os.path.join(target, "r.img"))
+
+
 def test_volume_larger_than_the_space_left(host):
     target = _dir_pool(host)
     proc = host.virtsh("vol-create-as", "p", "huge.img", "100T", check=False)
@@ -189,11 +230,46 @@ def test_volume_larger_than_the_space_left(host):
     assert os.listdir(target) == []
 
 
+def test_volume_that_does_not_fit_in_the_space_left(host):
+    _root_tool("mount")
+    small = os.path.join(host.root, "small")
+    os.makedirs(small)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8M", "tmpfs", small]).returncode:
+        pytest.skip("cannot mount a tmpfs")
+    try:
+        host.virtsh("pool-create-as", "s", "dir", "--target", small)
+        proc = host.virtsh("vol-create-as", "s", "big.img", "64M", check=False)
+        assert proc.returncode == 1
+        assert proc.stderr == ("error: Failed to create vol big.img\n"
+                               "error: cannot allocate 67108864 bytes in file '%s': No "
+                               "space left on device\n" % os.path.join(small, "big.img"))
+        assert os.listdir(small) == []
+        host.virtsh("vol-create-as", "s", "sparse.img", "64M", "--allocation", "0")
+        host.virtsh("pool-destroy", "s")
+    finally:
+        subprocess.run(["umount", small], capture_output=True)
+
+
 def test_existing_volume_name_is_refused(host):
     _dir_pool(host)
     host.virtsh("vol-create-as", "p", "a.img", "1M")
     proc = host.virtsh("vol-create-as", "p", "a.img", "1M", check=False)
     assert proc.stderr.endswith("storage volume 'a.img' exists already\n")
+
+
+def test_raw_volumes_refuse_metadata_preallocation_and_backing_stores(host):
+    target = _dir_pool(host)
+    host.virtsh("vol-create-as", "p", "b.img", "1M")
+    proc = host.virtsh("vol-create-as", "p", "pre.img", "1M", "--prealloc-metadata",
+                       check=False)
+    assert proc.stderr == ("error: Failed to create vol pre.img\n"
+                           "error: unsupported configuration: metadata preallocation is "
+                           "not supported for raw volumes\n")
+    proc = host.virtsh("vol-create-as", "p", "c.img", "1M", "--backing-vol", "b.img",
+                       check=False)
+    assert proc.stderr.endswith("error: this function is not supported by the connection "
+                                "driver: backing storage not supported for raw volumes\n")
+    assert os.listdir(target) == ["b.img"]
 
 
 def _root_tool(*tools):
@@ -328,3 +404,142 @@ def test_autostart_pool_starts_on_the_first_connection_after_a_boot(host):
                                                   ["manual", "inactive"]]
     host.virtsh("pool-destroy", "auto")       # same boot: stays stopped
     assert "inactive" in host.virtsh("pool-list", "--all").stdout.splitlines()[2]
+
+
+def _mounts():
+    with open("/proc/mounts") as f:
+        return f.read()
+
+
+def test_netfs_pool_on_an_unknown_server_fails_and_stays_inactive(host):
+    _root_tool("mount.nfs")
+    mnt = os.path.join(host.root, "nfsmnt")
+    host.virtsh("pool-define-as", "n", "netfs", "--source-host", "nfs.invalid",
+                "--source-path", "/nowhere", "--target", mnt)
+    assert host.virtsh("pool-build", "n").stdout == "Pool n built\n\n"
+    proc = host.virtsh("pool-start", "n", check=False)
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "error: Failed to start pool n\n"
+        "error: internal error: Child process (/bin/mount -o nodev,nosuid,noexec "
+        "nfs.invalid:/nowhere %s) unexpected exit status 32: mount.nfs: Failed to "
+        "resolve server nfs.invalid: Name or service not known\n\n" % mnt)
+    assert _names(host.virtsh("pool-list", "--inactive")) == ["n"]
+    assert " %s " % mnt not in _mounts()
+
+
+def test_fs_pool_errors_name_the_device_and_the_mount_command(host):
+    _root_tool("mount")
+    mnt = os.path.join(host.root, "m")
+    host.virtsh("pool-define-as", "f", "fs", "--source-dev", "/dev/virtsh-none",
+                "--target", mnt)
+    proc = host.virtsh("pool-build", "f", "--overwrite", check=False)
+    assert proc.stderr == ("error: Failed to build pool f\n"
+                           "error: Requested operation is not valid: Source device does "
+                           "not exist when formatting pool 'f'\n")
+    proc = host.virtsh("pool-start", "f", check=False)
+    assert proc.stderr.startswith(
+        "error: Failed to start pool f\n"
+        "error: internal error: Child process (/bin/mount -o nodev,nosuid,noexec -t auto "
+        "/dev/virtsh-none %s) unexpected exit status 32: mount: " % mnt)
+    assert _names(host.virtsh("pool-list", "--inactive")) == ["f"]
+
+
+def _nfs_missing():
+    """Why no local NFS server and client can run here, or None."""
+    if os.geteuid() != 0:
+        return "an NFS server needs root"
+    tools = [t for t in ("exportfs", "rpc.nfsd", "rpc.mountd", "mount.nfs")
+             if shutil.which(t) is None]
+    if tools:
+        return "not installed: %s (Debian: nfs-kernel-server)" % ", ".join(tools)
+    with open("/proc/filesystems") as f:
+        known = f.read().split()
+    for fs in ("nfsd", "nfs"):
+        if fs not in known:
+            probe = subprocess.run(["modprobe", fs], capture_output=True, text=True)
+            if probe.returncode:
+                return "this kernel has no '%s' filesystem: %s" % (fs, probe.stderr.strip())
+    try:
+        with open("/proc/fs/nfsd/threads") as f:
+            if int(f.read() or 0):
+                return "the host already runs an NFS server"
+    except OSError:
+        pass
+    return None
+
+
+@pytest.fixture
+def nfs_export(host):
+    """A directory exported over NFSv4 by a kernel NFS server started here."""
+    reason = _nfs_missing()
+    if reason:
+        pytest.skip(reason)
+    export = os.path.join(host.root, "export")
+    os.makedirs(export)
+    if not os.path.ismount("/proc/fs/nfsd"):
+        subprocess.run(["mount", "-t", "nfsd", "nfsd", "/proc/fs/nfsd"], check=True)
+    client = "127.0.0.1:" + export
+    subprocess.run(["exportfs", "-o", "rw,no_root_squash,insecure,no_subtree_check,fsid=%d"
+                    % os.getpid(), client], check=True)
+    mountd = subprocess.Popen(["rpc.mountd", "-F", "-N", "3"], stderr=subprocess.DEVNULL)
+    try:
+        subprocess.run(["rpc.nfsd", "-N", "3", "2"], check=True)
+        yield export
+    finally:
+        subprocess.run(["rpc.nfsd", "0"], capture_output=True)
+        mountd.terminate()
+        mountd.wait()
+        subprocess.run(["exportfs", "-u", client], capture_output=True)
+
+
+def test_netfs_pool_mounts_a_local_nfs_export(host, nfs_export):
+    mnt = os.path.join(host.root, "nfsmnt")
+    host.virtsh("pool-define-as", "n", "netfs", "--source-host", "127.0.0.1",
+                "--source-path", nfs_export, "--target", mnt)
+    host.virtsh("pool-build", "n")
+    try:
+        host.virtsh("pool-start", "n")
+        assert "127.0.0.1:%s %s nfs" % (nfs_export, mnt) in _mounts()
+        host.virtsh("vol-create-as", "n", "v.img", "1M")
+        assert os.path.getsize(os.path.join(nfs_export, "v.img")) == 1 << 20
+        host.virtsh("pool-destroy", "n")
+        assert " %s " % mnt not in _mounts()
+        assert _names(host.virtsh("pool-list", "--inactive")) == ["n"]
+    finally:
+        subprocess.run(["umount", "-f", mnt], capture_output=True)
+
+
+def _pool_xml(host, name, path):
+    xml = os.path.join(host.root, name + ".xml")
+    with open(xml, "w") as f:
+        f.write("<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>"
+                % (name, path))
+    return xml
+
+
+def test_pools_from_xml_listing_formats_and_a_shared_directory_refused(host):
+    shared = os.path.join(host.root, "shared")
+    os.makedirs(shared)
+    xml = _pool_xml(host, "x", shared)
+    assert host.virtsh("pool-define", xml).stdout == "Pool x defined from %s\n\n" % xml
+    other = _pool_xml(host, "y", os.path.join(host.root, "other"))
+    os.makedirs(os.path.join(host.root, "other"))
+    assert host.virtsh("pool-create", other).stdout == "Pool y created from %s\n\n" % other
+
+    clash = _pool_xml(host, "z", shared + "/")
+    for command, verb in (("pool-create", "create"), ("pool-define", "define")):
+        proc = host.virtsh(command, clash, check=False)
+        assert proc.returncode == 1
+        assert proc.stderr == ("error: Failed to %s pool from %s\n"
+                               "error: operation failed: Storage source conflict with "
+                               "pool: 'x'\n" % (verb, clash))
+    assert host.virtsh("pool-list", "--all", "--name").stdout.split() == ["x", "y"]
+
+    rows = host.virtsh("pool-list", "--all", "--details").stdout.splitlines()
+    assert rows[0].split() == ["Name", "State", "Autostart", "Persistent", "Capacity",
+                               "Allocation", "Available"]
+    assert rows[2].split() == ["x", "inactive", "no", "yes", "-", "-", "-"]
+    assert rows[3].split()[:4] == ["y", "running", "no", "no"]
+    uuid = host.virtsh("pool-uuid", "y").stdout.strip()
+    assert host.virtsh("pool-list", "--transient", "--uuid").stdout.split() == [uuid]
