@@ -4,37 +4,22 @@ network filters, through the real entry point."""
 import os
 import shutil
 import stat
-import subprocess
-import sys
 
 import pytest
 
 
-
 @pytest.fixture
-def netns(host):
+def netns(request):
     """virtsh run inside a fresh network namespace, whose sysfs shows only the
     devices made here: lo, a bridge br0 and the veth pair vh0/vg0 (vh0 in br0)."""
     if os.geteuid() != 0 or shutil.which("ip") is None:
         pytest.skip("network namespaces need root and iproute2")
-    name = "vtshdev%d" % os.getpid()
-    subprocess.run(["ip", "netns", "add", name], check=True)
-
-    def run(*argv, check=True):
-        proc = subprocess.run(["ip", "netns", "exec", name, *argv], capture_output=True,
-                              text=True, timeout=60)
-        if check and proc.returncode:
-            raise AssertionError("%s: %s" % (" ".join(argv), proc.stderr))
-        return proc
-    try:
-        run("ip", "link", "add", "br0", "type", "bridge")
-        run("ip", "link", "add", "vh0", "type", "veth", "peer", "name", "vg0")
-        run("ip", "link", "set", "vh0", "master", "br0", "up")
-        run("ip", "link", "set", "br0", "up")
-        yield lambda *args, check=True: run(sys.executable, "-m", "virtsh", "-c", host.uri,
-                                            *args, check=check)
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True)
+    space = request.getfixturevalue("ns")
+    space.run("ip", "link", "add", "br0", "type", "bridge")
+    space.run("ip", "link", "add", "vh0", "type", "veth", "peer", "name", "vg0")
+    space.run("ip", "link", "set", "vh0", "master", "br0", "up")
+    space.run("ip", "link", "set", "br0", "up")
+    return space.virtsh
 
 
 def test_nodedev_list_dumpxml_and_info(host, netns):
