@@ -37,12 +37,16 @@ def chardevs(root, devs):
         if t is not None:
             attr(t, DEV + "/console/target", "port", str(i))
     _assign_ports(serials, DEV + "/serial")
-    for c in devs.iterchildren("serial", "console", "parallel", "channel", "smartcard", "redirdev"):
+    chardevs = [(c, DEV + "/" + c.tag) for c in devs.iterchildren(
+        "serial", "console", "parallel", "channel", "smartcard", "redirdev")]
+    chardevs += [(b, DEV + "/rng/backend") for b in devs.findall("rng/backend")
+                 if b.get("model") == "egd"]
+    for c, path in chardevs:
         proto = c.find("protocol")
         if c.get("type") != "tcp" and proto is not None:
             c.remove(proto)
         elif c.get("type") == "tcp" and proto is None:
-            insert(c, DEV + "/" + c.tag, "protocol", {"type": "raw"})
+            insert(c, path, "protocol", {"type": "raw"})
         if c.get("type") == "dbus" and c.tag == "redirdev" and c.find("source") is None:
             insert(c, DEV + "/redirdev", "source", {"channel": "org.qemu.usbredir"})
     for c in devs.iter("serial", "console", "parallel", "channel", "smartcard", "redirdev",
@@ -167,8 +171,32 @@ def _vnc(g):
     _listen_attr(g, path)
 
 
+_SPICE_CHANNELS = ("main", "display", "inputs", "cursor", "playback", "record",
+                   "smartcard", "usbredir")
+
+
+def _spice_channel_order(g):
+    """libvirt keeps one mode per SPICE channel and prints them in its
+    channel order, whatever the document's."""
+    channels = g.findall("channel")
+    if len(channels) < 2:
+        return
+    ranked = sorted(channels, key=lambda c: _SPICE_CHANNELS.index(c.get("name"))
+                    if c.get("name") in _SPICE_CHANNELS else len(_SPICE_CHANNELS))
+    anchor = channels[0].getprevious()
+    for c in channels:
+        g.remove(c)
+    for i, c in enumerate(ranked):
+        if anchor is None:
+            g.insert(i, c)
+        else:
+            anchor.addnext(c)
+            anchor = c
+
+
 def _spice(g):
     path = DEV + "/graphics"
+    _spice_channel_order(g)
     if g.find("listen[@type='socket']") is not None:
         return
     port = numbers.parse_int(g.get("port")) or 0

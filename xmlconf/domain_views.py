@@ -54,6 +54,8 @@ def migratable(root):
         if listens and all(lst.get("type") == "none" for lst in listens):
             for lst in listens:
                 g.remove(lst)
+            if len(g) == 0:
+                g.text = None       # no children left: an empty element
             if g.get("autoport") is None:
                 g.set("autoport", "no")
     for c in devs.findall("controller[@type='pci'][@model='pci-root']"):
