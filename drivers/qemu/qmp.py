@@ -8,6 +8,7 @@ imports) than the rest of a typical command, and every virtsh command
 that talks to a guest is a fresh process.
 """
 import json
+from socket import MSG_NOSIGNAL     # QEMU gone mid-command: EPIPE, not a SIGPIPE death
 
 from virtsh.drivers.errors import VirtError, INTERNAL_ERROR, OPERATION_FAILED
 
@@ -27,6 +28,9 @@ class Monitor:
             self.close()
             raise VirtError(INTERNAL_ERROR, "QEMU monitor is not responding: %s"
                             % (e or "connection closed")) from None
+        except BaseException:       # Ctrl-C: QEMU serves one session at a time,
+            self.close()            # a half-open one would block the next
+            raise
 
     def _message(self, wanted):
         """The next message satisfying *wanted* (others, i.e. events, skipped)."""
@@ -53,7 +57,7 @@ class Monitor:
         if arguments:
             msg["arguments"] = arguments
         try:
-            self.sock.sendall(json.dumps(msg).encode() + b"\n")
+            self.sock.sendall(json.dumps(msg).encode() + b"\n", MSG_NOSIGNAL)
             reply = self._message(lambda m: m.get("id") == self._id)
         except (OSError, EOFError) as e:
             raise VirtError(OPERATION_FAILED, "QEMU monitor lost during %s%s"
@@ -69,7 +73,7 @@ class Monitor:
         self._id += 1
         msg = dict(msg, id="libvirt-%d" % self._id)
         try:
-            self.sock.sendall(json.dumps(msg).encode() + b"\n")
+            self.sock.sendall(json.dumps(msg).encode() + b"\n", MSG_NOSIGNAL)
             return self._message(lambda m: m.get("id") == msg["id"])
         except (OSError, EOFError) as e:
             raise VirtError(OPERATION_FAILED, "QEMU monitor lost during %s%s"
@@ -84,7 +88,8 @@ class Monitor:
         msg = {"execute": "getfd", "arguments": {"fdname": name}, "id": self._id}
         try:
             self.sock.sendmsg([json.dumps(msg).encode() + b"\n"],
-                              [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("i", fd))])
+                              [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("i", fd))],
+                              MSG_NOSIGNAL)
             reply = self._message(lambda m: m.get("id") == self._id)
         except (OSError, EOFError) as e:
             raise VirtError(OPERATION_FAILED, "QEMU monitor lost during getfd: %s"
@@ -97,7 +102,8 @@ class Monitor:
         """Send a command without waiting for its answer (event loops)."""
         self._id += 1
         try:
-            self.sock.sendall(json.dumps({"execute": name, "id": self._id}).encode() + b"\n")
+            self.sock.sendall(json.dumps({"execute": name, "id": self._id}).encode() + b"\n",
+                              MSG_NOSIGNAL)
         except OSError:
             pass
 

@@ -3,7 +3,8 @@
 It logs in over SSH (ssh.py), starts ``virtsh --remote-helper`` on the far
 host (server.py), asks it to open the far host's local driver
 (``DRIVER:///PATH``, or the ``name`` parameter) and forwards every API call
-to it (protocol.py, proxy.py).  Parameters of the transport itself:
+to it (protocol.py, proxy.py); files, callbacks and console streams go
+along on the same channel (streams.py).  Parameters of the transport itself:
 ``keyfile``, ``known_hosts``, ``no_verify``, ``known_hosts_verify``
 (normal, auto, ignore) and ``virtsh`` (the far program).
 Only imported for such URIs, so paramiko costs nothing elsewhere.
@@ -15,6 +16,7 @@ from virtsh.drivers.errors import (VirtError, INTERNAL_ERROR, INVALID_ARG, SYSTE
                                    no_support)
 from virtsh.drivers.remote import protocol
 from virtsh.drivers.remote.proxy import RemoteObject, make, proxy_class
+from virtsh.drivers.remote.streams import NearStreams
 
 # URI parameters that configure the transport (ours and libvirt's), not
 # the far driver.
@@ -54,8 +56,14 @@ class RemoteConnection(proxy_class("Connection")):
         Connection.__init__(self, uri, readonly)
         self._generation = 0
         self._bind(self, 0, {}, {})
-        self._lock = threading.Lock()
-        self._hook = protocol.decode_hook(lambda tagged: make(self, tagged))
+        self._lock = threading.Lock()           # one call at a time
+        self._send_lock = threading.Lock()      # stream and event threads send too
+        self._streams = NearStreams(
+            lambda document: self._send(protocol.encode(document, self._argument)),
+            self._receive)
+        self._hook = protocol.decode_hook(
+            lambda tagged: self._streams.local_stream(tagged) if "$stream" in tagged
+            else make(self, tagged))
         self._channel = _start_helper(uri)
         try:
             self._handshake(uri, readonly)
@@ -88,7 +96,10 @@ class RemoteConnection(proxy_class("Connection")):
     def _argument(self, obj):
         if isinstance(obj, RemoteObject) and obj.conn is self:
             return {"$h": obj._handle}
-        raise protocol.Unencodable(type(obj).__name__)
+        wire = self._streams.argument(obj)
+        if wire is None:
+            raise protocol.Unencodable(type(obj).__name__)
+        return wire
 
     def _call(self, target, method, args, kwargs, spec):
         """Run *method* of *target* on the far host; its result."""
@@ -102,6 +113,8 @@ class RemoteConnection(proxy_class("Connection")):
             if spec and spec[1]:
                 self._generation += 1
             reply = self._exchange(request)
+            if self._streams.wants_reader():
+                self._streams.start_reader()
         if "s" in reply:
             target._take(reply["s"])
         return reply["r"]
@@ -109,19 +122,13 @@ class RemoteConnection(proxy_class("Connection")):
     def _exchange(self, document):
         """Send one message and read its answer; VirtError for an error
         answer or a lost connection."""
-        if self._channel is None:
-            raise VirtError(INTERNAL_ERROR, "client socket is closed")
         try:
-            self._channel.send(protocol.pack(document))
-            length = protocol.body_length(self._channel.read_exact(4))
-            reply = protocol.unpack(self._channel.read_exact(length), self._hook)
+            self._send(document)
+            reply = self._streams.reply()
         except VirtError:
             self.close()
             raise
-        except ValueError as e:         # not our protocol: a corrupt stream
-            self.close()
-            raise VirtError(INTERNAL_ERROR, "malformed answer from the far virtsh: %s"
-                            % e) from None
+        self._streams.raise_failure()
         if "e" in reply:
             code, message, detail = reply["e"]
             error = VirtError(code, message, raw=True)
@@ -130,6 +137,26 @@ class RemoteConnection(proxy_class("Connection")):
         if "x" in reply:
             raise VirtError(INTERNAL_ERROR, "the far virtsh failed: %s" % reply["x"])
         return reply
+
+    def _send(self, document):
+        channel = self._channel
+        if channel is None:
+            raise VirtError(INTERNAL_ERROR, "client socket is closed")
+        data = protocol.pack(document)
+        with self._send_lock:
+            channel.send(data)
+
+    def _receive(self):
+        """The next message from the far side."""
+        channel = self._channel
+        if channel is None:
+            return None
+        try:
+            length = protocol.body_length(channel.read_exact(4))
+            return protocol.unpack(channel.read_exact(length), self._hook)
+        except ValueError as e:         # not our protocol: a corrupt stream
+            raise VirtError(INTERNAL_ERROR, "malformed answer from the far virtsh: %s"
+                            % e) from None
 
     # --- the connection itself, answered locally ---------------------------
     def get_uri(self):

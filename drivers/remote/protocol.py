@@ -85,7 +85,8 @@ def identity_getters(cls):
 
 # --- values ------------------------------------------------------------------
 def encode(value, ref):
-    """*value* as JSON-ready data; *ref(obj)* encodes a driver object."""
+    """*value* as JSON-ready data; *ref(obj)* encodes anything else (a
+    driver object ...) or raises Unencodable."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
@@ -101,9 +102,7 @@ def encode(value, ref):
         if all(isinstance(k, str) and not k.startswith("$") for k in value):
             return {k: encode(v, ref) for k, v in value.items()}
         return {"$dict": [[encode(k, ref), encode(v, ref)] for k, v in value.items()]}
-    if kind_of(value) is not None:
-        return ref(value)
-    raise Unencodable(type(value).__name__)
+    return ref(value)       # a driver object, file or callback, or Unencodable
 
 
 def _freeze(value):
@@ -113,9 +112,14 @@ def _freeze(value):
     return value
 
 
+# tags of what decode_hook's *resolve* turns into objects: driver objects,
+# and the files, callbacks and streams of streams.py
+_REFERENCES = frozenset(("$obj", "$h", "$file", "$cb", "$stream"))
+
+
 def decode_hook(resolve):
-    """A json object_hook undoing encode(); *resolve(tagged)* turns an
-    object reference (``$obj`` or ``$h``) back into an object."""
+    """A json object_hook undoing encode(); *resolve(tagged)* turns a
+    reference (see _REFERENCES) back into an object."""
     def hook(d):
         if len(d) != 1 and "$obj" not in d:
             return d
@@ -128,7 +132,7 @@ def decode_hook(resolve):
             return base64.b64decode(d["$bytes"])
         if "$dict" in d:
             return {_freeze(k): v for k, v in d["$dict"]}
-        if "$obj" in d or "$h" in d:
+        if not _REFERENCES.isdisjoint(d):
             return resolve(d)
         return d
     return hook

@@ -4,13 +4,16 @@ The local virtsh starts this over SSH.  It greets, receives the URI to open
 (``test:///default``, ``qemu:///system`` ...), then answers one request at a
 time until its input ends.  Objects handed out are kept in a table and
 named by handle; only methods declared with @api on the object's kind (and
-its plain accessors such as name or uuid) may be called.
+its plain accessors such as name or uuid) may be called.  Files, callbacks
+and descriptors travel as frames in between (streams.py).
 """
 import os
 import sys
+import threading
 
 from virtsh.drivers.errors import VirtError, INTERNAL_ERROR, NO_SUPPORT
 from virtsh.drivers.remote import protocol
+from virtsh.drivers.remote.streams import DESCRIPTOR_RESULTS, FarStreams
 
 
 class Session:
@@ -19,10 +22,18 @@ class Session:
     def __init__(self, conn):
         self.objects = {0: conn}
         self.handles = {}           # (kind, stable identity) -> handle
+        self.streams = None         # the FarStreams of the channel
+        self._lock = threading.RLock()      # events reference objects too
 
     def ref(self, obj):
         """The wire reference of *obj*: handle, kind, identity, volatile answers."""
+        with self._lock:
+            return self._ref(obj)
+
+    def _ref(self, obj):
         kind = protocol.kind_of(obj)
+        if kind is None:
+            raise protocol.Unencodable(type(obj).__name__)
         cls = protocol.kinds()[kind]
         volatile = protocol.VOLATILE.get(kind, ())
         ident, fresh = {}, {}
@@ -50,6 +61,9 @@ class Session:
                 "v": protocol.encode(fresh, self.ref)}
 
     def resolve(self, tagged):
+        far = self.streams.resolve(tagged) if self.streams else None
+        if far is not None:
+            return far
         handle = tagged.get("$h", tagged.get("$obj"))
         try:
             return self.objects[handle]
@@ -65,6 +79,8 @@ class Session:
         if spec is None and name not in protocol.identity_getters(cls):
             raise VirtError(INTERNAL_ERROR, "no remote method %r" % name)
         result = getattr(target, name)(*request["a"], **request["k"])
+        if name in DESCRIPTOR_RESULTS and isinstance(result, int):
+            return {"r": self.streams.export(result)}
         try:
             answer = {"r": protocol.encode(result, self.ref)}
         except protocol.Unencodable:
@@ -97,9 +113,13 @@ def _answer(session, document):
 
 def serve(stdin, stdout, version):
     """Greet, open the requested driver, answer requests until EOF."""
+    lock = threading.Lock()         # event and stream threads send too
+
     def send(document):
-        stdout.write(protocol.pack(document))
-        stdout.flush()
+        data = protocol.pack(document)
+        with lock:
+            stdout.write(data)
+            stdout.flush()
 
     def receive(hook):
         prefix = stdin.read(4)
@@ -121,6 +141,8 @@ def serve(stdin, stdout, version):
     send({"r": None})
     session = Session(conn)
     hook = protocol.decode_hook(session.resolve)
+    session.streams = FarStreams(lambda document: send(protocol.encode(document, session.ref)),
+                                 lambda: receive(hook))
     try:
         while True:
             try:
@@ -130,7 +152,8 @@ def serve(stdin, stdout, version):
                 continue
             if request is None:
                 return 0
-            send(_answer(session, request))
+            if not session.streams.handle(request):
+                send(_answer(session, request))
     finally:
         conn.close()
 

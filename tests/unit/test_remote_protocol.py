@@ -23,9 +23,13 @@ def test_values_survive_the_wire_with_their_types(value):
     assert type(round_trip(value)) is type(value)
 
 
-def test_callables_cannot_cross():
+def test_what_json_cannot_carry_is_left_to_the_reference_maker():
+    def refuse(obj):
+        raise protocol.Unencodable(type(obj).__name__)
     with pytest.raises(protocol.Unencodable):
-        protocol.encode([print], None)
+        protocol.encode([print], refuse)
+    # the remote driver's maker turns callbacks (and files) into references
+    assert protocol.encode({"cb": print}, lambda obj: {"$cb": 7}) == {"cb": {"$cb": 7}}
 
 
 @pytest.mark.parametrize("uri, far", [
