@@ -56,17 +56,12 @@ def build_initramfs(path, after_ready="", extra_entries=()):
     """Write a gzip'd cpio initramfs to *path*; *after_ready* is extra shell,
     *extra_entries* more files (_newc entries)."""
     import gzip
-    release = kernel()[1]
     entries = [_newc(d, stat.S_IFDIR | 0o755) for d in ("bin", "proc", "sys", "dev", "lib")]
     with open(BUSYBOX, "rb") as f:
         entries.append(_newc("bin/busybox", stat.S_IFREG | 0o755, f.read()))
     entries.append(_newc("init", stat.S_IFREG | 0o755, (INIT % after_ready).encode()))
-    for module in ("drivers/input/evdev.ko", "drivers/acpi/button.ko"):
-        full = "/lib/modules/%s/kernel/%s" % (release, module)
-        if os.path.exists(full):
-            with open(full, "rb") as f:
-                entries.append(_newc("lib/" + os.path.basename(module),
-                                     stat.S_IFREG | 0o644, f.read()))
+    entries.extend(module_entries(m for m in ("drivers/input/evdev.ko", "drivers/acpi/button.ko")
+                                  if os.path.exists(_module_file(m))))
     entries.extend(extra_entries)
     entries.append(_newc("TRAILER!!!", 0))
     with gzip.open(path, "wb", compresslevel=1) as f:
@@ -128,6 +123,17 @@ def _module_file(module):
     return "/lib/modules/%s/kernel/%s" % (kernel()[1], module)
 
 
+def module_entries(modules):
+    """Initramfs entries putting each kernel module (a path below the host
+    kernel's kernel/ directory) at /lib/NAME.ko."""
+    entries = []
+    for module in modules:
+        with open(_module_file(module), "rb") as f:
+            entries.append(_newc("lib/" + os.path.basename(module),
+                                 stat.S_IFREG | 0o644, f.read()))
+    return entries
+
+
 def disk_boot_available():
     """Whether the kernel's virtio and ext4 drivers exist as plain .ko files."""
     return available() and all(os.path.exists(_module_file(m)) for m in DISK_BOOT_MODULES)
@@ -140,10 +146,7 @@ def build_disk_loader(path):
     entries = [_newc(d, stat.S_IFDIR | 0o755) for d in ("bin", "dev", "lib", "root")]
     with open(BUSYBOX, "rb") as f:
         entries.append(_newc("bin/busybox", stat.S_IFREG | 0o755, f.read()))
-    for module in DISK_BOOT_MODULES:
-        with open(_module_file(module), "rb") as f:
-            entries.append(_newc("lib/" + os.path.basename(module),
-                                 stat.S_IFREG | 0o644, f.read()))
+    entries.extend(module_entries(DISK_BOOT_MODULES))
     names = " ".join(os.path.basename(m) for m in DISK_BOOT_MODULES)
     entries.append(_newc("init", stat.S_IFREG | 0o755, (DISK_LOADER_INIT % names).encode()))
     entries.append(_newc("TRAILER!!!", 0))

@@ -3,11 +3,9 @@ over the test sshd: the disks travel over NBD while the guest runs, a Linux
 guest's writes land on the destination's image and go on there, and
 cancelling while the disks copy leaves the guest at the source and nothing
 at the destination."""
-import gzip
 import json
 import os
 import signal
-import stat
 import subprocess
 import sys
 
@@ -21,19 +19,12 @@ from test_migrate import last_count, wait_for
 dest = test_migrate.dest                # the destination host's fixture
 
 pytestmark = needs_qemu
-VIRTIO_BLK = ("drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko",
-              "drivers/virtio/virtio_pci_legacy_dev.ko",
-              "drivers/virtio/virtio_pci_modern_dev.ko", "drivers/virtio/virtio_pci.ko",
-              "drivers/block/virtio_blk.ko")
+VIRTIO_BLK = linux_guest.DISK_BOOT_MODULES[:6]     # up to virtio_blk
 MIB = 1 << 20
 
 
-def _module(path):
-    return "/lib/modules/%s/kernel/%s" % (linux_guest.kernel()[1], path)
-
-
 needs_linux = pytest.mark.skipif(
-    not linux_guest.available() or not all(os.path.exists(_module(m)) for m in VIRTIO_BLK),
+    not linux_guest.disk_boot_available(),
     reason="needs busybox-static, a kernel in /boot and its virtio_blk module")
 
 # The guest stamps its disk (1 MiB in) and its serial port with a growing count.
@@ -94,9 +85,8 @@ def moved_xml(host, name, replacements):
 def writing_linux(host, name="writer"):
     """Boot the disk-stamping guest on *host*: (serial log, disk image)."""
     initrd = linux_guest.build_initramfs(os.path.join(host.root, "initrd.gz"),
-                                         after_ready=WRITER)
-    with open(initrd, "ab") as f:                  # a second archive: the drivers
-        f.write(_modules_archive())
+                                         after_ready=WRITER,
+                                         extra_entries=linux_guest.module_entries(VIRTIO_BLK))
     serial = os.path.join(host.root, "serial.log")
     disk = image(os.path.join(host.root, "data.qcow2"))
     xml = linux_guest.guest_xml(name, "qemu", QEMU, initrd, serial)
@@ -104,16 +94,6 @@ def writing_linux(host, name="writer"):
     host.virtsh("start", name)
     wait_for(lambda: last_count(serial) >= 3, 300, "the guest to write")
     return serial, disk
-
-
-def _modules_archive():
-    entries = []
-    for module in VIRTIO_BLK:
-        with open(_module(module), "rb") as f:
-            entries.append(linux_guest._newc("lib/" + os.path.basename(module),
-                                             stat.S_IFREG | 0o644, f.read()))
-    entries.append(linux_guest._newc("TRAILER!!!", 0))
-    return gzip.compress(b"".join(entries), compresslevel=1)
 
 
 def _still_at_source(host, dest, name, created):
