@@ -14,8 +14,9 @@ V1_CONTROLLERS = ("cpu", "cpuacct", "memory", "freezer", "pids", "devices", "blk
 V2_CONTROLLERS = ("cpu", "memory", "pids", "io")
 
 
-def mounts():
-    """(v1 {controller: mount point}, v2 mount point with controllers or None)."""
+def mounts(controllers=V1_CONTROLLERS):
+    """(v1 {controller: mount point} of *controllers*, v2 mount point with
+    controllers or None)."""
     v1, v2 = {}, None
     with open("/proc/self/mountinfo") as f:
         for line in f:
@@ -24,7 +25,7 @@ def mounts():
             point = left.split()[4]
             if fstype == "cgroup":
                 for opt in options.split(","):
-                    if opt in V1_CONTROLLERS:
+                    if opt in controllers:
                         v1.setdefault(opt, point)
             elif fstype == "cgroup2" and os.path.exists(os.path.join(point, "cgroup.controllers")):
                 with open(os.path.join(point, "cgroup.controllers")) as c:

@@ -1,14 +1,20 @@
-"""Disk tuning of QEMU guests: I/O throttling and resizing.
+"""Tuning of QEMU guests: disk I/O throttling and resizing, and the
+scheduler, block I/O, memory and NUMA tuning of their control groups.
 
-A mixin of QemuDomain.  ``<iotune>`` of a disk is kept in the definitions
+Mixins of QemuDomain.  ``<iotune>`` of a disk is kept in the definitions
 and, on a running guest, applied with ``block_set_io_throttle``; a disk
 grows with ``block_resize`` (running) or ``qemu-img resize`` (inactive).
+``<cputune>``, ``<blkiotune>``, ``<memtune>`` and ``<numatune>`` are kept
+in the definitions too; on a running guest they are written to its cgroup
+files and the values in force are read back from there (tunables.py).
 """
 from virtsh.drivers import domain as D
-from virtsh.drivers.errors import (VirtError, ARGUMENT_UNSUPPORTED, INVALID_ARG,
-                                   OPERATION_INVALID)
-from virtsh.drivers.qemu import edits
+from virtsh.drivers.deftree import child, drop_if_empty, number
+from virtsh.drivers.errors import (VirtError, ARGUMENT_UNSUPPORTED, CONFIG_UNSUPPORTED,
+                                   INVALID_ARG, OPERATION_INVALID)
+from virtsh.drivers.qemu import edits, tunables as T
 from virtsh.drivers.qemu.running import RunningBase
+from virtsh.drivers.test.tuning import BLKIO_DEVICE_PARAMS, NUMA_MODES
 
 AFFECT = D.AFFECT_LIVE | D.AFFECT_CONFIG
 IOTUNE_MAX = 10 ** 15
@@ -157,3 +163,204 @@ class TuningMixin(RunningBase):
             raise VirtError(OPERATION_INVALID, "disk '%s' does not have an active block "
                             "backend" % disk)
         self._qmp_once("block_resize", **{"node-name": node, "size": nbytes})
+
+
+class CgroupTuningMixin(RunningBase):
+    """schedinfo, blkiotune, memtune and numatune."""
+
+    def _group(self, status, controller):
+        from virtsh.drivers.qemu import cgroups
+        group = cgroups.of_status(status)
+        if group is None:
+            raise cgroups.not_mounted(controller)
+        return group
+
+    def _tuning(self, flags, controller):
+        """(definitions read for *flags*, the running guest's group or None)."""
+        edits.one_of(flags)
+        defs = edits.read(self, flags & AFFECT)
+        group = self._group(defs.status, controller) if defs.live is not None else None
+        return defs, group
+
+    # --- scheduler ------------------------------------------------------------
+    def scheduler_type(self):
+        status = self._status()
+        if status is not None:
+            self._group(status, "cpu")
+        elif not self.exists():
+            raise self._gone()
+        return "posix", len(T.SCHED_PARAMS)
+
+    def scheduler_params(self, flags=0):
+        defs, group = self._tuning(flags, "cpu")
+        if group is not None:
+            return T.read_sched(group)
+        cputune = defs.config.find("cputune")
+        return [(param, number(cputune.find(tag)) if cputune is not None else 0)
+                for param, tag, _ in T.SCHED]
+
+    def set_scheduler_params(self, params, flags=0):
+        tags = {p: tag for p, tag, _ in T.SCHED}
+        with edits.editing(self, flags & AFFECT) as defs:
+            group = self._group(defs.status, "cpu") if defs.live is not None else None
+            for name, value in params:
+                if name not in tags:
+                    raise VirtError(ARGUMENT_UNSUPPORTED, "parameter '%s' not supported"
+                                    % name)
+                T.check_sched(name, value, group is not None and bool(group.v2))
+            if group is not None and any(value for _, value in params):
+                from virtsh.drivers.qemu.cgroups import join_cpu
+                mon = self._monitor()
+                try:
+                    join_cpu(group, defs.status["pid"], mon)
+                finally:
+                    mon.close()
+            for name, value in params:
+                if group is not None and value:
+                    T.write_sched(group, name, value)
+                for root in defs.selected():
+                    if value or root is defs.config:
+                        _set_child(root, "cputune", tags[name], value or None)
+
+    # --- block I/O -------------------------------------------------------------
+    def blkio_params(self, flags=0):
+        defs, group = self._tuning(flags, "blkio")
+        root = defs.selected()[0]
+        devices = root.findall("blkiotune/device")
+        if group is not None:
+            weight = T.read_blkio_weight(group)
+
+            def value(device, tag):
+                return T.read_blkio_device(group, device.findtext("path"), tag)
+        else:
+            weight = number(root.find("blkiotune/weight"))
+
+            def value(device, tag):
+                return number(device.find(tag))
+        out = [("weight", weight)]
+        for name, tag in BLKIO_DEVICE_PARAMS:
+            pairs = [(d.findtext("path"), value(d, tag)) for d in devices]
+            out.append((name, ",".join("%s,%d" % p for p in pairs if p[1])))
+        return out
+
+    def set_blkio_params(self, params, flags=0):
+        from virtsh.drivers.test.tuning import DomainTuningMixin
+        tags = dict(BLKIO_DEVICE_PARAMS)
+        with edits.editing(self, flags & AFFECT) as defs:
+            group = self._group(defs.status, "blkio") if defs.live is not None else None
+            for name, value in params:
+                if name != "weight" and name not in tags:
+                    raise VirtError(ARGUMENT_UNSUPPORTED, "parameter '%s' not supported"
+                                    % name)
+                for root in defs.selected():
+                    blkiotune = child(root, "blkiotune")
+                    if name == "weight":
+                        if root is defs.live:
+                            T.write_blkio_weight(group, value)
+                        child(blkiotune, "weight").text = str(value)
+                        continue
+                    DomainTuningMixin._set_blkio_devices(blkiotune, tags[name], value, name)
+                    if root is defs.live:
+                        words = value.split(",") if value else []
+                        for path, number_text in zip(words[::2], words[1::2]):
+                            T.write_blkio_value(group, path, tags[name], int(number_text))
+                    drop_if_empty(root, "blkiotune")
+
+    # --- memory ----------------------------------------------------------------
+    def memory_params(self, flags=0):
+        defs, group = self._tuning(flags, "memory")
+        if group is not None:
+            return T.read_memory(group)
+        from virtsh.drivers.qemu.resources import memory_kib
+        root = defs.config
+        return [(name, memory_kib(root, "memtune/" + name)
+                 if root.find("memtune/" + name) is not None else D.MEMORY_PARAM_UNLIMITED)
+                for name, _, _ in T.MEMORY]
+
+    def set_memory_params(self, params, flags=0):
+        names = [name for name, _, _ in T.MEMORY]
+        values = dict(params)
+        for name in values:
+            if name not in names:
+                raise VirtError(ARGUMENT_UNSUPPORTED, "parameter '%s' not supported"
+                                % name)
+        with edits.editing(self, flags & AFFECT) as defs:
+            group = self._group(defs.status, "memory") if defs.live is not None else None
+            for root in defs.selected():
+                flags_one = D.AFFECT_LIVE if root is defs.live else D.AFFECT_CONFIG
+                current = dict(self.memory_params(flags_one))
+                hard = values.get("hard_limit", current["hard_limit"])
+                swap = values.get("swap_hard_limit", current["swap_hard_limit"])
+                if ("hard_limit" in values or "swap_hard_limit" in values) and hard > swap:
+                    raise VirtError(INVALID_ARG, "memory hard_limit tunable value must "
+                                    "be lower than or equal to swap_hard_limit")
+            if group is not None:
+                T.write_memory(group, values)
+            for root in defs.selected():
+                for name, kib in values.items():
+                    unlimited = kib >= D.MEMORY_PARAM_UNLIMITED
+                    elem = _set_child(root, "memtune", name, None if unlimited else kib)
+                    if elem is not None:
+                        elem.set("unit", "KiB")
+
+    # --- NUMA --------------------------------------------------------------------
+    def numa_params(self, flags=0):
+        defs, _ = self._tuning(flags, "cpuset")
+        memory = defs.selected()[0].find("numatune/memory")
+        mode = memory.get("mode", "strict") if memory is not None else "strict"
+        nodeset = memory.get("nodeset", "") if memory is not None else ""
+        return [("numa_mode", NUMA_MODES.index(mode)), ("numa_nodeset", nodeset)]
+
+    def set_numa_params(self, params, flags=0):
+        from virtsh.drivers import cpusets
+        values = dict(params)
+        for name in values:
+            if name not in ("numa_mode", "numa_nodeset"):
+                raise VirtError(ARGUMENT_UNSUPPORTED, "parameter '%s' not supported"
+                                % name)
+        mode, nodeset = values.get("numa_mode"), values.get("numa_nodeset")
+        if mode is not None and not 0 <= mode < len(NUMA_MODES):
+            raise VirtError(INVALID_ARG, "unsupported numatune mode: '%d'" % mode)
+        if nodeset is not None:
+            nodes = cpusets.parse(nodeset)
+            if not nodes:
+                raise VirtError(OPERATION_INVALID, "Invalid nodeset of 'numatune': %s"
+                                % nodeset)
+            nodeset = cpusets.format(nodes)
+        with edits.editing(self, flags & AFFECT) as defs:
+            for root in defs.selected():
+                memory = root.find("numatune/memory")
+                old_mode = memory.get("mode", "strict") if memory is not None else "strict"
+                new_mode = NUMA_MODES[mode] if mode is not None else old_mode
+                if root is defs.live:
+                    if mode is not None and new_mode != old_mode:
+                        raise VirtError(OPERATION_INVALID, "can't change numatune mode "
+                                        "for running domain")
+                    if nodeset is not None and new_mode != "strict":
+                        raise VirtError(OPERATION_INVALID, "change of nodeset for running "
+                                        "domain requires strict numa mode")
+                if memory is None and nodeset is None:
+                    vcpu = root.find("vcpu")
+                    if vcpu is None or vcpu.get("placement", "static") == "static":
+                        raise VirtError(CONFIG_UNSUPPORTED, "nodeset for NUMA memory "
+                                        "tuning must be set if 'placement' is 'static'")
+                if root is defs.live and nodeset is not None:
+                    T.write_nodeset(self._group(defs.status, "cpuset"), nodeset)
+                memory = child(child(root, "numatune"), "memory")
+                memory.set("mode", new_mode)
+                if nodeset is not None:
+                    memory.set("nodeset", nodeset)
+
+
+def _set_child(root, parent_tag, tag, value):
+    """Set (value None: remove) *parent_tag*/*tag* of *root*; the element or None."""
+    parent = child(root, parent_tag)
+    elem = parent.find(tag)
+    if value is None:
+        if elem is not None:
+            parent.remove(elem)
+        drop_if_empty(root, parent_tag)
+        return None
+    elem = child(parent, tag)
+    elem.text = str(value)
+    return elem
