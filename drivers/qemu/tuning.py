@@ -14,7 +14,7 @@ from virtsh.drivers.errors import (VirtError, ARGUMENT_UNSUPPORTED, CONFIG_UNSUP
                                    INVALID_ARG, OPERATION_INVALID)
 from virtsh.drivers.qemu import edits, tunables as T
 from virtsh.drivers.qemu.running import RunningBase
-from virtsh.drivers.test.tuning import BLKIO_DEVICE_PARAMS, NUMA_MODES
+from virtsh.drivers.tuningdefs import BLKIO_DEVICE_PARAMS, NUMA_MODES, set_blkio_devices
 
 AFFECT = D.AFFECT_LIVE | D.AFFECT_CONFIG
 IOTUNE_MAX = 10 ** 15
@@ -244,7 +244,6 @@ class CgroupTuningMixin(RunningBase):
         return out
 
     def set_blkio_params(self, params, flags=0):
-        from virtsh.drivers.test.tuning import DomainTuningMixin
         tags = dict(BLKIO_DEVICE_PARAMS)
         with edits.editing(self, flags & AFFECT) as defs:
             group = self._group(defs.status, "blkio") if defs.live is not None else None
@@ -259,7 +258,7 @@ class CgroupTuningMixin(RunningBase):
                             T.write_blkio_weight(group, value)
                         child(blkiotune, "weight").text = str(value)
                         continue
-                    DomainTuningMixin._set_blkio_devices(blkiotune, tags[name], value, name)
+                    set_blkio_devices(blkiotune, tags[name], value, name)
                     if root is defs.live:
                         words = value.split(",") if value else []
                         for path, number_text in zip(words[::2], words[1::2]):

@@ -11,9 +11,9 @@ from virtsh.drivers.errors import (
     VirtError, ARGUMENT_UNSUPPORTED, CONFIG_UNSUPPORTED, INVALID_ARG, OPERATION_INVALID)
 from virtsh.drivers.test.apichecks import check_flags, check_params, one_def
 from virtsh.drivers.deftree import child, drop_if_empty, find_disk, find_net, number
+from virtsh.drivers.tuningdefs import BLKIO_DEVICE_PARAMS, NUMA_MODES, set_blkio_devices
 
 BLOCK_IOTUNE_MAX = 10 ** 15
-NUMA_MODES = ("strict", "preferred", "interleave", "restrictive")
 PERF_EVENTS = (
     "cmt", "mbmt", "mbml", "cpu_cycles", "instructions", "cache_references",
     "cache_misses", "branch_instructions", "branch_misses", "bus_cycles",
@@ -21,11 +21,6 @@ PERF_EVENTS = (
     "cpu_clock", "task_clock", "page_faults", "context_switches",
     "cpu_migrations", "page_faults_min", "page_faults_maj",
     "alignment_faults", "emulation_faults")
-BLKIO_DEVICE_PARAMS = (("device_weight", "weight"),
-                       ("device_read_iops_sec", "read_iops_sec"),
-                       ("device_write_iops_sec", "write_iops_sec"),
-                       ("device_read_bytes_sec", "read_bytes_sec"),
-                       ("device_write_bytes_sec", "write_bytes_sec"))
 MEMORY_PARAMS = ("hard_limit", "soft_limit", "swap_hard_limit")
 BANDWIDTH_PARAMS = (("inbound", "average"), ("inbound", "peak"),
                     ("inbound", "burst"), ("inbound", "floor"),
@@ -104,35 +99,8 @@ class DomainTuningMixin:
             if name == "weight":
                 child(blkiotune, "weight").text = str(value)
             else:
-                self._set_blkio_devices(blkiotune, tags[name], value, name)
+                set_blkio_devices(blkiotune, tags[name], value, name)
         drop_if_empty(tree, "blkiotune")
-
-    @staticmethod
-    def _set_blkio_devices(blkiotune, tag, text, name):
-        from lxml import etree
-        words = text.split(",") if text else []
-        if len(words) % 2:
-            raise VirtError(INVALID_ARG, "unable to parse blkio device '%s' '%s'"
-                            % (name, text))
-        for path, value in zip(words[::2], words[1::2]):
-            if not value.isdigit():
-                raise VirtError(INVALID_ARG, "invalid value '%s' for parameter '%s' of "
-                                "device '%s'" % (value, name, path))
-            device = next((d for d in blkiotune.findall("device")
-                           if d.findtext("path") == path), None)
-            if device is None:
-                device = etree.SubElement(blkiotune, "device")
-                etree.SubElement(device, "path").text = path
-            elem = device.find(tag)
-            if int(value) == 0:         # 0 drops the setting, then the device
-                if elem is not None:
-                    device.remove(elem)
-                if len(device) == 1:
-                    blkiotune.remove(device)
-                continue
-            if elem is None:
-                elem = etree.SubElement(device, tag)
-            elem.text = value
 
     def memory_params(self, flags=0):
         tree = one_def(self._rec(), flags).tree
