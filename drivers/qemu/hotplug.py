@@ -196,6 +196,7 @@ class _Plug:
 
     def attach(self, dev):
         from virtsh.drivers.qemu import command
+        from virtsh.drivers.qemu import live as L
         if dev.tag == "disk":
             if dev.get("device") in ("cdrom", "floppy"):
                 raise VirtError(OPERATION_UNSUPPORTED, "cold plug of a %s is required"
@@ -211,6 +212,7 @@ class _Plug:
                 for node in reversed(added):
                     self._quiet("blockdev-del", node_name=node)
                 raise
+            L.refresh_backing(dev)           # the live XML shows the chain
         elif dev.tag == "interface":
             if dev.get("type") != "user":
                 raise VirtError(CONFIG_UNSUPPORTED, "live attach of interface type "

@@ -76,6 +76,8 @@ def test_disk_hotplug_and_block_stats(host):
     assert blocks[backend]["inserted"]["file"] == disk
     assert disk in host.virtsh("domblklist", "vm1").stdout
     assert host.virtsh("domblklist", "vm1", "--inactive").stdout.count("vda") == 0
+    live_disk = host.virtsh("dumpxml", "vm1", "--xpath", "//disk[target/@dev='vda']").stdout
+    assert "<backingStore/>" in live_disk     # a qcow2 without a backing file
     stats = host.virtsh("domblkstat", "vm1", "vda").stdout.split("\n")
     assert stats[0].startswith("vda rd_req ") and "vda flush_total_times" in stats[7]
     info = host.virtsh("domblkinfo", "vm1", "vda").stdout
