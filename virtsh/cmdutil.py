@@ -1,8 +1,16 @@
 """Small helpers many command handlers share: reading an input file and
 virsh's --live/--config/--current options."""
+from virtsh.cmd import flag
 from virtsh.errors import CommandError
 
 AFFECT_CURRENT, AFFECT_LIVE, AFFECT_CONFIG = 0, 1, 2
+# The three options of a command that changes a domain, or reads its settings
+CHANGE_TARGET = (flag('config', "change the persistent definition"),
+                 flag('live', "change the running domain"),
+                 flag('current', "change the current state of the domain"))
+READ_TARGET = (flag('config', "of the persistent definition"),
+               flag('live', "of the running domain"),
+               flag('current', "of the current state of the domain"))
 
 
 def read_file(path):

@@ -1,7 +1,7 @@
 """Domain Management commands (virsh help group 'domain')."""
 from virtsh import jsonout, lookup
 from virtsh.cmd import Alias, NUMBER, argv, command, data, flag, opt
-from virtsh.cmdutil import affect_flags, flag_bits, read_file
+from virtsh.cmdutil import CHANGE_TARGET, READ_TARGET, affect_flags, flag_bits, read_file
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import NO_DOMAIN_METADATA, VirtError
 from virtsh.errors import CommandError, failing
@@ -11,9 +11,7 @@ from virtsh.errors import CommandError, failing
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('file', "XML file describing the device", required=True, complete="file"),
          flag('persistent', "make the change persistent too"),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"))
+         *CHANGE_TARGET)
 def attach_device(ctl, args):
     change_device(ctl, args, "attach", "Failed to attach device from %s"
                   % args.get("file"), "Device attached successfully")
@@ -46,9 +44,7 @@ def attach_device(ctl, args):
          data('source-host-transport', "transport to the network source host"),
          data('source-host-socket', "socket of the network source host"),
          flag('persistent', "make the change persistent too"),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"),
+         *CHANGE_TARGET,
          aliases=(Alias('shareable', 'mode', 'shareable'),))
 def attach_disk(ctl, args):
     import os
@@ -102,9 +98,7 @@ def attach_disk(ctl, args):
          data('inbound', "inbound rate: average,peak,burst,floor"),
          data('outbound', "outbound rate: average,peak,burst"),
          flag('persistent', "make the change persistent too"),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"),
+         *CHANGE_TARGET,
          flag('print-xml', "print the interface XML instead of attaching it"),
          flag('managed', "let libvirt detach the host device automatically"),
          data('source-mode', "mode of a vhostuser socket: server or client"))
@@ -215,9 +209,7 @@ def autostart_guests(ctl, args):
               kind=NUMBER),
          data('write-iops-sec-max-length', "seconds the write I/O burst may last",
               kind=NUMBER),
-         flag('config', "of the persistent definition"),
-         flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"),
+         *READ_TARGET,
          aliases=tuple(Alias(o.replace("-", "_"), o) for o in
                        ("total-bytes-sec", "read-bytes-sec", "write-bytes-sec",
                         "total-iops-sec", "read-iops-sec", "write-iops-sec",
@@ -259,9 +251,7 @@ def blkdeviotune(ctl, args):
          data('device-write-iops-sec', "per-device write IOPS limits: /path,limit,..."),
          data('device-read-bytes-sec', "per-device read byte rates: /path,limit,..."),
          data('device-write-bytes-sec', "per-device write byte rates: /path,limit,..."),
-         flag('config', "of the persistent definition"),
-         flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"),
+         *READ_TARGET,
          jsonout.JSON)
 def blkiotune(ctl, args):
     from virtsh.domopts import print_params
@@ -705,9 +695,7 @@ def destroy(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('file', "XML file describing the device", required=True, complete="file"),
          flag('persistent', "make the change persistent too"),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"))
+         *CHANGE_TARGET)
 def detach_device(ctl, args):
     change_device(ctl, args, "detach", "Failed to detach device from %s"
                   % args.get("file"), "Device detached successfully")
@@ -716,9 +704,7 @@ def detach_device(ctl, args):
 @command('detach-device-alias', "Detach the device with the given alias.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('alias', "alias of the device", required=True),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"))
+         *CHANGE_TARGET)
 def detach_device_alias(ctl, args):
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
@@ -732,9 +718,7 @@ def detach_device_alias(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('target', "target device or source path of the disk", required=True),
          flag('persistent', "make the change persistent too"),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"),
+         *CHANGE_TARGET,
          flag('print-xml', "print the disk XML instead of detaching it"))
 def detach_disk(ctl, args):
     from virtsh.domopts import device_flags
@@ -755,9 +739,7 @@ def detach_disk(ctl, args):
          data('type', "interface type (network, bridge ...)", required=True),
          data('mac', "MAC address of the interface"),
          flag('persistent', "make the change persistent too"),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"),
+         *CHANGE_TARGET,
          flag('print-xml', "print the interface XML instead of detaching it"))
 def detach_interface(ctl, args):
     from virtsh.domopts import device_flags
@@ -956,9 +938,7 @@ def domif_setlink(ctl, args):
               required=True),
          data('inbound', "inbound rate: average,peak,burst,floor"),
          data('outbound', "outbound rate: average,peak,burst"),
-         flag('config', "of the persistent definition"),
-         flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"))
+         *READ_TARGET)
 def domiftune(ctl, args):
     from virtsh.devicexml import parse_rate
     from virtsh.domopts import print_params
@@ -1238,9 +1218,7 @@ def inject_nmi(ctl, args):
 
 @command('iothreadinfo', "List the IOThreads of a domain.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
-         flag('config', "of the persistent definition"),
-         flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"),
+         *READ_TARGET,
          jsonout.JSON)
 def iothreadinfo(ctl, args):
     from virtsh.domopts import cpu_list_text, host_cpu_count
@@ -1271,9 +1249,7 @@ def iothread_id(args, option="id"):
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('iothread', "IOThread id", required=True, kind=NUMBER),
          data('cpulist', "host CPUs (1,3-5,^4 or r for all)", required=True),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"))
+         *CHANGE_TARGET)
 def iothreadpin(ctl, args):
     from virtsh.domopts import host_cpu_count, parse_cpu_list
     flags = affect_flags(args)
@@ -1286,9 +1262,7 @@ def iothreadpin(ctl, args):
 @command('iothreadadd', "Add an IOThread to a domain.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('id', "id of the new IOThread", required=True, kind=NUMBER),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"))
+         *CHANGE_TARGET)
 def iothreadadd(ctl, args):
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
@@ -1303,9 +1277,7 @@ def iothreadadd(ctl, args):
          data('poll-shrink', "polling time shrink divisor", kind=NUMBER),
          data('thread-pool-min', "minimum worker threads", kind=NUMBER),
          data('thread-pool-max', "maximum worker threads", kind=NUMBER),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"))
+         *CHANGE_TARGET)
 def iothreadset(ctl, args):
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
@@ -1325,9 +1297,7 @@ def iothreadset(ctl, args):
 @command('iothreaddel', "Remove an IOThread from a domain.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('id', "IOThread id", required=True, kind=NUMBER),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"))
+         *CHANGE_TARGET)
 def iothreaddel(ctl, args):
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
@@ -1500,9 +1470,7 @@ def managedsave_define(ctl, args):
          data('swap-hard-limit', "maximum memory plus swap (default KiB)",
               kind=NUMBER),
          data('min-guarantee', "guaranteed memory (default KiB)", kind=NUMBER),
-         flag('config', "of the persistent definition"),
-         flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"),
+         *READ_TARGET,
          jsonout.JSON)
 def memtune(ctl, args):
     flags = affect_flags(args)
@@ -1538,9 +1506,7 @@ NUMA_MODES = ("strict", "preferred", "interleave", "restrictive")
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('enable', "events to enable, comma separated"),
          data('disable', "events to disable, comma separated"),
-         flag('config', "of the persistent definition"),
-         flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"))
+         *READ_TARGET)
 def perf(ctl, args):
     flags = affect_flags(args)
     dom = lookup.domain(ctl, args)
@@ -1748,9 +1714,7 @@ def migrate_postcopy(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('mode', "strict, preferred, interleave or restrictive"),
          data('nodeset', "host NUMA nodes (0-1,3)"),
-         flag('config', "of the persistent definition"),
-         flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"))
+         *READ_TARGET)
 def numatune(ctl, args):
     from virtsh.args import parse_c_integer
     flags = affect_flags(args)
@@ -2112,9 +2076,7 @@ KEYCODE_SETS = ("linux", "xt", "atset1", "atset2", "atset3", "os_x", "xt_kbd",
          data('type', "poweroff, reboot or crash", required=True),
          data('action', "destroy, restart, rename-restart, preserve, "
               "coredump-destroy or coredump-restart", required=True),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"))
+         *CHANGE_TARGET)
 def set_lifecycle_action(ctl, args):
     flags = affect_flags(args)
     type_, action = args.get("type"), args.get("action")
@@ -2345,9 +2307,7 @@ def undefine(ctl, args):
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('file', "XML file describing the device", required=True, complete="file"),
          flag('persistent', "make the change persistent too"),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"),
+         *CHANGE_TARGET,
          flag('force', "force the change (eject a locked CD-ROM ...)"))
 def update_device(ctl, args):
     from virtsh.domopts import device_flags
@@ -2364,9 +2324,7 @@ def update_device(ctl, args):
 
 @command('update-memory-device', "Change the requested size of a memory device.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"),
+         *CHANGE_TARGET,
          flag('print-xml', "print the device XML instead of updating it"),
          data('alias', "alias of the memory device"),
          data('node', "NUMA node of the memory device", kind=NUMBER),
@@ -2501,9 +2459,7 @@ VCPU_STATES = {D.VCPU_OFFLINE: "offline", D.VCPU_RUNNING: "running",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('vcpu', "vCPU number", kind=NUMBER),
          data('cpulist', "host CPUs (1,3-5,^4 or r for all)"),
-         flag('config', "of the persistent definition"),
-         flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"))
+         *READ_TARGET)
 def vcpupin(ctl, args):
     from virtsh.domopts import cpu_list_text, host_cpu_count, parse_cpu_list
     from virtsh.format import print_table
@@ -2537,9 +2493,7 @@ def vcpupin(ctl, args):
 @command('emulatorpin', "Show or set the host CPUs the emulator threads may run on.",
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          data('cpulist', "host CPUs (1,3-5,^4 or r for all)"),
-         flag('config', "of the persistent definition"),
-         flag('live', "of the running domain"),
-         flag('current', "of the current state of the domain"))
+         *READ_TARGET)
 def emulatorpin(ctl, args):
     from virtsh.domopts import cpu_list_text, host_cpu_count, parse_cpu_list
     flags = affect_flags(args)
@@ -2603,9 +2557,7 @@ def guestvcpus(ctl, args):
          data('vcpulist', "vCPUs to change (1,3-5)", required=True),
          flag('enable', "enable them"),
          flag('disable', "disable them"),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"))
+         *CHANGE_TARGET)
 def setvcpu(ctl, args):
     from virtsh.domopts import exclusive
     exclusive(args, "enable", "disable")

@@ -1,6 +1,7 @@
 """Domain Monitoring commands (virsh help group 'monitor')."""
 from virtsh import jsonout, lookup
 from virtsh.cmd import Alias, NUMBER, argv, command, data, flag, opt
+from virtsh.cmdutil import CHANGE_TARGET
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import NO_SUPPORT, VirtError
 from virtsh.errors import CommandError, failing
@@ -297,9 +298,7 @@ def _yes_no(value, yes="yes", no="no"):
          data('domain', "domain name, id or uuid", required=True, complete="domain"),
          opt('period', "set the statistics collection period in seconds",
              kind=NUMBER),
-         flag('config', "change the persistent definition"),
-         flag('live', "change the running domain"),
-         flag('current', "change the current state of the domain"),
+         *CHANGE_TARGET,
          jsonout.JSON)
 def dommemstat(ctl, args):
     from virtsh.cmdutil import affect_flags
