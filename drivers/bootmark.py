@@ -36,3 +36,13 @@ def first_since_boot(state_dir):
         return True
     finally:
         os.close(fd)
+
+
+def seen_this_boot(state_dir):
+    """Whether *state_dir* was used since the host booted (a read-only
+    glance: first_since_boot, which also marks, is then sure to say no)."""
+    try:
+        with open(BOOT_ID) as f, open(os.path.join(state_dir, ".boot_id")) as marker:
+            return marker.read(64).strip() == f.read().strip()
+    except OSError:
+        return False

@@ -75,6 +75,8 @@ def _row_text(row, widths):
 def _safe(text):
     """(printable text, display width): control characters and a literal
     backslash-x become ``\\xNN`` so that the column width is right."""
+    if text.isascii() and text.isprintable() and "\\x" not in text:
+        return text, len(text)          # the usual cell: one column a character
     out = []
     width = 0
     i = 0
