@@ -6,7 +6,9 @@ makes) appends it as one JSON line to run/qemu/NAME.eventlog, and
 ``event`` / ``qemu-monitor-event`` follow those files.  A line is written
 with a single O_APPEND write, so concurrent writers never interleave.
 The file outlives the domain's run (a follower must see "Stopped"); when
-it grows past LIMIT it is moved aside and a new one begun.
+it grows past LIMIT it is moved aside and a new one begun, so a
+persistent guest's log stays bounded.  A transient guest's log goes a
+moment after the guest (the supervisor removes it).
 
 Records: {"time": seconds, "pid": QEMU's pid, and either
 "qmp": the raw QMP event, or "id": a domain event id and "args": the

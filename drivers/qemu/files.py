@@ -1,4 +1,5 @@
 """Safe state files: atomic writes (temp, fsync, rename), mode 0600, locks."""
+import _thread
 import errno
 import fcntl
 import os
@@ -52,22 +53,49 @@ def remove(*paths):
 
 
 class Lock:
-    """An exclusive ``fcntl.flock`` on a lock file, as a context manager."""
+    """An exclusive ``fcntl.flock`` on a lock file, as a context manager.
+
+    Re-entrant within one thread of one process: a caller that already
+    holds the lock (a command settling a dead QEMU's status, say) goes on
+    instead of waiting for itself.  Other threads and processes, forked
+    children included, wait as usual."""
+
+    _held = {}          # (pid, thread, path) -> [fd, depth]
 
     def __init__(self, path):
         self.path = path
         self.fd = None
 
+    def _key(self):
+        return (os.getpid(), _thread.get_ident(), self.path)
+
     def __enter__(self):
+        held = Lock._held.get(self._key())
+        if held is not None:
+            held[1] += 1
+            self.fd = held[0]
+            return self
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         while True:
             try:
                 fcntl.flock(self.fd, fcntl.LOCK_EX)
-                return self
+                break
             except OSError as e:  # pragma: no cover - EINTR only
                 if e.errno != errno.EINTR:
+                    os.close(self.fd)
                     raise
+        Lock._held[self._key()] = [self.fd, 1]
+        return self
 
     def __exit__(self, *exc):
-        os.close(self.fd)
+        key = self._key()
+        held = Lock._held[key]
+        held[1] -= 1
+        if held[1] == 0:
+            del Lock._held[key]
+            os.close(self.fd)
         self.fd = None
+
+    def held(self):
+        """Whether this thread holds the lock already."""
+        return self._key() in Lock._held

@@ -11,7 +11,9 @@ shut-off reason (what the ending file says, else
 "shutdown" if QEMU announced a shutdown, else "crashed") and the removal
 of the runtime files.  A guest reboot asked through ACPI (libvirt's fake
 reboot) and the ``on_poweroff`` / ``on_reboot`` actions (restart or
-destroy) are carried out here too.
+destroy) are carried out here too, and so is the undoing of a migration
+whose driving client died (migration.settle_abandoned).  A transient
+guest's event log goes with the guest.
 """
 import json
 import os
@@ -20,6 +22,7 @@ from virtsh.drivers import domain as D
 from virtsh.drivers.qemu import eventlog as E, files, qmpevents, store as S
 
 PAUSED_IOERROR = 5      # virDomainPausedReason
+LOG_GRACE = 1.0         # seconds event followers get to read a transient guest's end
 
 
 def spawn(store, name, argv, env, keep_fds, events_sock, log_fd):
@@ -110,7 +113,8 @@ def _run(store, name, argv, env, keep_fds, events_sock, log_fd, wfd, starter):  
     recorded = _Recorded(store, name, proc.pid, starter)
     try:
         saw_shutdown = _follow(store, name, events_sock, proc.pid,
-                               lambda: proc.poll() is None and recorded(), wfd)
+                               _idle_duties(store, name,
+                                            lambda: proc.poll() is None and recorded()), wfd)
     except Exception:  # whatever happens, the domain must be settled
         saw_shutdown = False
     if proc.poll() is None and not recorded():
@@ -122,6 +126,24 @@ def _run(store, name, argv, env, keep_fds, events_sock, log_fd, wfd, starter):  
         return
     proc.wait()
     _settle(store, name, proc.pid, saw_shutdown)
+    _drop_transient_log(store, name)
+
+
+def _idle_duties(store, name, alive):  # pragma: no cover
+    """*alive* for the event loop, which asks it whenever QEMU has been
+    quiet a moment: also the time to undo a migration of this guest whose
+    driving process died (nobody else would finish or discard it)."""
+    def check():
+        if not alive():
+            return False
+        if os.path.exists(store.run(name, "migration")):
+            from virtsh.drivers.qemu import migration
+            try:
+                migration.settle_abandoned(store, name)
+            except Exception:       # QEMU going away meanwhile: seen next
+                pass
+        return alive()
+    return check
 
 
 class _Recorded:
@@ -137,8 +159,10 @@ class _Recorded:
         if not self.seen:
             if S.process_alive(*self.starter):
                 return True
-            text = files.read_text(self.store.run(self.name, "status")) or ""
-            self.seen = '"pid": %d,' % self.pid in text
+            text = files.read_text(self.store.run(self.name, "status"))
+            # a status damaged since is rebuilt from the pid file, QEMU kept
+            self.seen = text is not None and S._parse_status(text).get(
+                "pid", self.pid) == self.pid
         return self.seen
 
 
@@ -148,11 +172,27 @@ def _settle(store, name, pid, saw_shutdown):  # pragma: no cover
         store.finish(name, store.ending_reason(name, default), pid=pid)
 
 
+def _drop_transient_log(store, name):  # pragma: no cover
+    """A transient guest that ended is gone, and its event log with it,
+    once followers had time to read the "Stopped" record (unless a guest
+    of that name was started or defined meanwhile)."""
+    import time
+    time.sleep(LOG_GRACE)
+    with store.lock(name):
+        if not (os.path.exists(store.config(name))
+                or os.path.exists(store.run(name, "status"))):
+            files.remove(E.path(store, name), E.path(store, name) + ".old")
+
+
 def adopt(store, name, status, events_sock):
-    """Start a supervisor for the running QEMU of *status*; its pid details.
+    """Start a supervisor for the running QEMU of *status*, recorded in the
+    status file at once (the caller holds the domain's lock).
 
     *events_sock* is connected to the domain's event monitor (and handed
-    over: closed here)."""
+    over: closed here).  The event monitor serves one client at a time: a
+    supervisor whose adopting command died before recording it steps
+    aside, so that the one recorded later gets the monitor."""
+    starter = (os.getpid(), S.proc_start_time(os.getpid()))
     rfd, wfd = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the forked processes
@@ -164,18 +204,22 @@ def adopt(store, name, status, events_sock):
             _isolate({events_sock.fileno(), wfd})
             me = os.getpid()
             try:
-                os.write(wfd, json.dumps({"supervisor": me,
-                                          "supervisor_start": S.proc_start_time(me)}).encode())
+                os.write(wfd, json.dumps({"supervisor": me, "supervisor_start":
+                                          S.proc_start_time(me)}).encode() + b"\n")
             except BrokenPipeError:
-                pass    # the adopting command died: follow the guest all the same
+                pass    # the adopting command died: _Adopted tells whether to go on
             pid, started = status["pid"], status.get("start_time")
+            recorded = _Adopted(store, name, me, starter)
             try:
-                saw_shutdown = _follow(store, name, events_sock, pid,
-                                       lambda: S.process_alive(pid, started), wfd)
+                saw_shutdown = _follow(store, name, events_sock, pid, _idle_duties(
+                    store, name, lambda: S.process_alive(pid, started) and recorded()), wfd)
             except Exception:  # the domain must be settled whatever happens
                 saw_shutdown = False
+            if S.process_alive(pid, started) and not recorded():
+                return      # another supervisor follows this guest
             S.wait_process_exit(pid, started, 30.0)
             _settle(store, name, pid, saw_shutdown)
+            _drop_transient_log(store, name)
         finally:
             os._exit(0)
     os.close(wfd)
@@ -183,11 +227,26 @@ def adopt(store, name, status, events_sock):
     os.waitpid(child, 0)
     pipe = os.fdopen(rfd, "rb")
     try:
-        info = json.loads(pipe.readline() or b"{}")
+        status.update(json.loads(pipe.readline() or b"{}"))
     except ValueError:
-        info = {}
+        pass
+    store.write_status(name, status)
     wait_watching(pipe)         # nothing QEMU says from now on is missed
-    return info
+
+
+class _Adopted:
+    """Whether an adopting supervisor is the one the status file names, or
+    its adopting command may still record it."""
+
+    def __init__(self, store, name, me, starter):
+        self.store, self.name, self.me, self.starter = store, name, me, starter
+
+    def __call__(self):
+        if S.process_alive(*self.starter):
+            return True
+        text = files.read_text(self.store.run(self.name, "status")) or "{}"
+        # (a damaged status names nobody: go on until a command rebuilds it)
+        return S._parse_status(text).get("supervisor", self.me) == self.me
 
 
 def _follow(store, name, events_sock, pid, alive, wfd):  # pragma: no cover
@@ -201,6 +260,8 @@ def _follow(store, name, events_sock, pid, alive, wfd):  # pragma: no cover
     from virtsh.drivers.errors import VirtError
     from virtsh.drivers.qemu.qmp import Monitor
     try:
+        if not _greeted(events_sock, alive):
+            return False
         mon = Monitor(events_sock, timeout=None)
     except VirtError:
         return False
@@ -225,6 +286,12 @@ def _follow(store, name, events_sock, pid, alive, wfd):  # pragma: no cover
                                when=_event_time(event))
         elif kind == "RESUME":
             stopping = False            # back from a restart we asked for
+        elif kind == "VSERPORT_CHANGE":
+            from virtsh.drivers.qemu import channels
+            try:
+                channels.record_change(store, name, data.get("id", ""), bool(data.get("open")))
+            except OSError:
+                pass        # a full disk loses the port's state, never the guest
         elif kind == "GUEST_PANICKED":
             stopping = True
             E.lifecycle(store, name, pid, E.CRASHED, 0)
@@ -237,6 +304,7 @@ def _follow(store, name, events_sock, pid, alive, wfd):  # pragma: no cover
         elif kind == "SHUTDOWN":
             saw_shutdown = stopping = True
             if data.get("reason") in ("host-signal", "host-qmp-quit"):
+                _record_ending(store, name, pid, "shutdown")
                 continue
             reboot = store.run(name, "reboot")
             if os.path.exists(reboot):          # a reboot asked through ACPI
@@ -252,9 +320,35 @@ def _follow(store, name, events_sock, pid, alive, wfd):  # pragma: no cover
             else:
                 if data.get("reason") == "guest-shutdown":
                     E.lifecycle(store, name, pid, E.SHUTDOWN, E.SHUTDOWN_GUEST)
+                _record_ending(store, name, pid, "shutdown")
                 mon.send("quit")
     mon.close()
     return saw_shutdown
+
+
+def _greeted(sock, alive):  # pragma: no cover
+    """Wait for QEMU's greeting on the event monitor while *alive*() (the
+    monitor may be serving another client, which keeps it forever)."""
+    import select
+    while not select.select([sock], [], [], 0.2)[0]:
+        if not alive():
+            return False
+    return True
+
+
+def _record_ending(store, name, pid, why):  # pragma: no cover
+    """Write the ending file as *why* unless a command (destroy ...) wrote
+    its own first, or settled the domain already: whoever settles it,
+    should QEMU's end be seen by a command before this supervisor, then
+    gives the reason it knows."""
+    with store.lock(name):
+        ending = store.run(name, "ending")
+        status = S._parse_status(files.read_text(store.run(name, "status")) or "{}")
+        if status.get("pid") == pid and not os.path.exists(ending):
+            try:
+                files.write_atomic(ending, why, durable=False)
+            except OSError:
+                pass        # a full disk: the settling default stands
 
 
 def _log(store, name, pid, event):  # pragma: no cover
