@@ -15,21 +15,6 @@ from virtsh.drivers.lxc.cgroups import Cgroup
 class LxcStore(S.Store):
     """Store whose liveness check knows the container can outlive its supervisor."""
 
-    def __init__(self, tree):
-        super().__init__(tree)
-        self._held = {}
-
-    def lock(self, name):
-        """The domain's flock, reentrant within this process (a status
-        check may settle a domain while a command holds its lock)."""
-        if name not in self._held:
-            self._held[name] = _Reentrant(files.Lock(self.run(name, "lock")))
-        return self._held[name]
-
-    def forget_locks(self):
-        """In a forked child: the parent's locks are not ours."""
-        self._held = {}
-
     def status(self, name):
         text = files.read_text(self.run(name, "status"))
         if text is None:
@@ -118,7 +103,6 @@ def adopt(store, name):
     if child == 0:  # pragma: no cover - runs in the forked processes
         try:
             os.close(rfd)
-            store.forget_locks()
             os.setsid()
             if os.fork():
                 os._exit(0)
@@ -148,21 +132,3 @@ def _watch(store, name, status, me):  # pragma: no cover
         init = current["init"]
         status = current
     settle(store, name, me, None)
-
-
-class _Reentrant:
-    """A context manager that takes its inner lock only at the outermost level."""
-
-    def __init__(self, inner):
-        self.inner, self.depth = inner, 0
-
-    def __enter__(self):
-        if self.depth == 0:
-            self.inner.__enter__()
-        self.depth += 1
-        return self
-
-    def __exit__(self, *exc):
-        self.depth -= 1
-        if self.depth == 0:
-            self.inner.__exit__(*exc)

@@ -24,7 +24,6 @@ def spawn(store, name, plan, cgroup, memory_kib):
     if child == 0:  # pragma: no cover - runs in the forked processes
         try:
             os.close(rfd)
-            store.forget_locks()
             os.setsid()
             if os.fork():
                 os._exit(0)
