@@ -300,6 +300,23 @@ class Domain(ApiObject):
         """Phase 3 at the source: start sending the guest to *target* (what
         prepare answered); returns at once, job_stats follows the job."""
 
+    # Storage copy (MIGRATE_NON_SHARED_*), around perform: libvirt does it
+    # inside its begin and perform phases.
+    @api("virDomainMigrateBegin3Params", write=True)
+    def migrate_storage_disks(self, params=None, flags=0):
+        """The disks the migration copies, for the destination to create:
+        list of {target, capacity, format, backing, backing_format}."""
+
+    @api("virDomainMigratePerform3Params", write=True)
+    def migrate_storage_start(self, target, params=None, flags=0):
+        """Start mirroring the disks into the NBD server *target* names;
+        job_stats reports disk_remaining 0 once every mirror is in step."""
+
+    @api("virDomainMigratePerform3Params", write=True)
+    def migrate_storage_finish(self, flags=0):
+        """After the memory went over: let the mirrors copy their last
+        writes and detach them from the destination."""
+
     @api("virDomainMigrateConfirm3Params", write=True)
     def migrate_confirm(self, params=None, flags=0, cancelled=False):
         """Phase 5 at the source: stop the guest that moved (and undefine it

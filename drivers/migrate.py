@@ -12,6 +12,7 @@ from virtsh.drivers import domain as D
 from virtsh.drivers.errors import VirtError, OPERATION_FAILED, OPERATION_ABORTED
 
 POLL_SECONDS = 0.05
+COPY_STORAGE = D.MIGRATE_NON_SHARED_DISK | D.MIGRATE_NON_SHARED_INC
 
 
 class Watch:
@@ -34,6 +35,8 @@ def migrate(dom, dest, params=None, flags=0, watch=None):
         params["persistent_xml"] = dom.xml_desc(1 | 2 | 8)   # secure, inactive, migratable
     if "listen_address" not in params and not _host_of(dest):
         params["listen_address"] = "127.0.0.1"      # same machine: stay on loopback
+    if flags & COPY_STORAGE and not flags & D.MIGRATE_OFFLINE:
+        params["storage_disks"] = dom.migrate_storage_disks(params, flags)
     target = dest.migrate_prepare(xml, params, flags)
     name = target["name"]
     try:
@@ -41,8 +44,13 @@ def migrate(dom, dest, params=None, flags=0, watch=None):
             if not target.get("uri"):
                 target["uri"] = "tcp:%s:%d" % (target.get("host") or _host_of(dest)
                                                or "localhost", target["port"])
+            if target.get("nbd"):
+                dom.migrate_storage_start(target, params, flags)
+                _follow(dom, watch, until=lambda stats: stats.get("disk_remaining") == 0)
             dom.migrate_perform(target, params, flags)
             _follow(dom, watch)
+            if target.get("nbd"):
+                dom.migrate_storage_finish(flags)
         new = dest.migrate_finish(name, params, flags, cancelled=False)
     except BaseException:
         _undo(dom, dest, name, params, flags)
@@ -60,8 +68,9 @@ def _undo(dom, dest, name, params, flags):
             pass
 
 
-def _follow(dom, watch):
-    """Poll the source's job until it ends; report progress; act on the
+def _follow(dom, watch, until=None):
+    """Poll the source's job until it ends (or its statistics satisfy
+    *until*: the disks are in step); report progress; act on the
     timeout; Ctrl-C cancels the job."""
     started = time.monotonic()
     timed_out = False
@@ -81,6 +90,8 @@ def _follow(dom, watch):
                                 % values.get("errmsg", "unexpectedly failed"))
             if kind == D.JOB_CANCELLED:
                 raise VirtError(OPERATION_ABORTED, "migration out job: canceled by client")
+            if until is not None and until(values):
+                return
             if (watch.timeout and not timed_out
                     and time.monotonic() - started >= watch.timeout):
                 timed_out = True

@@ -90,8 +90,12 @@ def _libxml_message(err, text, what):
 # parse() flag: check the document against domain.rng first.
 PARSE_VALIDATE = 1 << 4
 
+# Driver features parse() takes (see domain_checks).
+FEATURE_DISK_FD = domain_checks.FEATURE_DISK_FD
+FEATURE_DEFAULT_USB = domain_checks.FEATURE_DEFAULT_USB
 
-def parse(text, flags=0):
+
+def parse(text, flags=0, features=frozenset()):
     root = parse_document(text)
     if flags & PARSE_VALIDATE:
         from virtsh.xmlconf import schema
@@ -109,10 +113,10 @@ def parse(text, flags=0):
         root.find("name").addnext(u)
     else:
         u.text = canonical_uuid(u.text)
-    domain_checks.run_raw(root)
+    domain_checks.run_raw(root, features)
     domain_defaults.apply(root)
     canon.prune_empty(root)
-    domain_checks.run(root)
+    domain_checks.run(root, features)
     name = root.findtext("name")
     if "/" in name:             # names become file names in the state tree
         raise VirtError(XML_ERROR, "name %s cannot contain '/'" % name)

@@ -186,8 +186,9 @@ def _basics(root):
             _raw("missing source information for device %s" % t.get("dev"))
 
 
-def run_raw(root):
-    """Checks on the document as given (before libvirt's defaults)."""
+def run_raw(root, features=frozenset()):
+    """Checks on the document as given (before libvirt's defaults);
+    *features* as for run()."""
     check_enums(root)
     _basics(root)
     for s in root.iterfind("devices/shmem"):
@@ -232,7 +233,7 @@ def run_raw(root):
     if len(root.findall("devices/video/model[@primary='yes']")) > 1:
         _fail(CONFIG_UNSUPPORTED, "Only one primary video device is supported")
     for src in root.iter("source"):
-        if src.get("fdgroup") is not None:
+        if src.get("fdgroup") is not None and FEATURE_DISK_FD not in features:
             t = src.getparent().find("target")
             dev = t.get("dev") if t is not None else None
             _fail(CONFIG_UNSUPPORTED, "driver does not support FD passing for disk '%s'" % dev)
@@ -255,12 +256,20 @@ def _pci_address(a):
             _fail(XML_ERROR, "Invalid PCI address " + fmt % (n, top))
 
 
-def run(root):
-    """Checks on the canonical tree, after libvirt's defaults."""
+# What a driver can do that the generic checks must not refuse (libvirt's
+# per-driver parser features): disks opened from passed file descriptors,
+# and a USB controller the driver adds when the document has none.
+FEATURE_DISK_FD = "disk-fd"
+FEATURE_DEFAULT_USB = "default-usb"
+
+
+def run(root, features=frozenset()):
+    """Checks on the canonical tree, after libvirt's defaults; *features*
+    (xmlconf.domain.FEATURE_*) are what the parsing driver supports."""
     devs = root.find("devices")
     _disks(devs)
     _controllers(devs)
-    _usb(devs)
+    _usb(devs, FEATURE_DEFAULT_USB in features)
     _chardevs(devs)
     _graphics(devs)
     _hostdevs(devs)
@@ -345,10 +354,10 @@ def _controllers(devs):
                           "- must be 0-30" % n)
 
 
-def _usb(devs):
+def _usb(devs, default_usb):
     usbs = devs.findall("controller[@type='usb']")
     disabled = any(c.get("model") == "none" for c in usbs)
-    if (disabled or not usbs) and devs.find("redirdev[@bus='usb']") is not None:
+    if (disabled or not (usbs or default_usb)) and devs.find("redirdev[@bus='usb']") is not None:
         _fail(CONFIG_UNSUPPORTED,
               "cannot add redirected USB device: USB is disabled for this domain")
     if disabled:

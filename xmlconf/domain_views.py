@@ -3,8 +3,10 @@
 libvirt prints one definition several ways: without ``--security-info``
 passwords are hidden; with ``--migratable`` whatever the destination
 re-creates on its own (the implicit PS/2 keyboard, a SPICE display's "no
-listen" marker, the default pSeries host bridge model) is left out.  Each
-view edits a copy of the canonical tree, never the definition itself.
+listen" marker, the default pSeries host bridge model) is left out, and of
+a running domain also what this host named for it (device aliases, pty
+paths, disk node indexes, its dynamic security label).  Each view edits a
+copy of the canonical tree, never the definition itself.
 """
 from virtsh.xmlconf import XML_INACTIVE, XML_MIGRATABLE, XML_SECURE
 from virtsh.xmlconf.tree import attr, insert
@@ -19,6 +21,8 @@ def apply(root, flags):
         hide_secrets(root)
     if flags & XML_MIGRATABLE:
         migratable(root)
+        if not flags & XML_INACTIVE:
+            migratable_running(root)
     if not flags & XML_INACTIVE:
         live(root)
     return root
@@ -48,17 +52,43 @@ def migratable(root):
     for g in devs.findall("graphics[@socket]"):
         for lst in g.findall("listen[@type='socket']"):
             if lst.get("socket") == g.get("socket"):
-                g.remove(lst)
+                _drop(g, lst)
     for g in devs.findall("graphics[@type='spice']"):
         listens = g.findall("listen")
         if listens and all(lst.get("type") == "none" for lst in listens):
             for lst in listens:
-                g.remove(lst)
-            if len(g) == 0:
-                g.text = None       # no children left: an empty element
+                _drop(g, lst)
             if g.get("autoport") is None:
                 g.set("autoport", "no")
     for c in devs.findall("controller[@type='pci'][@model='pci-root']"):
         m = c.find("model[@name='spapr-pci-host-bridge']")
         if m is not None and c.get("index") == "0":
             c.remove(m)
+
+
+def migratable_running(root):
+    """What a start gave the devices of a running domain, which the
+    destination's start gives them anew; user aliases (``ua-``) stay."""
+    devs = root.find("devices")
+    for dev in devs if devs is not None else ():
+        for alias in dev.findall("alias"):
+            if not alias.get("name", "").startswith("ua-"):
+                _drop(dev, alias)
+        if dev.get("type") == "pty":
+            dev.attrib.pop("tty", None)
+            for source in dev.findall("source"):
+                _drop(dev, source)
+        for target in dev.findall("target[@state]"):
+            del target.attrib["state"]
+        for chain in dev.iter("source", "backingStore"):
+            chain.attrib.pop("index", None)
+    for label in root.findall("seclabel[@type='dynamic']"):
+        if label.find("baselabel") is None:
+            root.remove(label)
+
+
+def _drop(parent, elem):
+    """Remove *elem*; a parent left without children prints as empty."""
+    parent.remove(elem)
+    if not len(parent):
+        parent.text = None

@@ -340,3 +340,5 @@ class BlockJobsMixin(RunningBase):
             driver = disk.find("driver")
             driver.set("type", inserted.get("drv", driver.get("type", "raw")))
             driver.addnext(source)
+            from virtsh.drivers.qemu.live import refresh_backing
+            refresh_backing(disk)

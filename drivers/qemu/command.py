@@ -15,11 +15,12 @@ class Runtime:
     """What only a start knows: monitor file descriptors, accelerator."""
 
     def __init__(self, events_fd=None, command_fd=None, monitor_path=None,
-                 kvm=True, vnc_port_auto=True):
+                 kvm=True, conf=None):
         self.events_fd = events_fd          # listening socket (supervisor)
         self.command_fd = command_fd        # listening socket (commands)
         self.monitor_path = monitor_path    # or a path (domxml-to-native)
         self.kvm = kvm
+        self.conf = conf or {}              # qemu.conf (display passwords, TLS)
 
 
 def _js(obj):
@@ -47,10 +48,10 @@ def _pci_bus(addr, root_bus):
     bus = int(addr.get("bus", "0"), 16)
     slot = int(addr.get("slot", "0"), 16)
     func = int(addr.get("function", "0"), 16)
-    out = {"bus": "pci.%d" % bus if bus else root_bus,
-           "addr": "0x%x" % slot if func == 0 else "0x%x.0x%x" % (slot, func)}
+    out = {"bus": "pci.%d" % bus if bus else root_bus}
     if addr.get("multifunction") == "on":
-        out["multifunction"] = True
+        out["multifunction"] = True             # libvirt's order: ahead of addr
+    out["addr"] = "0x%x" % slot if func == 0 else "0x%x.0x%x" % (slot, func)
     return out
 
 
@@ -64,6 +65,27 @@ def _placement(dev):
     return {}
 
 
+def _pflash(os_elem):
+    """-blockdev pairs (storage, format) of a pflash loader and its NVRAM
+    store: flash 0 the firmware code, flash 1 the guest's variables."""
+    loader = os_elem.find("loader") if os_elem is not None else None
+    if loader is None or loader.get("type") != "pflash" or not (loader.text or "").strip():
+        return []
+    nvram = os_elem.find("nvram")
+    flashes = [(loader.text.strip(), loader.get("readonly") == "yes")]
+    if nvram is not None and (nvram.text or "").strip() and nvram.get("type") in (None, "file"):
+        flashes.append((nvram.text.strip(), False))
+    args = []
+    for i, (path, readonly) in enumerate(flashes):
+        node = "libvirt-pflash%d" % i
+        args += ["-blockdev", _js({"driver": "file", "filename": path,
+                                   "node-name": node + "-storage", "auto-read-only": True,
+                                   "discard": "unmap"}),
+                 "-blockdev", _js({"node-name": node + "-format", "read-only": readonly,
+                                   "driver": "raw", "file": node + "-storage"})]
+    return args
+
+
 def build(root, caps, runtime):
     """The argv (list of str) that starts the domain *root*."""
     argv = [caps["emulator"]]
@@ -73,8 +95,11 @@ def build(root, caps, runtime):
     os_type = root.find("os/type")
     machine = os_type.get("machine")
     ram_id = "pc.ram" if machine.startswith("pc") else "ram"
-    add(["-machine", "%s,usb=off,dump-guest-core=off,memory-backend=%s"
-         % (machine, ram_id)])
+    pflash = _pflash(root.find("os"))
+    add(pflash)
+    add(["-machine", "%s,usb=off,dump-guest-core=off,memory-backend=%s%s"
+         % (machine, ram_id, "".join(",pflash%d=libvirt-pflash%d-format" % (i, i)
+                                     for i in range(len(pflash) // 4)))])
     kvm = root.get("type") == "kvm"
     if kvm and not runtime.kvm:
         raise VirtError(CONFIG_UNSUPPORTED,
@@ -91,8 +116,8 @@ def build(root, caps, runtime):
             add(["-cpu", "host"])
         elif model:
             add(["-cpu", model])
-    mem = memory_kib(root)
-    add(["-m", str(-(-mem // 1024)),
+    mem = -(-memory_kib(root) // 1024) * 1024     # QEMU takes whole MiB on x86
+    add(["-m", str(mem // 1024),
          "-object", _js({"qom-type": "memory-backend-ram", "id": ram_id,
                          "size": mem * 1024}),
          "-overcommit", "mem-lock=off"])
@@ -130,15 +155,21 @@ def build(root, caps, runtime):
         add(_nic(nic, i))
     for i, serial in enumerate(devices.findall("serial")):
         add(_serial(serial, i))
+    for i, channel in enumerate(devices.findall("channel")):
+        add(_channel(channel, i))
     audio_id = None
     audio = devices.find("audio")
     if audio is not None:
         audio_id = "audio%s" % audio.get("id", "1")
         add(["-audiodev", _js({"id": audio_id, "driver": audio.get("type", "none")})])
     for g in devices.findall("graphics"):
-        add(_graphics(g, audio_id))
+        add(_graphics(g, audio_id, runtime.conf))
     for i, video in enumerate(devices.findall("video")):
         add(_video(video, i))
+    from virtsh.drivers.qemu import usbredir
+    for i, redir in enumerate(devices.findall("redirdev[@bus='usb']")):
+        dev = usbredir.device(redir, i)
+        add(["-chardev", usbredir.backend(redir, dev["chardev"]), "-device", _js(dev)])
     balloon = devices.find("memballoon")
     if balloon is not None and balloon.get("model") == "virtio":
         dev = {"driver": "virtio-balloon-pci", "id": "balloon0"}
@@ -168,7 +199,16 @@ def _monitors(runtime):
 
 def _boot(root, add):
     if root.find("os/boot") is not None or root.find("os/kernel") is None:
-        add(["-boot", "strict=on"])
+        menu = root.find("os/bootmenu")
+        bios = root.find("os/bios")
+        opts = []
+        if menu is not None and menu.get("enable") in ("yes", "no"):
+            opts.append("menu=%s" % ("on" if menu.get("enable") == "yes" else "off"))
+        if bios is not None and bios.get("rebootTimeout") is not None:
+            opts.append("reboot-timeout=%s" % bios.get("rebootTimeout"))
+        if menu is not None and menu.get("timeout") is not None:
+            opts.append("splash-time=%s" % menu.get("timeout"))
+        add(["-boot", ",".join(opts + ["strict=on"])])
     kernel = root.findtext("os/kernel")
     if kernel:
         add(["-kernel", kernel])
@@ -186,8 +226,11 @@ _USB_DRIVERS = {"piix3-uhci": "piix3-usb-uhci", "qemu-xhci": "qemu-xhci",
 
 def _controller(c):
     kind, model, index = c.get("type"), c.get("model"), c.get("index", "0")
+    from virtsh.drivers.qemu.usbredir import companion
     if kind == "usb" and model in _USB_DRIVERS:
         dev = {"driver": _USB_DRIVERS[model], "id": "usb" if index == "0" else "usb%s" % index}
+    elif kind == "usb" and companion(c):
+        dev = companion(c)
     elif kind == "scsi":
         driver = {"virtio-scsi": "virtio-scsi-pci", "lsilogic": "lsi"}.get(model or "lsilogic", model)
         dev = {"driver": driver, "id": "scsi%s" % index}
@@ -323,16 +366,68 @@ def _serial(serial, i):
                             "id": "serial%d" % i, "index": port})]
 
 
-def _graphics(g, audio_id):
-    if g.get("type") != "vnc":
-        raise VirtError(CONFIG_UNSUPPORTED,
-                        "graphics type '%s' is not supported" % g.get("type"))
-    listen = g.get("listen", "127.0.0.1")
-    host = "[%s]" % listen if ":" in listen else listen
-    if g.get("autoport") == "yes" or g.get("port", "-1") == "-1":
-        display = "%s:0,to=100" % host
+def _channel(channel, i):
+    """A virtio channel: its socket chardev and its virtio-serial port
+    (other channel kinds are not supported yet and add nothing)."""
+    target, source = channel.find("target"), channel.find("source")
+    if target is None or target.get("type") != "virtio":
+        return []
+    chardev = "charchannel%d" % i
+    name = target.get("name")
+    if channel.get("type") == "spicevmc":         # the SPICE agent's channel
+        backend = "spicevmc,id=%s,name=vdagent" % chardev
+        name = name or "com.redhat.spice.0"
+    elif channel.get("type") == "unix" and source is not None and source.get("path"):
+        backend = "socket,id=%s,path=%s" % (chardev, source.get("path"))
+        if source.get("mode", "bind") == "bind":
+            backend += ",server=on,wait=off"
     else:
-        display = "%s:%d" % (host, int(g.get("port")) - 5900)
+        return []
+    addr = channel.find("address")
+    port = {"driver": "virtserialport",
+            "bus": "virtio-serial%s.%s" % (addr.get("controller", "0"), addr.get("bus", "0")),
+            "nr": int(addr.get("port")), "chardev": chardev, "id": "channel%d" % i}
+    if name:
+        port["name"] = name
+    return ["-chardev", backend, "-device", _js(port)]
+
+
+def _graphics(g, audio_id, conf):
+    kind = g.get("type")
+    if kind == "vnc":
+        return _vnc(g, audio_id, conf)
+    if kind == "spice":
+        from virtsh.drivers.qemu.spiceargs import spice_option
+        return ["-spice", spice_option(g, conf)]
+    raise VirtError(CONFIG_UNSUPPORTED, "graphics type '%s' is not supported" % kind)
+
+
+def escape_commas(text):
+    """A value inside a QEMU option list (a comma doubles)."""
+    return text.replace(",", ",,")
+
+
+def _vnc(g, audio_id, conf):
+    listen = g.find("listen")
+    kind = listen.get("type") if listen is not None else "address"
+    if kind == "socket":
+        display = "vnc=unix:%s" % escape_commas(listen.get("socket"))
+    elif kind == "none":
+        display = "none"
+    else:
+        address = (listen.get("address") if listen is not None else None) \
+            or g.get("listen", "127.0.0.1")
+        host = "[%s]" % address if ":" in address else address
+        if g.get("autoport", "yes" if g.get("port", "-1") == "-1" else "no") == "yes":
+            display = "%s:0,to=100" % host
+        else:
+            port = int(g.get("port", "0"))
+            if not 5900 <= port <= 65535:
+                raise VirtError(CONFIG_UNSUPPORTED, "vnc port must be in range [5900,65535]")
+            display = "%s:%d" % (host, port - 5900)
+    from virtsh.drivers.qemu.displays import password
+    if kind != "none" and password(g, conf):
+        display += ",password=on"
     if audio_id:
         display += ",audiodev=%s" % audio_id
     return ["-vnc", display]
@@ -347,5 +442,21 @@ def _video(video, i):
     if model == "none":
         return []
     dev = {"driver": _VIDEO_DRIVERS.get(model, model), "id": "video%d" % i}
+    if model == "qxl":
+        dev.update(_qxl(video.find("model"), primary=i == 0))
     dev.update(_placement(video))
     return ["-device", _js(dev)]
+
+
+def _qxl(model, primary):
+    """The QXL card's outputs and memory sizes (KiB in the XML)."""
+    def kib(name, default):
+        return int(model.get(name, default))
+    out = {"driver": "qxl-vga" if primary else "qxl",
+           "max_outputs": int(model.get("heads", "1")),
+           "ram_size": kib("ram", 65536) * 1024, "vram_size": kib("vram", 65536) * 1024,
+           "vram64_size_mb": kib("vram64", 0) // 1024, "vgamem_mb": kib("vgamem", 16384) // 1024}
+    resolution = model.find("resolution")
+    if resolution is not None:
+        out.update(xres=int(resolution.get("x")), yres=int(resolution.get("y")))
+    return out

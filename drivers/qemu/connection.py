@@ -7,20 +7,14 @@ processes (and the supervisors) share one consistent view.
 """
 import os
 
-from virtsh.drivers import domain as D
+from virtsh.drivers import bootmark, domain as D
 from virtsh.drivers.connection import Connection
-from virtsh.drivers.localhost import LocalHostMixin
-from virtsh.drivers.localnetwork import LocalNetworkMixin
-from virtsh.drivers.localstorage import LocalStorageMixin
-from virtsh.drivers.errors import (VirtError, DOM_EXIST, NO_DOMAIN,
+from virtsh.drivers.errors import (VirtError, CONFIG_UNSUPPORTED, DOM_EXIST, NO_DOMAIN,
                                    OPERATION_FAILED, INVALID_ARG,
                                    OPERATION_INVALID, SYSTEM_ERROR)
+from virtsh.drivers.lazymixins import lazy_mixins
 from virtsh.drivers.qemu import conf, paths
 from virtsh.drivers.qemu.domain import QemuDomain
-from virtsh.drivers.qemu.migration import IncomingMixin
-from virtsh.drivers.qemu.saverestore import SaveImagesMixin
-from virtsh.drivers.qemu.domstats import DomainStatsMixin
-from virtsh.drivers.qemu.events import EventsMixin
 from virtsh.drivers.qemu.store import Store
 
 LIB_VERSION = 9000000           # the libvirt release whose behaviour we follow
@@ -28,9 +22,17 @@ DEFAULT_EMULATORS = {"x86_64": "/usr/bin/qemu-system-x86_64",
                      "i686": "/usr/bin/qemu-system-i386",
                      "aarch64": "/usr/bin/qemu-system-aarch64"}
 
+# The API mixins, imported when a command first needs one (lazymixins.py).
+MIXINS = (("virtsh.drivers.qemu.migration", "IncomingMixin"),
+          ("virtsh.drivers.qemu.saverestore", "SaveImagesMixin"),
+          ("virtsh.drivers.qemu.domstats", "DomainStatsMixin"),
+          ("virtsh.drivers.qemu.events", "EventsMixin"),
+          ("virtsh.drivers.localstorage", "LocalStorageMixin"),
+          ("virtsh.drivers.localnetwork", "LocalNetworkMixin"),
+          ("virtsh.drivers.localhost", "LocalHostMixin"))
 
-class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMixin, LocalStorageMixin, LocalNetworkMixin, LocalHostMixin,
-                     Connection):
+
+class QemuConnection(lazy_mixins(Connection, MIXINS)):
     """A connection to the QEMU driver of one directory tree."""
 
     def __init__(self, uri, readonly=False):
@@ -39,10 +41,37 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMix
         self.tree.ensure()
         self.conf = conf.load(self.tree.conf_file)
         self.store = Store(self.tree)
-        self._autostart_pools()         # once per boot, as a daemon would
-        self._autostart_networks()
+        self._caps = {}
+        self._autodestroy = {}
+        if not bootmark.seen_this_boot(self._storage_dirs()[1]):
+            self._autostart_pools()     # once per boot, as a daemon would
+        if not bootmark.seen_this_boot(self._network_dirs()[1]):
+            self._autostart_networks()
 
     # --- the connection itself -------------------------------------------
+    def close(self):
+        self._destroy_autodestroyed()
+
+    def destroy_on_close(self, name):
+        """START_AUTODESTROY: the guest *name* (its current QEMU) lives only
+        as long as this connection; the process exiting closes it too."""
+        status = self.store.status(name)
+        if status is None:
+            return
+        if not self._autodestroy:
+            import atexit
+            atexit.register(self._destroy_autodestroyed)
+        self._autodestroy[name] = status["pid"]
+
+    def _destroy_autodestroyed(self):
+        from virtsh.drivers.qemu import lifecycle, store as S
+        for name, pid in self._autodestroy.items():
+            with self.store.lock(name):
+                status = self.store.status(name)
+                if status is not None and status["pid"] == pid:
+                    lifecycle.stop(self.store, name, status, "destroyed", S.SHUTOFF_DESTROYED)
+        self._autodestroy = {}
+
     def get_uri(self):
         return str(self.uri)
 
@@ -106,8 +135,6 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMix
 
     def caps(self, emulator):
         from virtsh.drivers.qemu import caps
-        if not hasattr(self, "_caps"):
-            self._caps = {}
         if emulator not in self._caps:
             self._caps[emulator] = caps.load(emulator, self.tree.cache)
         return self._caps[emulator]
@@ -144,17 +171,16 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMix
                 return dom
         raise VirtError(NO_DOMAIN, "no domain with matching uuid '%s'" % uuid)
 
-    def prepare_definition(self, xml):
-        """Parse *xml* and apply the QEMU driver's defaults: a DomainDef."""
+    def prepare_definition(self, xml, schema_check=False):
+        """Parse *xml* (first checked against the schema if *schema_check*)
+        and apply the QEMU driver's defaults: a DomainDef."""
         from virtsh.xmlconf import domain as xd
         from virtsh.drivers.qemu import defaults, qemuns, validate
-        defn = xd.parse(xml)
+        defn = xd.parse(xml, xd.PARSE_VALIDATE if schema_check else 0,
+                        features={xd.FEATURE_DISK_FD, xd.FEATURE_DEFAULT_USB})
         root = defn.tree
         raw = xd.parse_document(xml)
         _drop_test_nic_names(raw, root)
-        if root.get("type") not in ("qemu", "kvm"):
-            raise VirtError(INVALID_ARG, "virDomainDefineXMLFlags: unsupported domain type '%s'"
-                            % root.get("type"))
         arch = root.find("os/type").get("arch") if root.find("os/type") is not None else None
         emulator = root.findtext("devices/emulator")
         if not emulator:
@@ -165,11 +191,19 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMix
             elem = etree.Element("emulator")
             elem.text = emulator = self.default_emulator(arch or "x86_64")
             devices.insert(0, elem)
-        defaults.apply(root, self.caps(emulator.strip()), self.conf, raw)
+        if root.get("type") not in ("qemu", "kvm"):
+            raise VirtError(CONFIG_UNSUPPORTED, "Emulator '%s' does not support virt type '%s'"
+                            % (emulator.strip(), root.get("type")))
+        defaults.apply(root, self.caps(emulator.strip()), self.conf, raw,
+                       nvram_dir=self.nvram_dir())
         validate.check(root, self.conf)
         qemuns.keep(root, raw)
         self._check_file_name(defn.name)
         return defn
+
+    def nvram_dir(self):
+        """Where the UEFI variable stores of this connection's guests live."""
+        return os.path.join(self.tree.lib, "nvram")
 
     def _check_file_name(self, name):
         """Domain names become file names of the state tree (NAME.xml,
@@ -187,10 +221,9 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMix
         if existing is not None and existing.uuid() != uuid:
             raise VirtError(DOM_EXIST, "domain '%s' already exists with uuid %s"
                             % (name, existing.uuid()))
-        for other_name in self.store.names():
-            if other_name == name or self.store.uuid_hint(other_name) not in (None, uuid):
-                continue                # a glance at the file's head: defining
-                                        # among 1,000 domains parses none of them
+        for other_name in self.store.uuid_index().holders(uuid):
+            if other_name == name:
+                continue
             other = self._domain(other_name)
             try:
                 other_uuid = other.uuid() if other is not None else None
@@ -208,7 +241,7 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMix
 
     def define_domain(self, xml, flags=0):
         from virtsh.drivers.qemu import qemuns
-        defn = self.prepare_definition(xml)
+        defn = self.prepare_definition(xml, bool(flags & D.DEFINE_VALIDATE))
         name = defn.name
         if "\n" in name:                # as libvirt's define (create allows it)
             raise VirtError(INVALID_ARG, "invalid char in name: \n", raw=True)
@@ -222,25 +255,31 @@ class QemuConnection(IncomingMixin, SaveImagesMixin, DomainStatsMixin, EventsMix
         return QemuDomain(self, name)
 
     def create_domain(self, xml, flags=0):
-        defn = self.prepare_definition(xml)
+        defn = self.prepare_definition(xml, bool(flags & D.START_VALIDATE))
         name = defn.name
         with self.store.lock(name):
             existing = self._check_unique(name, defn.uuid, allow_active=False)
             dom = QemuDomain(self, name)
             dom.start_locked(defn.tree, paused=bool(flags & D.START_PAUSED),
                              transient=existing is None)
+        if flags & D.START_AUTODESTROY:
+            self.destroy_on_close(name)
         return dom
 
     def domain_xml_to_native(self, native_format, xml, flags=0):
-        from virtsh.drivers.qemu import command, live
+        from virtsh.drivers.qemu import command, displays
         if native_format != "qemu-argv":
             raise VirtError(INVALID_ARG, "unsupported config type %s" % native_format)
         defn = self.prepare_definition(xml)
         root = defn.tree
-        live.fill_listen(root, self.conf)
+        displays.setup_listens(root, self.conf, displays.domain_dir(self.tree.lib, -1, defn.name))
+        displays.allocate_spice_ports(root, self.conf, pretend=True)
+        from virtsh.drivers.qemu import channels
+        channels.fill_paths(root, channels.directory(self.tree.lib, -1, defn.name))
         caps = self.caps(root.findtext("devices/emulator").strip())
         runtime = command.Runtime(monitor_path=os.path.join(
-            self.tree.lib, "domain--1-%s" % defn.name, "monitor.sock"), kvm=True)
+            self.tree.lib, "domain--1-%s" % defn.name, "monitor.sock"), kvm=True,
+            conf=self.conf)
         argv = command.build(root, caps, runtime)
         return "LC_ALL=C " + " ".join(_shell_quote(a) for a in argv) + "\n"
 

@@ -36,12 +36,13 @@ def is_i440fx(machine):
     return machine == "pc" or machine.startswith("pc-i440fx") or machine.startswith("pc-")
 
 
-def apply(root, caps, conf, raw=None):
+def apply(root, caps, conf, raw=None, nvram_dir=None):
     """Fill in the driver defaults of the <domain> tree *root* (in place).
 
     *raw* is the document as written: controllers the generic post-parse
     step implied (not in *raw*) stay after the driver's default ones, as
-    libvirt runs the driver's step first."""
+    libvirt runs the driver's step first.  *nvram_dir* is where the
+    variable stores of UEFI guests go."""
     os_type = root.find("os/type")
     if os_type is None:
         raise VirtError(XML_ERROR, "missing os type")
@@ -58,7 +59,10 @@ def apply(root, caps, conf, raw=None):
     if x86:
         _default_cpu_model(root, caps["arch"])
     _cpu_check(root, caps)
+    if nvram_dir:
+        _nvram_path(root, nvram_dir)
     _memory_from_numa(root)
+    _numa_cpus(root)
     devices = _devices(root)
     _controllers(devices, machine, _implied_controllers(devices, raw))
     _disks(devices, machine)
@@ -67,6 +71,11 @@ def apply(root, caps, conf, raw=None):
     if x86:
         _inputs(devices)
     _graphics(devices, conf)
+    if x86:
+        for panic in devices.findall("panic"):
+            panic.set("model", panic.get("model", "isa"))
+    _luks_engine(devices)
+    _seclabel_models(root, conf)
     _default_audio(devices)
     _qxl_vgamem(devices)
     if devices.find("graphics") is not None and devices.find("video") is None:
@@ -86,6 +95,28 @@ def apply(root, caps, conf, raw=None):
     return root
 
 
+def _luks_engine(devices):
+    """LUKS encryption of a disk is QEMU's own unless it says otherwise."""
+    for enc in devices.iter("encryption"):
+        if enc.get("format") == "luks" and enc.get("engine") is None:
+            enc.set("engine", "qemu")
+
+
+def _seclabel_models(root, conf):
+    """A domain label naming no model is for the driver's (first) security
+    driver; under "none" it can only be the label type 'none'."""
+    model = conf.get("security_driver", "none")
+    if isinstance(model, list):
+        model = model[0] if model else "none"
+    for label in root.findall("seclabel"):
+        if label.get("model") is not None:
+            continue
+        label.set("model", model)
+        if model == "none":
+            label.set("type", "none")
+            label.attrib.pop("relabel", None)
+
+
 def _qxl_vgamem(devices):
     """QXL cards get QEMU's 16 MiB of VGA memory (vgamem, after vram)."""
     for model in devices.findall("video/model[@type='qxl']"):
@@ -103,11 +134,14 @@ def _qxl_vgamem(devices):
 
 def _default_audio(devices):
     """An audio backend for the guest: spice's with spice graphics, none
-    otherwise; SDL and D-Bus displays bring their own (no default)."""
+    otherwise; SDL and D-Bus displays bring their own (no default), and
+    displays that are not remote desktops (egl-headless) want none."""
     if devices.find("audio") is not None:
         return
     kinds = [g.get("type") for g in devices.findall("graphics")]
     if "sdl" in kinds or "dbus" in kinds:
+        return
+    if kinds and not {"vnc", "spice"} & set(kinds):
         return
     kind = "spice" if "spice" in kinds else "none"
     insert_device(devices, etree.Element("audio", id="1", type=kind))
@@ -154,6 +188,22 @@ def _default_cpu_model(root, arch):
     model = etree.Element("model", fallback="forbid")
     model.text = "qemu64" if arch == "x86_64" else "qemu32"
     cpu.insert(0, model)
+
+
+def _numa_cpus(root):
+    """vCPUs no NUMA cell names belong to the first cell."""
+    from virtsh.xmlconf import bitmap
+    cells = root.findall("cpu/numa/cell")
+    vcpus = (root.findtext("vcpu") or "").strip()
+    if not cells or not vcpus.isdigit() or any(c.get("cpus") is None for c in cells):
+        return
+    named = set()
+    for cell in cells:
+        named |= set(bitmap.parse(cell.get("cpus")))
+    missing = set(range(int(vcpus))) - named
+    if missing:
+        first = set(bitmap.parse(cells[0].get("cpus"))) | missing
+        cells[0].set("cpus", bitmap.format(sorted(first)))
 
 
 def _memory_from_numa(root):
@@ -225,15 +275,15 @@ def _controller(devices, type_, index="0"):
     return None
 
 
-def add_controller(devices, type_, index="0", model=None, before=()):
+def add_controller(devices, type_, index="0", model=None, before=(), by_index=True):
     """Add a controller where libvirt would: ahead of the first one of its
-    type with a higher index, else after all controllers (but ahead of
-    those in *before*)."""
+    type with a higher index (unless not *by_index*), else after all
+    controllers (but ahead of those in *before*)."""
     elem = etree.Element("controller", type=type_, index=index)
     if model:
         elem.set("model", model)
     higher = [c for c in devices.findall("controller") if c.get("type") == type_
-              and int(c.get("index", "0")) > int(index)]
+              and int(c.get("index", "0")) > int(index)] if by_index else []
     if higher:
         higher[0].addprevious(elem)
     elif before:
@@ -247,9 +297,39 @@ def _implied_controllers(devices, raw):
     """The controllers of *devices* that the written document did not have."""
     if raw is None:
         return []
-    written = {(c.get("type"), c.get("index", "0")) for c in raw.iter("controller")}
-    return [c for c in devices.findall("controller")
-            if (c.get("type"), c.get("index", "0")) not in written]
+    explicit, unnumbered = set(), {}
+    for c in raw.iter("controller"):
+        if c.get("index") is None:          # numbered by the parser, in order
+            unnumbered[c.get("type")] = unnumbered.get(c.get("type"), 0) + 1
+        else:
+            explicit.add((c.get("type"), c.get("index")))
+    implied = []
+    for c in devices.findall("controller"):
+        kind = c.get("type")
+        if (kind, c.get("index", "0")) in explicit:
+            continue
+        if unnumbered.get(kind):
+            unnumbered[kind] -= 1
+            continue
+        implied.append(c)
+    return implied
+
+
+def _nvram_path(root, nvram_dir):
+    """Give a read-only pflash loader (old-style UEFI) its own variable
+    store, NAME_VARS.fd in the driver's nvram directory, when the
+    definition names none."""
+    os_elem = root.find("os")
+    loader = os_elem.find("loader")
+    if loader is None or loader.get("type") != "pflash" or loader.get("readonly") != "yes" \
+            or loader.get("stateless") == "yes":
+        return
+    nvram = os_elem.find("nvram")
+    if nvram is None:
+        nvram = etree.Element("nvram")
+        loader.addnext(nvram)
+    if nvram.get("type") in (None, "file") and not (nvram.text or "").strip() and len(nvram) == 0:
+        nvram.text = "%s/%s_VARS.fd" % (nvram_dir, root.findtext("name"))
 
 
 def _controllers(devices, machine, implied):
@@ -259,12 +339,14 @@ def _controllers(devices, machine, implied):
         add_controller(devices, "usb", model="qemu-xhci" if q35 else "piix3-uhci",
                        before=implied)
     elif usb.get("model") is None:
-        usb.set("model", "qemu-xhci" if q35 else "piix3-uhci")
+        # a controller the document asked for gets the legacy model even
+        # on q35; only the one the driver adds for q35 itself is an xHCI
+        usb.set("model", "qemu-xhci" if q35 and usb in implied else "piix3-uhci")
     if q35 and _controller(devices, "sata") is None:
         add_controller(devices, "sata", before=implied)
     if _controller(devices, "pci") is None:
         add_controller(devices, "pci", model="pcie-root" if q35 else "pci-root",
-                       before=implied)
+                       before=implied, by_index=False)    # appended, as libvirt does
     for scsi in devices.findall("controller[@type='scsi']"):
         if scsi.get("model") is None:
             scsi.set("model", "lsilogic")
@@ -337,9 +419,11 @@ def _nics(devices):
     for nic in devices.findall("interface"):
         if nic.find("mac") is None:
             nic.insert(0, etree.Element("mac", address=random_mac()))
-        if nic.find("model") is None:
+        if nic.find("model") is None and nic.get("type") != "hostdev":
             mac = nic.find("mac")
-            model = etree.Element("model", type="rtl8139")
+            # a vDPA device is virtio by nature; others get the emulated default
+            model = etree.Element("model", type="virtio" if nic.get("type") == "vdpa"
+                                  else "rtl8139")
             after = nic.find("target") if nic.find("target") is not None else \
                 nic.find("source") if nic.find("source") is not None else mac
             after.addnext(model)
@@ -376,8 +460,13 @@ def _serial_target(serial):
     port = target.get("port", "0")
     target.attrib.pop("port", None)
     target.set("port", port)
-    if target.find("model") is None and target.get("type") == "isa-serial":
-        etree.SubElement(target, "model", name="isa-serial")
+    model = _SERIAL_TARGET_MODELS.get(target.get("type"))
+    if target.find("model") is None and model:
+        etree.SubElement(target, "model", name=model)
+
+
+# The device model behind each x86 serial target type.
+_SERIAL_TARGET_MODELS = {"isa-serial": "isa-serial", "isa-debug": "isa-debugcon"}
 
 
 def _inputs(devices):
@@ -391,7 +480,7 @@ def _graphics(devices, conf):
     """Autoport graphics get port -1 (the listen address is filled in at
     start, from qemu.conf, as libvirt does)."""
     for g in devices.findall("graphics"):
-        if g.get("type") != "vnc":
+        if g.get("type") != "vnc" or g.find("listen[@type='socket']") is not None:
             continue
         if g.get("port") is None and g.get("autoport", "yes") == "yes":
             attrs = dict(g.attrib)
@@ -603,6 +692,9 @@ def _set_address(dev, address):
     dev.append(address)
 
 
+VIRTIO_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
+
+
 def _pci_devices(devices):
     """Devices that want a PCI slot, in libvirt's assignment order."""
     wanted = []
@@ -626,22 +718,31 @@ def _pci_devices(devices):
                   if h.get("mode", "subsystem") == "subsystem"
                   and h.get("type") in ("pci", "mdev", "scsi_host"))
     balloon = devices.find("memballoon")
-    if balloon is not None and balloon.get("model") == "virtio":
+    if balloon is not None and balloon.get("model") in VIRTIO_MODELS:
         wanted.append(balloon)
     wanted.extend(devices.findall("rng"))
+    wanted.extend(w for w in devices.findall("watchdog") if w.get("model") == "i6300esb")
     videos = devices.findall("video")
-    wanted.extend(videos[1:])
+    wanted.extend(v for v in videos[1:] if _video_on_pci(v))
     wanted.extend(i for i in devices.findall("input") if i.get("bus") == "virtio")
+    wanted.extend(v for v in devices.findall("vsock") if v.get("model", "virtio") in VIRTIO_MODELS)
     return [d for d in wanted if _needs_pci(d)]
 
 
+def _video_on_pci(video):
+    """Whether a video device sits on PCI (ramfb and 'none' do not)."""
+    model = video.find("model")
+    return model is None or model.get("type") not in ("none", "ramfb")
+
+
 def _pci_i440fx(devices):
-    used = set()
-    for addr in devices.iter("address"):
-        if addr.get("type") == "pci" and addr.get("slot") is not None \
-                and int(addr.get("bus", "0"), 16) == 0:
-            used.add(int(addr.get("slot"), 16))
-    used.add(1)
+    from virtsh.drivers.qemu import pcibuses as B
+    B.fill_index_gaps(devices)
+    B.describe(devices)
+    taken = {(int(a.get("bus", "0"), 16), int(a.get("slot"), 16))
+             for a in devices.iter("address")
+             if a.get("type") == "pci" and a.get("slot") is not None}
+    taken.add((0, 1))
     ide = _controller(devices, "ide")
     if ide is not None and _needs_pci(ide):
         _set_address(ide, _pci_address(0, 1, 1))
@@ -649,14 +750,48 @@ def _pci_i440fx(devices):
     if usb is not None and usb.get("model") == "piix3-uhci" and _needs_pci(usb):
         _set_address(usb, _pci_address(0, 1, 2))
     video = devices.find("video")
-    if video is not None and _needs_pci(video):
-        slot = 2 if 2 not in used else _free_slot(used)
-        used.add(slot)
+    if video is not None and _needs_pci(video) and _video_on_pci(video):
+        slot = 2 if (0, 2) not in taken else _free_slot({s for b, s in taken if b == 0})
+        taken.add((0, slot))
         _set_address(video, _pci_address(0, slot))
-    for dev in _pci_devices(devices):
-        slot = _free_slot(used)
-        used.add(slot)
-        _set_address(dev, _pci_address(0, slot))
+    # controllers first, then endpoints; a bridge more while some do not fit
+    controllers = [c for c in B.pci_controllers(devices)
+                   if c.get("model") not in B.ROOTS and _needs_pci(c)]
+    endpoints = _pci_devices(devices)
+    while True:
+        placed = B.plan(controllers + endpoints, B.buses(devices), taken)
+        if placed is not None or len(B.buses(devices)) > 255:
+            break
+        index = max(B.index_of(c) for c in B.pci_controllers(devices)) + 1
+        controllers.append(add_controller(devices, "pci", str(index), model="pci-bridge"))
+        B.describe(devices)
+    for dev, (bus, slot) in (placed or {}).items():
+        _set_address(dev, _pci_address(bus, slot))
+
+
+def _ich9_usb(devices, taken, B):
+    """A USB2 controller with its UHCI companions shares one slot, as
+    functions (EHCI 7, UHCI 0-2): the first set at 0x1d, the second at
+    0x1a like the ICH9 chipset, further sets on a free bridge slot."""
+    sets = {}
+    for c in devices.findall("controller[@type='usb']"):
+        if (c.get("model") or "").startswith("ich9-") and _needs_pci(c):
+            sets.setdefault(c.get("index", "0"), []).append(c)
+    for index, members in sorted(sets.items(), key=lambda kv: int(kv[0])):
+        fixed = {"0": 0x1d, "1": 0x1a}.get(index)
+        if fixed is not None and (0, fixed) not in taken:
+            bus, slot = 0, fixed
+        else:
+            spot = B.plan([members[0]], [b for b in B.buses(devices) if b[1] == "pci-bridge"],
+                          taken)
+            if not spot:
+                continue
+            bus, slot = spot[members[0]]
+        taken.add((bus, slot))
+        for c in members:
+            model = c.get("model")
+            func = 7 if model.startswith("ich9-ehci") else int(model[-1]) - 1
+            _set_address(c, _pci_address(bus, slot, func, multifunction=func == 0))
 
 
 def _free_slot(used):
@@ -666,13 +801,45 @@ def _free_slot(used):
     return slot
 
 
+# Conventional PCI endpoints: on q35 they belong behind a pci-bridge.
+_LEGACY_PCI = {"interface": ("rtl8139", "e1000", "ne2k_pci", "pcnet"),
+               "sound": ("ich6", "ac97", "es1370"),
+               "controller": ("lsilogic", "lsisas1068", "lsisas1078")}
+
+
+def _legacy_pci(dev):
+    model = dev.find("model").get("type") if dev.tag == "interface" and \
+        dev.find("model") is not None else dev.get("model")
+    return model in _LEGACY_PCI.get(dev.tag, ())
+
+
 def _pci_q35(devices):
+    from virtsh.drivers.qemu import pcibuses as B
+    B.describe(devices)
     sata = _controller(devices, "sata")
     if sata is not None and _needs_pci(sata):
         _set_address(sata, _pci_address(0, 0x1f, 2))
+    for dmi in B.pci_controllers(devices):
+        if dmi.get("model") == "dmi-to-pci-bridge" and _needs_pci(dmi):
+            _set_address(dmi, _pci_address(0, 0x1e))
+            break
+    taken = {(int(a.get("bus", "0"), 16), int(a.get("slot"), 16))
+             for a in devices.iter("address")
+             if a.get("type") == "pci" and a.get("slot") is not None}
+    _ich9_usb(devices, taken, B)
+    bridges = [c for c in B.pci_controllers(devices)
+               if c.get("model") == "pci-bridge" and _needs_pci(c)]
+    legacy = [d for d in _pci_devices(devices) if _legacy_pci(d)]
+    pci_buses = [b for b in B.buses(devices) if b[1] in ("dmi-to-pci-bridge", "pci-bridge")]
+    placed = B.plan(bridges, pci_buses, taken) or {}
+    endpoint_buses = [b for b in pci_buses if b[1] == "pci-bridge"]
+    placed.update(B.plan(legacy, endpoint_buses, taken | set(placed.values())) or {}
+                  if endpoint_buses else {})
+    for dev, (bus, slot) in placed.items():
+        _set_address(dev, _pci_address(bus, slot))
     next_root_slot = 1
     video = devices.find("video")
-    if video is not None and _needs_pci(video):
+    if video is not None and _needs_pci(video) and _video_on_pci(video):
         _set_address(video, _pci_address(0, 1))
         next_root_slot = 2
     endpoints = _pci_devices(devices)
@@ -686,7 +853,9 @@ def _pci_q35(devices):
     index = max([int(c.get("index", "0")) for c in devices.findall("controller")
                  if c.get("type") == "pci"] + [0])
     ports = list(declared)
-    for _ in range(max(0, len(endpoints) + 1 - len(declared)) if endpoints else 0):
+    # ports added for the endpoints come with one spare, for hotplug
+    missing = len(endpoints) - len(declared)
+    for _ in range(missing + 1 if missing > 0 else 0):
         index += 1
         ports.append(add_controller(devices, "pci", str(index), model="pcie-root-port"))
     for n, port in enumerate(ports):

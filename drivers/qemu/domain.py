@@ -8,25 +8,23 @@ import os
 from virtsh.drivers import domain as D
 from virtsh.drivers.domain import Domain
 from virtsh.drivers.errors import VirtError, NO_DOMAIN, OPERATION_INVALID
-from virtsh.drivers.qemu import files, store as S
-from virtsh.drivers.qemu.blockjobs import BlockJobsMixin
-from virtsh.drivers.qemu.guest import GuestMixin
-from virtsh.drivers.qemu.hotplug import HotplugMixin
-from virtsh.drivers.qemu.iothreads import IOThreadsMixin
-from virtsh.drivers.qemu.metadata import MetadataMixin
-from virtsh.drivers.qemu.migration import MigrationMixin
-from virtsh.drivers.qemu.resources import ResourcesMixin
-from virtsh.drivers.qemu.saverestore import SaveMixin
-from virtsh.drivers.qemu.snapshots import SnapshotsMixin
-from virtsh.drivers.qemu.stats import StatsMixin
-from virtsh.drivers.qemu.tuning import TuningMixin
+from virtsh.drivers.lazymixins import lazy_mixins
+from virtsh.drivers.qemu import files, quickfacts, store as S
 
 XML_INACTIVE = 2
+XML_MIGRATABLE = 8
+
+# The API mixins, imported when a command first needs one (lazymixins.py).
+MIXINS = tuple(("virtsh.drivers.qemu." + module, cls) for module, cls in (
+    ("migration", "MigrationMixin"), ("hotplug", "HotplugMixin"),
+    ("resources", "ResourcesMixin"), ("stats", "StatsMixin"), ("guest", "GuestMixin"),
+    ("saverestore", "SaveMixin"), ("metadata", "MetadataMixin"),
+    ("snapshots", "SnapshotsMixin"), ("tuning", "TuningMixin"),
+    ("tuning", "CgroupTuningMixin"),
+    ("blockjobs", "BlockJobsMixin"), ("iothreads", "IOThreadsMixin")))
 
 
-class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, GuestMixin, SaveMixin,
-                 MetadataMixin, SnapshotsMixin, TuningMixin, BlockJobsMixin,
-                 IOThreadsMixin, S.AutostartLinks, Domain):
+class QemuDomain(S.AutostartLinks, lazy_mixins(Domain, MIXINS)):
     """A guest of the QEMU driver."""
 
     def __init__(self, conn, name):
@@ -46,12 +44,18 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
 
     def _status(self):
         """The runtime status (None: not running); a QEMU found without its
-        supervisor is adopted by a new one on the way."""
+        supervisor is adopted by a new one on the way, and a migration whose
+        driving process died is undone."""
         status = self.store.status(self._name)
         if status is not None and not self._adopted:
             self._adopted = True
-            from virtsh.drivers.qemu import lifecycle
-            lifecycle.adopt_if_orphaned(self.store, self._name, status)
+            if not S.process_alive(status.get("supervisor", 0), status.get("supervisor_start")):
+                from virtsh.drivers.qemu import lifecycle
+                lifecycle.adopt_if_orphaned(self.store, self._name, status)
+            if os.path.exists(self.store.run(self._name, "migration")):     # its job file
+                from virtsh.drivers.qemu import migration
+                if migration.settle_abandoned(self.store, self._name):
+                    status = self.store.status(self._name)
         return status
 
     def _require_active(self):
@@ -65,9 +69,8 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
     def _gone(self):
         return VirtError(NO_DOMAIN, "no domain with matching name '%s'" % self._name)
 
-    def _definition(self, live):
-        """The live (if running and *live*) or persistent DomainDef."""
-        from virtsh.xmlconf import domain as xd
+    def _definition_text(self, live):
+        """The live (if running and *live*) or persistent XML."""
         text = self.store.live_xml(self._name) if live else None
         if text is None:
             text = self.store.config_xml(self._name)
@@ -75,6 +78,12 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
             text = self.store.live_xml(self._name)
         if text is None:
             raise self._gone()
+        return text
+
+    def _definition(self, live):
+        """The live (if running and *live*) or persistent DomainDef."""
+        from virtsh.xmlconf import domain as xd
+        text = self._definition_text(live)
         key = hash(text)
         if key not in self._defs:
             # Stored documents are already complete and canonical: read them
@@ -87,14 +96,16 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
         return self._name
 
     def uuid(self):
-        return self._definition(live=True).uuid
+        return (quickfacts.uuid(self._definition_text(live=True))
+                or self._definition(live=True).uuid)
 
     def id(self):
         status = self._status()
         return status["id"] if status else -1
 
     def os_type(self):
-        return self._definition(True).tree.findtext("os/type") or "hvm"
+        return (quickfacts.os_type(self._definition_text(live=True))
+                or self._definition(True).tree.findtext("os/type") or "hvm")
 
     def is_active(self):
         return self._status() is not None
@@ -115,16 +126,27 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
         return S.state_of(status)
 
     def info(self):
-        from virtsh.drivers.qemu.command import memory_kib
         status = self._status()
-        root = self._definition(status is not None).tree
-        max_kib = memory_kib(root)
-        cur_kib = memory_kib(root, "currentMemory") or max_kib
-        vcpu = root.find("vcpu")
-        vcpus = int(vcpu.get("current") or vcpu.text) if vcpu is not None else 1
+        max_kib, cur_kib, vcpus = self._sizes(live=status is not None)
         if status is None:
             return D.SHUTOFF, max_kib, cur_kib, vcpus, 0
         return (status["state"], max_kib, cur_kib, vcpus, S.cpu_time_ns(status["pid"]))
+
+    def has_managed_save(self):
+        return os.path.exists(self.store.managed_save_path(self._name))
+
+    def _sizes(self, live):
+        """(maximum memory KiB, current memory KiB, vCPUs): read from the
+        text of the definition, parsed only when that does not tell."""
+        found = quickfacts.sizes(self._definition_text(live))
+        if found is not None:
+            return found
+        from virtsh.drivers.qemu.command import memory_kib
+        root = self._definition(live).tree
+        max_kib = memory_kib(root)
+        vcpu = root.find("vcpu")
+        return (max_kib, memory_kib(root, "currentMemory") or max_kib,
+                int(vcpu.get("current") or vcpu.text) if vcpu is not None else 1)
 
     def messages(self, flags=0):
         if self._status() is not None and os.geteuid() == 0:
@@ -135,6 +157,8 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
         from virtsh.drivers.qemu import qemuns
         status = self._status()
         live = status is not None and not flags & XML_INACTIVE
+        if live and flags & XML_MIGRATABLE:     # what the start chose is undone
+            return self._migratable_live_xml(flags)
         return qemuns.format(self._definition(live), flags,
                              live_id=status["id"] if live else None)
 
@@ -156,11 +180,12 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
                 raise VirtError(OPERATION_INVALID, "domain is already running")
             if not self.is_persistent():
                 raise self._gone()
-            if self.start_from_managed_save(flags):
-                return
-            # the stored definition is complete already (defaults applied at define)
-            root = self._definition(live=False).copy().tree
-            self.start_locked(root, paused=bool(flags & D.START_PAUSED), transient=False)
+            if not self.start_from_managed_save(flags):
+                # the stored definition is complete already (defaults applied at define)
+                root = self._definition(live=False).copy().tree
+                self.start_locked(root, paused=bool(flags & D.START_PAUSED), transient=False)
+        if flags & D.START_AUTODESTROY:
+            self.conn.destroy_on_close(self._name)
 
     def start_locked(self, root, paused, transient, extra_args=()):
         """Start QEMU for *root* (the domain's lock is held by the caller)."""
@@ -184,11 +209,15 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
                            S.SHUTOFF_DESTROYED, graceful=bool(flags & 1))
 
     def shutdown(self, flags=0):
+        if self._power_by_agent(flags, reboot=False):
+            return
         with self.store.lock(self._name):
             self._require_active()
             self._qmp("system_powerdown")
 
     def reboot(self, flags=0):
+        if self._power_by_agent(flags, reboot=True):
+            return
         with self.store.lock(self._name):
             self._require_active()
             files.write_atomic(self.store.run(self._name, "reboot"), "1", durable=False)
@@ -230,6 +259,8 @@ class QemuDomain(MigrationMixin, HotplugMixin, ResourcesMixin, StatsMixin, Guest
                     raise VirtError(OPERATION_INVALID, "cannot delete inactive domain "
                                     "with %d snapshots" % snapshots)
                 self._snapshots().drop()
+            from virtsh.drivers.qemu import nvram
+            nvram.on_undefine(self._definition(live=False).tree, flags)
             status = self._status()
             if status is not None:
                 status["transient"] = True

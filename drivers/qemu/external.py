@@ -35,6 +35,9 @@ def _point_to(disk, path, fmt):
         driver = etree.Element("driver", name="qemu")
         disk.insert(0, driver)
     driver.set("type", fmt)
+    if disk.find("backingStore") is not None:      # a live disk: its new chain
+        from virtsh.drivers.qemu.live import refresh_backing
+        refresh_backing(disk)
 
 
 def take_disk_only(dom, defn, live, config, flags):

@@ -187,5 +187,12 @@ def domain_capabilities_xml(conn, emulator=None, arch=None, machine=None, virtty
         _sub(enum, "value", bus)
     graphics = _sub(devices, "graphics", supported="yes")
     enum = _sub(graphics, "enum", name="type")
-    _sub(enum, "value", "vnc")
+    for kind in graphics_types(caps):
+        _sub(enum, "value", kind)
     return writer.write(root)
+
+
+def graphics_types(caps):
+    """The display kinds the binary of *caps* offers, in libvirt's order;
+    SPICE only when it was built with it (its QXL card comes with it)."""
+    return ["vnc"] + (["spice"] if "qxl" in caps["devices"] else [])

@@ -2,13 +2,14 @@
 
 Every function here runs with the domain's lock held by the caller.
 """
+import errno
 import os
 import signal
 import time
 
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (VirtError, INTERNAL_ERROR, SYSTEM_ERROR,
-                                   OPERATION_FAILED, OPERATION_INVALID)
+                                   OPERATION_FAILED)
 from virtsh.drivers.qemu import files, store as S
 
 PAUSED_STARTING_UP = 11
@@ -54,8 +55,9 @@ def _short(dirfd, path):
     return "/proc/self/fd/%d/%s" % (dirfd, os.path.basename(path))
 
 
-def connect_unix(path):
-    """A stream socket connected to the unix socket at *path*."""
+def connect_unix(path, what="monitor"):
+    """A stream socket connected to the unix socket at *path* (the QEMU
+    *what* socket, as the error says)."""
     import socket
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     directory = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
@@ -63,8 +65,8 @@ def connect_unix(path):
         sock.connect(_short(directory, path))
     except OSError as e:
         sock.close()
-        raise VirtError(OPERATION_FAILED, "failed to connect to monitor socket: %s"
-                        % e.strerror) from None
+        raise VirtError(OPERATION_FAILED, "failed to connect to %s socket: %s"
+                        % (what, e.strerror)) from None
     finally:
         os.close(directory)
     return sock
@@ -90,8 +92,7 @@ def adopt_if_orphaned(store, name, status):
             sock = connect_unix(store.run(name, "events"))
         except VirtError:
             return
-        status.update(supervisor.adopt(store, name, status, sock))
-        store.write_status(name, status)
+        supervisor.adopt(store, name, status, sock)
 
 
 def start(store, name, root, caps, conf, paused=False, transient=False, extra_args=(),
@@ -100,13 +101,14 @@ def start(store, name, root, caps, conf, paused=False, transient=False, extra_ar
 
     *host* (the connection) resolves storage volumes and virtual networks.
     On failure nothing is left behind: no QEMU, no runtime files, no taps."""
-    from virtsh.drivers.qemu import live
+    from virtsh.drivers.qemu import live, nvram
     check_sources(_for_argv(root, host))
-    live.fill_listen(root, conf)
+    nvram.prepare(root)
     live.name_taps(root)
     taps = live.plug_taps(root, host.network_bridge) if host is not None else []
     try:
-        status = _start(store, name, root, caps, paused, transient, extra_args, host, taps)
+        status = _start(store, name, root, caps, conf, paused, transient, extra_args,
+                        host, taps)
     except BaseException:
         live.unplug_taps(taps)
         raise
@@ -123,20 +125,31 @@ def _for_argv(root, host):
     return argv_root
 
 
-def _start(store, name, root, caps, paused, transient, extra_args, host, taps):
-    from virtsh.drivers.qemu import command, live, supervisor
+def _start(store, name, root, caps, conf, paused, transient, extra_args, host, taps):
+    from virtsh.drivers.qemu import channels, command, displays, live, supervisor
+    dom_id = store.next_id()
+    chan_dir = channels.directory(store.tree.lib, dom_id, name)
+    if channels.fill_paths(root, chan_dir):
+        from virtsh.drivers.qemu.paths import make_private_dirs
+        make_private_dirs(chan_dir)
+    run_dir = displays.domain_dir(store.tree.lib, dom_id, name)
+    if displays.setup_listens(root, conf, run_dir):
+        from virtsh.drivers.qemu.paths import make_private_dirs
+        make_private_dirs(run_dir)
+    displays.allocate_spice_ports(root, conf)
     events_theirs = _bind_listener(store.run(name, "events"))
     events_ours = connect_unix(store.run(name, "events"))
     listener = _bind_listener(store.run(name, "monitor"))
     runtime = command.Runtime(events_fd=events_theirs.fileno(),
-                              command_fd=listener.fileno(), kvm=caps["kvm"])
+                              command_fd=listener.fileno(), kvm=caps["kvm"], conf=conf)
     try:
         argv = command.build(_for_argv(root, host), caps, runtime) + list(extra_args)
     except VirtError:
         events_ours.close(), events_theirs.close(), listener.close()
         files.remove(store.run(name, "monitor"), store.run(name, "events"))
         raise
-    files.remove(store.run(name, "ending"), store.run(name, "reboot"))
+    files.remove(store.run(name, "ending"), store.run(name, "reboot"),
+                 store.run(name, channels.STATE_FILE))
     log_fd = os.open(store.log(name), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.write(log_fd, ("%s: starting up\n%s\n" % (time.strftime("%Y-%m-%d %H:%M:%S"),
                                                  " ".join(argv))).encode())
@@ -149,7 +162,7 @@ def _start(store, name, root, caps, paused, transient, extra_args, host, taps):
     if "error" in proc:
         files.remove(store.run(name, "monitor"))
         raise VirtError(SYSTEM_ERROR, "Cannot find QEMU binary %s" % proc["error"])
-    status = {"id": store.next_id(), "pid": proc["pid"], "start_time": proc["start_time"],
+    status = {"id": dom_id, "pid": proc["pid"], "start_time": proc["start_time"],
               "supervisor": proc["supervisor"],
               "supervisor_start": proc["supervisor_start"],
               "state": D.PAUSED, "reason": PAUSED_STARTING_UP,
@@ -170,9 +183,18 @@ def _start(store, name, root, caps, paused, transient, extra_args, host, taps):
     try:
         live.assign_aliases(root)
         live.record_dac_label(root)
-        live.record_ptys(root, mon.cmd("query-chardev"))
+        status["cpu_orig"] = live.record_cpu(root, mon)
+        live.record_backing(root)
+        from virtsh.drivers.qemu import cgroups
+        status["cgroup"] = cgroups.setup(store, name, status, root, mon)
+        from virtsh.drivers.qemu.resources import pin_at_start
+        pin_at_start(root, mon, status["pid"])
+        chardevs = mon.cmd("query-chardev")
+        live.record_ptys(root, chardevs)
+        channels.record_initial(root, chardevs)
         if root.find("devices/graphics[@type='vnc']") is not None:
             live.record_vnc(root, mon.cmd("query-vnc"))
+        displays.set_passwords(root, conf, mon)
         from virtsh.drivers.qemu.resources import setup_balloon
         setup_balloon(root, mon)
         live.taps_up(root)
@@ -230,7 +252,8 @@ def stop(store, name, status, ending, reason, graceful=False):
             pass
         if not S.wait_process_exit(pid, started, 10.0):
             if graceful:
-                raise VirtError(OPERATION_INVALID, "failed to terminate process %d with SIGTERM" % pid)
+                raise VirtError(SYSTEM_ERROR, "Failed to terminate process %d with SIGTERM: %s"
+                                % (pid, os.strerror(errno.EBUSY)))
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:

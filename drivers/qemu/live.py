@@ -2,8 +2,7 @@
 
 Device aliases (libvirt's names, the same ids the command line gives
 QEMU), the pty behind each serial port and console, the VNC port picked
-by autoport, the listen address qemu.conf gives graphics that name none,
-the host tap of ethernet NICs.
+by autoport, the host tap of ethernet NICs.
 """
 import os
 
@@ -46,7 +45,7 @@ def assign_aliases(root):
         _set_alias(c, alias)
     for tag, prefix in (("interface", "net"), ("serial", "serial"),
                         ("input", "input"), ("video", "video"),
-                        ("sound", "sound"), ("rng", "rng")):
+                        ("sound", "sound"), ("rng", "rng"), ("channel", "channel")):
         counters.pop(prefix, None)
         for dev in devices.findall(tag):
             _set_alias(dev, next_of(prefix))
@@ -119,23 +118,6 @@ def record_dac_label(root):
     etree.SubElement(sec, "imagelabel").text = label
 
 
-def fill_listen(root, conf):
-    """Give graphics without a listen address qemu.conf's (vnc_listen ...)."""
-    for g in root.findall("devices/graphics"):
-        kind = g.get("type")
-        if kind not in ("vnc", "spice"):
-            continue
-        listen = g.find("listen")
-        if listen is None:
-            listen = etree.Element("listen", type="address")
-            g.insert(0, listen)
-        if listen.get("type") != "address" or listen.get("address"):
-            continue
-        address = g.get("listen") or conf.get("%s_listen" % kind, "127.0.0.1")
-        listen.set("address", address)
-        g.set("listen", address)
-
-
 TAP_NIC_TYPES = ("ethernet", "network", "bridge")
 
 
@@ -197,3 +179,149 @@ def taps_up(root):
         if target.get("managed") != "no" and target.get("dev"):
             subprocess.run(["ip", "link", "set", "dev", target.get("dev"), "up"],
                            capture_output=True)
+
+
+# libvirt's CPU models (its cpu_map) and the features each one names; a
+# live custom CPU of these models shows how QEMU changed them
+MODEL_FEATURES = {
+    "qemu64": ("apic", "clflush", "cmov", "cx16", "cx8", "de", "fpu", "fxsr", "lm",
+               "mca", "mce", "mmx", "msr", "mtrr", "nx", "pae", "pat", "pge", "pni",
+               "pse", "pse36", "sep", "sse", "sse2", "svm", "syscall", "tsc"),
+    "qemu32": ("apic", "cmov", "cx8", "de", "fpu", "fxsr", "mca", "mce", "mmx", "msr",
+               "mtrr", "pae", "pat", "pge", "pni", "pse", "pse36", "sep", "sse", "sse2",
+               "tsc"),
+}
+# QEMU's property names that libvirt spells differently
+LIBVIRT_FEATURE_NAMES = {
+    "lahf-lm": "lahf_lm", "cmp-legacy": "cmp_legacy", "fxsr-opt": "fxsr_opt",
+    "ds-cpl": "ds_cpl", "nodeid-msr": "nodeid_msr", "perfctr-core": "perfctr_core",
+    "perfctr-nb": "perfctr_nb", "tsc-adjust": "tsc_adjust", "pclmulqdq": "pclmuldq",
+    "sse3": "pni"}
+
+
+def record_cpu(root, mon):
+    """Show the guest CPU QEMU really runs, as libvirt does once a guest
+    started: a custom model gets check='full' and a feature for each
+    difference between the model and the features of the first vCPU (those
+    the model names, and those QEMU's expansion of the model turns on).
+    The CPU as defined (for migratable views: save images, snapshots), or None."""
+    cpu = root.find("cpu")
+    model = cpu.findtext("model") if cpu is not None else None
+    if cpu is None or cpu.get("mode", "custom") != "custom" or model not in MODEL_FEATURES:
+        return None
+    from virtsh.drivers.errors import VirtError
+    qemu_name = {v: k for k, v in LIBVIRT_FEATURE_NAMES.items() if k != "sse3"}
+    listed = MODEL_FEATURES[model]
+    try:
+        path = mon.cmd("query-cpus-fast")[0]["qom-path"]
+        props = mon.cmd("query-cpu-model-expansion", type="static",
+                        model={"name": model})["model"]["props"]
+        candidates = {LIBVIRT_FEATURE_NAMES.get(k, k) for k, v in props.items()
+                      if v is True and not k.startswith("kvm")} | set(listed)
+        enabled = {name for name in candidates
+                   if mon.cmd("qom-get", path=path, property=qemu_name.get(name, name))}
+    except (VirtError, KeyError, IndexError):
+        return None
+    original = etree.tostring(cpu, encoding="unicode", with_tail=False)
+    named = {f.get("name") for f in cpu.findall("feature")}
+    changes = [(name, "disable") for name in listed if name not in enabled] + \
+        [(name, "require") for name in enabled if name not in listed]
+    for name, policy in sorted(changes):
+        if name not in named:
+            etree.SubElement(cpu, "feature", policy=policy, name=name)
+    cpu.set("check", "full")
+    return original
+
+
+def defined_cpu(root, status):
+    """Put back in *root* (a copy of the live definition) the CPU the guest
+    was defined with, for the views that describe it for a new start."""
+    original = (status or {}).get("cpu_orig")
+    cpu = root.find("cpu")
+    if original and cpu is not None:
+        cpu.getparent().replace(cpu, etree.fromstring(original))
+    return root
+
+
+def save_cookie(root):
+    """The ``<cookie>`` libvirt keeps with a running guest's snapshot: the
+    CPU the guest runs, and ``<slirpHelper/>`` unless a user-mode NIC
+    depends on QEMU's built-in slirp."""
+    import copy
+    cookie = etree.Element("cookie")
+    cpu = root.find("cpu")
+    if cpu is not None and cpu.get("check") == "full":
+        cookie.append(copy.deepcopy(cpu))
+    if root.find("devices/interface[@type='user']") is None:
+        etree.SubElement(cookie, "slirpHelper")
+    return cookie if len(cookie) else None
+
+
+QCOW2_MAGIC = b"QFI\xfb"
+QCOW2_BACKING_FORMAT = 0xE2792ACA     # header extension naming the backing format
+
+
+def record_backing(root):
+    """Give each disk with an image the backing chain QEMU opens behind it,
+    as libvirt's live XML shows it (``<backingStore/>`` ends the chain)."""
+    for disk in root.findall("devices/disk"):
+        if disk.find("backingStore") is None:
+            refresh_backing(disk)
+
+
+def refresh_backing(disk):
+    """(Re)record the backing chain of one live disk (its source changed)."""
+    for old in disk.findall("backingStore"):
+        disk.remove(old)
+    src = disk.find("source")
+    path = src is not None and (src.get("file") or src.get("dev"))
+    if not path or disk.get("type") not in ("file", "block"):
+        return
+    parent = etree.Element("backingStore")
+    src.addnext(parent)
+    seen = {os.path.realpath(path)}
+    backing = _qcow2_backing(path)
+    while backing is not None and os.path.realpath(backing[0]) not in seen:
+        seen.add(os.path.realpath(backing[0]))
+        parent.set("type", "file")
+        etree.SubElement(parent, "format", type=backing[1] or "raw")
+        etree.SubElement(parent, "source", file=backing[0])
+        parent = etree.SubElement(parent, "backingStore")
+        backing = _qcow2_backing(backing[0])
+
+
+def _qcow2_backing(path):
+    """(backing file, its format or None) named in a qcow2 header, else None."""
+    import struct
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    if len(head) < 72 or head[:4] != QCOW2_MAGIC:
+        return None
+    version, offset, size = struct.unpack(">IQI", head[4:20])
+    if not offset or offset + size > len(head):
+        return None
+    name = head[offset:offset + size].decode(errors="replace")
+    if not os.path.isabs(name):
+        name = os.path.join(os.path.dirname(path), name)
+    pos = struct.unpack(">I", head[100:104])[0] if version >= 3 else 72
+    fmt = None
+    while pos + 8 <= len(head):
+        kind, length = struct.unpack(">II", head[pos:pos + 8])
+        if kind == 0:
+            break
+        if kind == QCOW2_BACKING_FORMAT:
+            fmt = head[pos + 8:pos + 8 + length].decode(errors="replace")
+        pos += 8 + (length + 7) // 8 * 8
+    return name, fmt
+
+
+def drop_detected_chains(root):
+    """Leave out the backing chains a start detected (migratable views); the
+    bare <backingStore/> of an image without a backing file stays."""
+    for store in root.findall("devices/disk/backingStore"):
+        if len(store):
+            store.getparent().remove(store)
+    return root

@@ -14,13 +14,15 @@ each one here is a short call that leaves state on disk for the next:
 ``MigrationMixin`` is part of QemuDomain, ``IncomingMixin`` of QemuConnection.
 """
 import json
+import os
 import time
 
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (VirtError, OPERATION_INVALID, OPERATION_FAILED,
-                                   INVALID_ARG, OVERFLOW, no_support)
-from virtsh.drivers.qemu import files
+                                   INVALID_ARG, OVERFLOW)
+from virtsh.drivers.qemu import files, storagecopy
 from virtsh.drivers.qemu.running import RunningBase
+from virtsh.drivers.qemu.storagecopy import StorageCopyMixin
 
 XML_SECURE, XML_INACTIVE, XML_MIGRATABLE = 1, 2, 8
 PORT_RANGE = range(49152, 49216)            # libvirt's migration_port_min..max
@@ -45,12 +47,17 @@ def read_job(store, name):
 
 
 def _write_job(store, name, job):
+    """Record *job* as driven by this process: should it die before the
+    job ends, settle_abandoned undoes what it left half-way."""
+    from virtsh.drivers.qemu import store as S
+    job = dict(job, owner=os.getpid(), owner_start=S.proc_start_time(os.getpid()))
     files.write_atomic(_job_path(store, name), json.dumps(job), durable=False)
 
 
 def status_locked(store, name):
-    """The status of *name* while its lock is held (Store.status would take
-    the lock again to settle a QEMU that has gone: this settles it here)."""
+    """The status of *name* while its lock is held; a QEMU found gone in
+    the middle of a migration phase is settled as "failed" (not "crashed",
+    Store.status's guess), without waiting for its supervisor."""
     from virtsh.drivers.qemu import store as S
     text = files.read_text(store.run(name, "status"))
     if not text:
@@ -121,6 +128,11 @@ def unfill_graphics(live, original):
         given = before[i] if i < len(before) else None
         given_socket = given is not None and (given.get("socket") or given.find(
             "listen[@type='socket']") is not None)
+        if given_socket and not (given.get("socket")
+                                 or given.find("listen[@type='socket']").get("socket")):
+            g.attrib.pop("socket", None)        # a path the start generated
+            for listen in g.findall("listen[@type='socket']"):
+                listen.attrib.pop("socket", None)
         if g.get("socket") and not given_socket:
             del g.attrib["socket"]
             g.set("autoport", "yes")
@@ -128,6 +140,8 @@ def unfill_graphics(live, original):
             if listen.get("type") == "socket" and not given_socket:
                 listen.set("type", "address")
                 listen.attrib.pop("socket", None)
+                if g.get("type") == "spice":    # as libvirt: even from autoport='no'
+                    g.set("autoport", "yes")
             given_listen = given.find("listen") if given is not None else None
             given_address = given is not None and (given.get("listen") or (
                 given_listen is not None and given_listen.get("address")))
@@ -135,7 +149,10 @@ def unfill_graphics(live, original):
                     and not given_address and (given is not None or original is None)):
                 del listen.attrib["address"]
                 g.attrib.pop("listen", None)
-        if g.get("autoport") == "yes":
+        if g.get("autoport") == "yes" and g.get("type") == "spice":
+            g.attrib.pop("port", None)
+            g.attrib.pop("tlsPort", None)
+        elif g.get("autoport") == "yes":
             g.set("port", "-1")
             if g.get("tlsPort"):
                 g.set("tlsPort", "-1")
@@ -149,8 +166,80 @@ def unfill_graphics(live, original):
             g.set(key, value)
 
 
+def _cancel_and_wait(mon):
+    """Cancel the outgoing migration, if one runs, and wait for it to end;
+    QEMU's final migration status."""
+    info = mon.cmd("query-migrate")
+    if info.get("status") in ACTIVE:
+        mon.cmd("migrate_cancel")
+        deadline = time.monotonic() + 10
+        while (info.get("status") in ACTIVE and time.monotonic() < deadline):
+            time.sleep(0.02)
+            info = mon.cmd("query-migrate")
+    return info.get("status")
+
+
+def _resume_after_failure(store, name, mon, was_running):
+    """Leave the guest as it was before the migration began; the job record
+    goes last (a reader that finds none finds the final state)."""
+    if was_running:
+        if mon.cmd("query-status").get("status") != "running":
+            mon.cmd("cont")
+        store.update_state(name, D.RUNNING, D.RUNNING_MIGRATION_CANCELED)
+    files.remove(_job_path(store, name))
+
+
+# --- a migration whose driving process died ----------------------------------
+def settle_abandoned(store, name):
+    """Undo the migration job of *name* if the process driving it (the
+    client, or the remote helper serving it) is gone: the destination
+    drops its incoming guest, the source cancels and resumes its own.  A
+    source whose QEMU had already handed the guest over stays paused: the
+    destination may have resumed it, and two running copies would be
+    worse than a paused one.  Called by the supervisors while they idle
+    and by commands; whether a job was settled (here, or meanwhile by
+    someone else: the status has changed)."""
+    if not _abandoned(read_job(store, name)):
+        return False
+    from virtsh.drivers.qemu import lifecycle, store as S
+    with store.lock(name):
+        job = read_job(store, name)
+        if not _abandoned(job):
+            return True
+        status = status_locked(store, name)
+        if status is None:
+            files.remove(_job_path(store, name), *job.get("created", ()))
+        elif job.get("incoming"):
+            lifecycle.stop(store, name, status, "failed", S.SHUTOFF_FAILED)
+            files.remove(_job_path(store, name), *job.get("created", ()))
+        else:
+            _recover_source(store, name, job)
+    return True
+
+
+def _abandoned(job):
+    from virtsh.drivers.qemu import store as S
+    return bool(job and job.get("owner")) and not S.process_alive(
+        job["owner"], job.get("owner_start"))
+
+
+def _recover_source(store, name, job):
+    from virtsh.drivers.qemu import lifecycle
+    mon = lifecycle.connect_monitor(store, name)
+    try:
+        outcome = _cancel_and_wait(mon)
+        storagecopy.drop_mirrors(mon)
+        if outcome == "completed":
+            store.update_state(name, D.PAUSED, D.PAUSED_MIGRATION)
+            files.remove(_job_path(store, name))
+        else:
+            _resume_after_failure(store, name, mon, bool(job.get("was_running")))
+    finally:
+        mon.close()
+
+
 # --- source side --------------------------------------------------------------
-class MigrationMixin(RunningBase):
+class MigrationMixin(StorageCopyMixin, RunningBase):
     """The source's phases and the tunables of an outgoing migration."""
 
     def migrate_begin(self, params=None, flags=0):
@@ -173,8 +262,7 @@ class MigrationMixin(RunningBase):
             if read_job(self.store, self.name()):
                 raise VirtError(OPERATION_INVALID, "another migration job is already "
                                 "running for domain '%s'" % self.name())
-            if flags & (D.MIGRATE_NON_SHARED_DISK | D.MIGRATE_NON_SHARED_INC):
-                raise no_support("virDomainMigrateBegin3Params (storage copy)")
+            storagecopy.check_begin(flags, params)
             xml = self._migratable_live_xml()
         wanted = params.get("destination_xml")
         if wanted:
@@ -182,18 +270,27 @@ class MigrationMixin(RunningBase):
             xml = checked_xml(self.conn, xml, wanted)
         return xml
 
-    def _migratable_live_xml(self):
+    def _migratable_live_xml(self, flags=XML_SECURE | XML_MIGRATABLE):
         """The running definition for the destination: what this host
         filled in at start (ports, qemu.conf's listen addresses, automatic
         sockets) goes back to "choose for yourself"."""
-        from lxml import etree
+        import copy
+        from virtsh.drivers.qemu import qemuns
         from virtsh.xmlconf import domain as xd
-        live = etree.fromstring(self.xml_desc(XML_SECURE | XML_MIGRATABLE).encode())
+        live = copy.deepcopy(self._definition(True).tree)
+        self._undo_start_choices(live)      # before the migratable rules see it
+        from virtsh.drivers.qemu.live import defined_cpu, drop_detected_chains
+        drop_detected_chains(defined_cpu(live, self._status()))
+        return qemuns.format(xd.DomainDef(live), flags)
+
+    def _undo_start_choices(self, live):
+        """unfill_graphics of the live tree *live* against the definition
+        the guest was started from (for migration and save images)."""
+        from virtsh.xmlconf import domain as xd
         original = None
         if self.is_persistent():
             original = xd.parse_document(self.store.config_xml(self.name()))
         unfill_graphics(live, original)
-        return etree.tostring(live, encoding="unicode")
 
     def migrate(self, dest_conn, params=None, flags=0):
         from virtsh.drivers import migrate
@@ -225,15 +322,16 @@ class MigrationMixin(RunningBase):
                 if flags & D.MIGRATE_PARALLEL and "parallel.connections" in params:
                     tunables["multifd-channels"] = params["parallel.connections"]
                 mon.cmd("migrate-set-parameters", **tunables)
+                job = read_job(self.store, self.name()) or {"started": time.time()}
+                job.update(was_running=was_running, memory=True)   # disks may be mirrored
+                _write_job(self.store, self.name(), job)
                 if was_running and not flags & D.MIGRATE_LIVE:
                     mon.cmd("stop")
                     self.store.update_state(self.name(), D.PAUSED, D.PAUSED_MIGRATION)
-                _write_job(self.store, self.name(), {"started": time.time(),
-                                                     "was_running": was_running})
                 try:
                     mon.cmd("migrate", uri=_tcp_uri(target["uri"]))
                 except VirtError:
-                    self._resume_after_failure(mon, was_running)
+                    _resume_after_failure(self.store, self.name(), mon, was_running)
                     raise
             finally:
                 mon.close()
@@ -256,31 +354,16 @@ class MigrationMixin(RunningBase):
             if cancelled:
                 mon = self._monitor()
                 try:
-                    self._cancel_and_wait(mon)
-                    self._resume_after_failure(mon, bool(job and job["was_running"]))
+                    _cancel_and_wait(mon)
+                    storagecopy.drop_mirrors(mon)
+                    _resume_after_failure(self.store, self.name(), mon,
+                                          bool(job and job["was_running"]))
                 finally:
                     mon.close()
                 return
             files.remove(_job_path(self.store, self.name()))
             lifecycle.stop(self.store, self.name(), status, "migrated", D.SHUTOFF_MIGRATED)
             self._undefine_source(flags)
-
-    def _cancel_and_wait(self, mon):
-        info = mon.cmd("query-migrate")
-        if info.get("status") in ACTIVE:
-            mon.cmd("migrate_cancel")
-            deadline = time.monotonic() + 10
-            while (mon.cmd("query-migrate").get("status") in ACTIVE
-                   and time.monotonic() < deadline):
-                time.sleep(0.02)
-
-    def _resume_after_failure(self, mon, was_running):
-        """Leave the guest as it was before the migration began."""
-        files.remove(_job_path(self.store, self.name()))
-        if was_running:
-            if mon.cmd("query-status").get("status") != "running":
-                mon.cmd("cont")
-            self.store.update_state(self.name(), D.RUNNING, D.RUNNING_MIGRATION_CANCELED)
 
     def _undefine_source(self, flags):
         if flags & D.MIGRATE_UNDEFINE_SOURCE and self.is_persistent():
@@ -293,6 +376,8 @@ class MigrationMixin(RunningBase):
         job = read_job(self.store, self.name())
         if job is None:
             return super().job_stats(flags)
+        if job.get("mirrors"):
+            return self._storage_job_stats(job)
         info = self._qmp_once("query-migrate")
         kind = JOB_TYPES.get(info.get("status"), D.JOB_UNBOUNDED)
         return kind, job_params(info, job["started"])
@@ -302,9 +387,16 @@ class MigrationMixin(RunningBase):
 
     def abort_job_flags(self, flags=0):
         self._running_status()
-        if read_job(self.store, self.name()) is None:
-            raise VirtError(OPERATION_INVALID, "no job is active on the domain")
-        self._qmp_once("migrate_cancel")
+        job = read_job(self.store, self.name())
+        if job is None:
+            from virtsh.drivers.qemu import jobs        # a save or dump, perhaps
+            if not jobs.request_abort(self.store, self.name()):
+                raise VirtError(OPERATION_INVALID, "no job is active on the domain")
+            return
+        if job.get("mirrors") and "memory" not in job:
+            self._abort_storage_copy(job)
+        else:
+            self._qmp_once("migrate_cancel")
 
     def migrate_start_post_copy(self, flags=0):
         self._running_status()
@@ -372,22 +464,31 @@ class IncomingMixin:
             listen = params.get("listen_address") or "0.0.0.0"
             wanted = params.get("migrate_uri")
             port = int(_tcp_uri(wanted).rsplit(":", 1)[1]) if wanted else _free_port(listen)
-            dom.start_locked(defn.tree, paused=True, transient=existing is None,
-                             extra_args=("-incoming", "defer"))
+            _write_job(self.store, name, {"incoming": True, "started": time.time()})
+            created = storagecopy.precreate(defn.tree, params, flags)
+            try:
+                dom.start_locked(defn.tree, paused=True, transient=existing is None,
+                                 extra_args=("-incoming", "defer"))
+            except BaseException:
+                files.remove(*created, _job_path(self.store, name))
+                raise
+            nbd = None
             try:
                 dom._qmp("migrate-set-capabilities", capabilities=_capabilities(flags))
                 if flags & D.MIGRATE_PARALLEL and "parallel.connections" in params:
                     dom._qmp("migrate-set-parameters",
                              **{"multifd-channels": params["parallel.connections"]})
-                host = "[%s]" % listen if ":" in listen else listen
-                dom._qmp("migrate-incoming", uri="tcp:%s:%d" % (host, port))
-            except VirtError:
+                port = _listen_incoming(dom, listen, port, chosen=not wanted)
+                if storagecopy.copies_storage(flags):
+                    nbd = storagecopy.serve(dom, listen, params)
+            except BaseException:
                 self._discard_incoming(dom)
+                files.remove(*created)
                 raise
-            files.write_atomic(_job_path(self.store, name),
-                               json.dumps({"incoming": True, "started": time.time()}),
-                               durable=False)
-        return {"uri": wanted, "host": _connect_host(listen), "port": port, "name": name}
+            _write_job(self.store, name, {"incoming": True, "started": time.time(),
+                                          "created": created, "nbd": bool(nbd)})
+        return {"uri": wanted, "host": _connect_host(listen), "port": port, "name": name,
+                "nbd": nbd}
 
     def migrate_finish(self, name, params=None, flags=0, cancelled=False):
         from virtsh.drivers.qemu import qemuns
@@ -398,9 +499,11 @@ class IncomingMixin:
         if flags & D.MIGRATE_OFFLINE:
             return None if cancelled else dom
         with self.store.lock(name):
+            job = read_job(self.store, name) or {}
             files.remove(_job_path(self.store, name))
             if cancelled:
                 self._discard_incoming(dom)
+                files.remove(*job.get("created", ()))
                 return None
             if status_locked(self.store, name) is None:
                 raise VirtError(OPERATION_FAILED, "domain '%s' stopped during the incoming "
@@ -408,6 +511,8 @@ class IncomingMixin:
             mon = dom._monitor()
             try:
                 _wait_incoming(mon)
+                if job.get("nbd"):
+                    storagecopy.stop_serving(mon)
                 if not flags & D.MIGRATE_PAUSED:
                     mon.cmd("cont")
             except VirtError:
@@ -441,10 +546,29 @@ def _qemu_speed(mib):
     return min(mib * MIB, (1 << 53) - 1)
 
 
-def _free_port(listen):
+def _listen_incoming(dom, listen, port, chosen):
+    """Have the incoming QEMU listen on *port*; the port it listens on.
+
+    A port we *chose* was free when checked, but another process may bind
+    it before QEMU does (concurrent migrations): then try the next free
+    one, as QEMU accepts migrate-incoming again after a failed attempt."""
+    host = "[%s]" % listen if ":" in listen else listen
+    for attempt in range(5):
+        try:
+            dom._qmp("migrate-incoming", uri="tcp:%s:%d" % (host, port))
+            return port
+        except VirtError as e:
+            if not chosen or attempt == 4 or "Address already in use" not in str(e):
+                raise
+            port = _free_port(listen, after=port)
+
+
+def _free_port(listen, after=None):
     import socket
     family = socket.AF_INET6 if ":" in listen else socket.AF_INET
     for port in PORT_RANGE:
+        if after is not None and port <= after:
+            continue
         with socket.socket(family) as s:
             try:
                 s.bind((listen, port))

@@ -30,8 +30,12 @@ def keep(root, raw):
 
 
 def format(defn, flags=0, live_id=None):  # noqa: A001 (xmlconf's name)
-    """xmlconf's format of *defn*, plus its QEMU-namespace elements."""
-    from virtsh.xmlconf import domain as xd
+    """xmlconf's format of *defn*, plus its QEMU-namespace elements (and,
+    for a migratable view, without what every QEMU host adds itself)."""
+    from virtsh.xmlconf import XML_MIGRATABLE, domain as xd
+    if flags & XML_MIGRATABLE:
+        from virtsh.drivers.qemu import migratable
+        defn = xd.DomainDef(migratable.strip(copy.deepcopy(defn.tree)))
     extras = [e for e in defn.tree if _ours(e)]
     if not extras:
         return xd.format(defn, flags, live_id=live_id)

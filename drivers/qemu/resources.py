@@ -9,7 +9,7 @@ import os
 
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (VirtError, INVALID_ARG, OPERATION_INVALID,
-                                   OPERATION_FAILED, CONFIG_UNSUPPORTED)
+                                   OPERATION_FAILED)
 from virtsh.drivers.qemu import edits
 from virtsh.drivers.qemu.running import RunningBase
 
@@ -129,7 +129,7 @@ class ResourcesMixin(RunningBase):
     # --- vCPU counts ----------------------------------------------------------
     def set_vcpus(self, count, flags=0):
         if flags & D.VCPU_GUEST:
-            raise VirtError(CONFIG_UNSUPPORTED, "QEMU guest agent is not configured")
+            return self._set_vcpus_by_agent(count, flags)
         if count == 0:
             raise VirtError(INVALID_ARG, "argument unsupported: cannot set vcpus to 0")
         with edits.editing(self, flags & AFFECT) as defs:
@@ -191,7 +191,7 @@ class ResourcesMixin(RunningBase):
 
     def vcpus_flags(self, flags=0):
         if flags & D.VCPU_GUEST:
-            raise VirtError(CONFIG_UNSUPPORTED, "QEMU guest agent is not configured")
+            return self._vcpus_by_agent(flags)
         edits.one_of(flags)
         defs = edits.read(self, flags & AFFECT)
         maximum, current = vcpu_counts(defs.selected()[0])
@@ -283,9 +283,59 @@ class ResourcesMixin(RunningBase):
             raise VirtError(INVALID_ARG, "Empty cpu list for pinning")
         with edits.editing(self, flags & AFFECT) as defs:
             if defs.live is not None:
-                _set_affinity(defs.status["pid"], cpus)
+                mon = self._monitor()
+                try:
+                    vcpus, iothreads = guest_threads(mon)
+                finally:
+                    mon.close()
+                special = set(vcpus.values()) | set(iothreads.values())
+                for tid in emulator_threads(defs.status["pid"], special):
+                    _set_affinity(tid, cpus)
             for root in defs.selected():
                 set_pin(root, "emulatorpin", None, None, cpus)
+
+
+def guest_threads(mon):
+    """({vCPU index: thread id}, {I/O thread id: thread id}) of a running QEMU."""
+    vcpus = {c["cpu-index"]: c["thread-id"] for c in mon.cmd("query-cpus-fast")}
+    iothreads = {int(t["id"][8:]): t["thread-id"] for t in mon.cmd("query-iothreads")
+                 if t["id"].startswith("iothread") and t["id"][8:].isdigit()}
+    return vcpus, iothreads
+
+
+def emulator_threads(pid, special):
+    """QEMU's threads that are neither vCPUs nor I/O threads (*special*)."""
+    try:
+        tids = [int(t) for t in os.listdir("/proc/%d/task" % pid)]
+    except OSError:
+        return [pid]
+    return [t for t in tids if t not in special]
+
+
+def pin_at_start(root, mon, pid):
+    """Pin QEMU's threads as ``<vcpu cpuset>``, ``<vcpupin>``,
+    ``<iothreadpin>`` and ``<emulatorpin>`` say, as a start does in libvirt
+    (the cpuset of ``<vcpu>`` is everyone's default)."""
+    from virtsh.drivers import cpusets
+    vcpu = root.find("vcpu")
+    default = cpusets.parse(vcpu.get("cpuset")) if vcpu is not None and \
+        vcpu.get("cpuset") else None
+    pins = {(p.tag, p.get("vcpu") or p.get("iothread")): cpusets.parse(p.get("cpuset"))
+            for p in root.findall("cputune/*")
+            if p.tag in ("vcpupin", "emulatorpin", "iothreadpin") and p.get("cpuset")}
+    if default is None and not pins:
+        return
+    vcpus, iothreads = guest_threads(mon)
+    for kind, threads in (("vcpupin", vcpus), ("iothreadpin", iothreads)):
+        for n, tid in threads.items():
+            cpus = pins.get((kind, str(n)), default)
+            if cpus:
+                _set_affinity(tid, cpus)
+    cpus = pins.get(("emulatorpin", None), default)
+    if cpus:
+        special = set(vcpus.values()) | set(iothreads.values())
+        for tid in emulator_threads(pid, special):
+            _set_affinity(tid, cpus)
 
 
 def _set_affinity(tid, cpus):

@@ -27,7 +27,8 @@ VERSION = 2
 HEADER = struct.Struct("=16s5I15I")          # magic, version, xml area, running,
 XML_ALIGN = 64 * 1024                        # compressed, cookie, unused[15]
 FULL_BANDWIDTH = 1 << 53                     # bytes/s: no throttling
-PAUSED_MIGRATION = 2
+PAUSED_MIGRATION, PAUSED_SAVE = 2, 3         # virDomainPausedReason
+RUNNING_SAVE_CANCELED = 7                    # virDomainRunningReason
 XML_SECURE, XML_INACTIVE, XML_MIGRATABLE = 1, 2, 8   # images keep passwords (0600)
 
 
@@ -89,9 +90,11 @@ def area_for(xml):
     return (size // XML_ALIGN + 1) * XML_ALIGN
 
 
-def _wait_migration(mon, what, progress=None):
+def _wait_migration(mon, what, progress=None, job=None):
     """Poll ``query-migrate`` until the stream is complete, telling
-    *progress(done, total)* how far it got."""
+    *progress(done, total)* how far it got and recording it in *job*
+    (which another process may ask to abort)."""
+    aborting = False
     while True:
         info = mon.cmd("query-migrate")
         status = info.get("status")
@@ -99,10 +102,19 @@ def _wait_migration(mon, what, progress=None):
         if progress is not None and ram and ram.get("total"):
             progress(min(ram["transferred"], ram["total"]), ram["total"])
         if status == "completed":
+            if job is not None:
+                job.complete(info)
             return
         if status in ("failed", "cancelled"):
+            if aborting:
+                raise job.aborted()
             raise VirtError(OPERATION_FAILED, "%s: %s" % (what, info.get(
                 "error-desc", "job '%s' unexpectedly failed" % what)))
+        if job is not None:
+            job.update(info)
+            if not aborting and job.abort_requested():
+                aborting = True
+                mon.cmd("migrate_cancel")
         time.sleep(0.02)
 
 
@@ -126,7 +138,7 @@ class SaveMixin(RunningBase):
     """save, managedsave and a start that resumes a managed save."""
 
     def _managed_path(self):
-        return os.path.join(self.store.tree.lib, "save", self.name() + ".save")
+        return self.store.managed_save_path(self.name())
 
     def save(self, path, xml=None, flags=0):
         with self.store.lock(self.name()):
@@ -140,7 +152,10 @@ class SaveMixin(RunningBase):
                             "'VIR_DOMAIN_SAVE_PAUSED' are mutually exclusive", raw=True)
         status = self._running_status()
         if xml is None:
-            live = xd.parse_document(self.store.live_xml(self.name()))
+            from virtsh.drivers.qemu.live import defined_cpu, drop_detected_chains
+            live = defined_cpu(xd.parse_document(self.store.live_xml(self.name())), status)
+            drop_detected_chains(live)
+            self._undo_start_choices(live)      # ports, sockets: the restore picks anew
             xml = qemuns.format(xd.DomainDef(live), XML_INACTIVE | XML_MIGRATABLE | XML_SECURE)
         running = status["state"] == D.RUNNING
         if flags & (D.SAVE_RUNNING | D.SAVE_PAUSED):
@@ -169,24 +184,32 @@ class SaveMixin(RunningBase):
         lifecycle.stop(self.store, self.name(), status, "saved", S.SHUTOFF_SAVED)
 
     def _migrate_out(self, fd, was_running):
-        """Pause the guest and have QEMU write its state to *fd*."""
+        """Pause the guest and have QEMU write its state to *fd* (a job
+        other processes can follow and abort)."""
+        from virtsh.drivers.qemu.jobs import Job, OPERATION_SAVE
         mon = self._monitor()
+        job = Job(self.store, self.name(), OPERATION_SAVE)
         try:
             if was_running:
                 mon.cmd("stop")
+                self.store.update_state(self.name(), D.PAUSED, PAUSED_SAVE)
             try:
                 mon.cmd("migrate-set-parameters", **{"max-bandwidth": FULL_BANDWIDTH})
                 mon.send_fd(fd, "migrate")
                 mon.cmd("migrate", uri="fd:migrate")
-                _wait_migration(mon, "migration out", getattr(self.conn, "progress", None))
+                _wait_migration(mon, "migration out", getattr(self.conn, "progress", None),
+                                job)
             except KeyboardInterrupt:
                 _cancel(mon, was_running)
                 raise VirtError(OPERATION_ABORTED, "operation aborted: migration out "
                                 "job: canceled by client") from None
             except VirtError:
                 _cancel(mon, was_running)
+                if was_running:
+                    self.store.update_state(self.name(), D.RUNNING, RUNNING_SAVE_CANCELED)
                 raise
         finally:
+            job.end()
             mon.close()
 
     def managed_save(self, flags=0):
@@ -201,9 +224,6 @@ class SaveMixin(RunningBase):
             os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
             self._save_locked(path, None, flags)
 
-    def has_managed_save(self):
-        return os.path.exists(self._managed_path())
-
     def managed_save_remove(self, flags=0):
         from virtsh.drivers.qemu import files
         files.remove(self._managed_path())
@@ -214,7 +234,7 @@ class SaveMixin(RunningBase):
         return Image.read(self._managed_path())
 
     def managed_save_xml(self, flags=0):
-        return shown_xml(self._managed_image().xml, flags)
+        return shown_xml(self.conn, self._managed_image().xml, flags)
 
     def managed_save_define_xml(self, xml, flags=0):
         image = self._managed_image()
@@ -262,13 +282,13 @@ def checked_xml(conn, old_xml, new_xml):
     return qemuns.format(new, XML_INACTIVE | XML_MIGRATABLE | XML_SECURE)
 
 
-def shown_xml(stored, flags):
-    """An image's definition as a user sees it: passwords only with the
-    SAVE_IMAGE_XML_SECURE flag (the image itself keeps them)."""
+def shown_xml(conn, stored, flags):
+    """An image's definition as a user sees it: loaded as the driver loads
+    any definition (its defaults back in: the image has the migratable
+    form), passwords only with the SAVE_IMAGE_XML_SECURE flag (the image
+    itself keeps them)."""
     from virtsh.drivers.qemu import qemuns
-    from virtsh.xmlconf import domain as xd
-    return qemuns.format(xd.parse(stored), XML_INACTIVE | XML_MIGRATABLE |
-                         (flags & XML_SECURE))
+    return qemuns.format(conn.prepare_definition(stored), XML_INACTIVE | (flags & XML_SECURE))
 
 
 def restore_into(dom, path, image, xml, flags):
@@ -325,7 +345,7 @@ class SaveImagesMixin:
                          xml and checked_xml(self, image.xml, xml), flags)
 
     def save_image_get_xml(self, path, flags=0):
-        return shown_xml(Image.read(path).xml, flags)
+        return shown_xml(self, Image.read(path).xml, flags)
 
     def save_image_define_xml(self, path, xml, flags=0):
         image = Image.read(path)

@@ -200,6 +200,10 @@ class SnapshotsMixin(RunningBase):
             if self.is_persistent() else None
         root = live if active else config
         defn.dom = xd.DomainDef(_plain(root))
+        if active:
+            from virtsh.drivers.qemu.live import defined_cpu, save_cookie
+            defined_cpu(defn.dom.tree, status)
+            defn.cookie = save_cookie(live)
         if active and config is not None:
             defn.inactive_dom = xd.DomainDef(config)
         if disk_only:

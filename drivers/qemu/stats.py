@@ -289,8 +289,8 @@ class StatsMixin(RunningBase):
 
     # --- jobs and the monitor ---------------------------------------------------------
     def job_stats(self, flags=0):
-        self._running_status()
-        return D.JOB_NONE, []
+        from virtsh.drivers.qemu import jobs
+        return jobs.stats(self, flags)
 
     def job_info(self):
         return self.job_stats()

@@ -12,15 +12,15 @@ Per domain NAME:
   run/qemu/NAME.ending       why QEMU is being stopped (destroyed, failed ...)
   run/qemu/NAME.reboot       a guest reboot is in progress (fake reboot)
   run/qemu/NAME.shutoff      reason number of the last stop
+  run/qemu/NAME.migration    the migration job in flight and who drives it
   run/qemu/NAME.lock         flock held while a command operates on NAME
   log/qemu/NAME.log          QEMU's stderr and the command lines
 """
-import json
 import os
 import time
 
 from virtsh.drivers import domain as D
-from virtsh.drivers.qemu import files
+from virtsh.drivers.qemu import files, jsontext, quickfacts
 
 # virDomainShutoffReason / virDomainPausedReason numbers used here.
 SHUTOFF_UNKNOWN, SHUTOFF_SHUTDOWN, SHUTOFF_DESTROYED, SHUTOFF_CRASHED = 0, 1, 2, 3
@@ -28,6 +28,7 @@ SHUTOFF_SAVED, SHUTOFF_FAILED = 5, 6
 ENDINGS = {"shutdown": SHUTOFF_SHUTDOWN, "destroyed": SHUTOFF_DESTROYED,
            "crashed": SHUTOFF_CRASHED, "saved": SHUTOFF_SAVED,
            "failed": SHUTOFF_FAILED}
+SUPERVISOR_GRACE = 2.0      # seconds a supervisor gets to settle its ended QEMU
 
 
 class Store:
@@ -48,6 +49,9 @@ class Store:
 
     def log(self, name):
         return os.path.join(self.tree.log, name + ".log")
+
+    def managed_save_path(self, name):
+        return os.path.join(self.tree.lib, "save", name + ".save")
 
     def lock(self, name):
         return files.Lock(self.run(name, "lock"))
@@ -75,7 +79,13 @@ class Store:
         return files.read_text(self.config(name))
 
     def live_xml(self, name):
-        return files.read_text(self.run(name, "xml"))
+        text = files.read_text(self.run(name, "xml"))
+        if text is not None and "<channel " in text:
+            from virtsh.drivers.qemu import channels     # ports the guest opened
+            states = channels.read_states(self, name)   # or closed since
+            if states:
+                text = channels.apply_states(text, states)
+        return text
 
     def uuid_hint(self, name):
         """The UUID in the head of the live, else persistent, XML of *name*
@@ -87,13 +97,17 @@ class Store:
                     head = f.read(1024)
             except OSError:
                 continue
-            start = head.find(b"<uuid>") + 6
-            end = head.find(b"</uuid>", start)
-            return head[start:end].decode() if start >= 6 and end > 0 else None
+            return quickfacts.uuid(head.decode(errors="replace"))
         return None
 
+    def uuid_index(self):
+        """Which domain holds which UUID (see index.py)."""
+        from virtsh.drivers.qemu.index import UuidIndex
+        return UuidIndex(self, os.path.join(self.tree.cache, "uuids.json"))
+
     def write_config(self, name, xml):
-        files.write_atomic(self.config(name), xml)
+        self.uuid_index().record_write(
+            name, xml, lambda: files.write_atomic(self.config(name), xml))
 
     # --- runtime state ----------------------------------------------------
     def status(self, name):
@@ -101,14 +115,19 @@ class Store:
 
         A status whose QEMU has gone (killed from outside, or the
         supervisor lost) is settled here: the domain is stopped with the
-        reason recorded in the ending file, else "crashed"."""
+        reason recorded in the ending file, else "crashed".  A supervisor
+        still alive knows best how its QEMU ended: it is given a moment to
+        settle first.  Callers may hold the domain's lock (it is re-entrant)."""
         text = files.read_text(self.run(name, "status"))
         if text is None:
             return None
         status = _parse_status(text)
         if status.get("pid") and process_alive(status["pid"], status.get("start_time")):
             return status
-        with self.lock(name):
+        lock = self.lock(name)
+        if not lock.held() and self._supervisor_settles(name, status):
+            return None
+        with lock:
             text = files.read_text(self.run(name, "status"))
             if text is None:
                 return None
@@ -117,6 +136,19 @@ class Store:
                 return status
             self.finish(name, self.ending_reason(name, SHUTOFF_CRASHED))
         return None
+
+    def _supervisor_settles(self, name, status):
+        """Whether the live supervisor of *status* settled the domain
+        within SUPERVISOR_GRACE seconds (the status file is gone)."""
+        supervisor = status.get("supervisor")
+        if not supervisor or not process_alive(supervisor, status.get("supervisor_start")):
+            return False
+        deadline = time.monotonic() + SUPERVISOR_GRACE
+        while time.monotonic() < deadline:
+            if not os.path.exists(self.run(name, "status")):
+                return True
+            time.sleep(0.01)
+        return False
 
     def _rebuild_status(self, name):
         """A status for the QEMU named by the pid file when the status file
@@ -143,12 +175,13 @@ class Store:
         return status
 
     def write_status(self, name, status):
+        import json
         files.write_atomic(self.run(name, "status"), json.dumps(status), durable=False)
 
     def update_state(self, name, state, reason):
         """Record a state a command gave the guest (after QEMU made it so:
         the supervisor then ignores the events that change caused)."""
-        status = json.loads(files.read_text(self.run(name, "status")))
+        status = jsontext.loads(files.read_text(self.run(name, "status")))
         status["state"], status["reason"] = state, reason
         status["changed"] = time.time()
         self.write_status(name, status)
@@ -186,22 +219,30 @@ class Store:
 
         With *pid*, only if the status still names that QEMU (the domain
         may have been settled, even started again, by someone else)."""
-        try:
-            status = json.loads(files.read_text(self.run(name, "status")))
-        except (TypeError, ValueError):
-            status = {}
+        status = _parse_status(files.read_text(self.run(name, "status"), ""))
         if pid is not None and status.get("pid") != pid:
             return
         if status.get("taps"):
             from virtsh.drivers.qemu import live
             live.unplug_taps(status["taps"])
+        if status.get("cgroup"):
+            from virtsh.drivers.qemu import cgroups
+            cgroups.remove(status["cgroup"])
         if os.path.exists(self.config(name)):
             files.write_atomic(self.run(name, "shutoff"), str(reason), durable=False)
         if status.get("pid"):
             from virtsh.drivers.qemu import eventlog
             eventlog.lifecycle(self, name, status["pid"], eventlog.STOPPED,
                                eventlog.STOPPED_DETAIL.get(reason, 0))
-        kinds = ("xml", "pid", "monitor", "events", "ending", "reboot", "status")
+        if status.get("id") is not None:
+            import shutil
+            from virtsh.drivers.qemu import channels
+            shutil.rmtree(channels.directory(self.tree.lib, status["id"], name),
+                          ignore_errors=True)
+            from virtsh.drivers.qemu.displays import domain_dir
+            shutil.rmtree(domain_dir(self.tree.lib, status["id"], name), ignore_errors=True)
+        kinds = ("xml", "pid", "monitor", "events", "ending", "reboot", "migration", "status",
+                 "vserports")
         files.remove(*(self.run(name, kind) for kind in kinds))
         import glob     # and what writers killed half-way left (lock held)
         files.remove(*(path for kind in kinds for path in glob.glob(os.path.join(
@@ -222,7 +263,7 @@ class Store:
 def _parse_status(text):
     """The dict of a status file's text; {} when corrupt or truncated."""
     try:
-        status = json.loads(text)
+        status = jsontext.loads(text)
     except ValueError:
         return {}
     return status if isinstance(status, dict) else {}

@@ -97,6 +97,20 @@ def _disks(root, machine):
                               "targets" % dev)
 
 
+def _pci_controllers(root, machine):
+    cells = len(root.findall("cpu/numa/cell"))
+    for c in root.findall("devices/controller[@type='pci']"):
+        model = c.get("model")
+        if model == "pcie-expander-bus" and not is_q35(machine):
+            raise unsupported("pcie-expander-bus controllers are not supported with this "
+                              "machine type")
+        node = c.findtext("target/node")
+        if node is not None and node.strip().isdigit() and int(node) >= cells:
+            raise VirtError(XML_ERROR, "%s with index %s is configured for a NUMA node (%s) "
+                            "not present in the domain's <cpu><numa> array (%d)"
+                            % (model, c.get("index"), node.strip(), cells))
+
+
 def _controllers(root, machine):
     for c in root.findall("devices/controller[@type='usb']"):
         model = c.get("model")
@@ -109,10 +123,61 @@ def _graphics(root, conf):
         if g.get("tlsPort") not in (None, "-1") and not conf.get("spice_tls"):
             raise unsupported("spice TLS port set in XML configuration, but TLS is "
                               "disabled in qemu.conf")
+    gl_displays = [g for g in root.findall("devices/graphics")
+                   if g.get("type") == "egl-headless" or g.find("gl[@enable='yes']") is not None]
+    if len(gl_displays) > 1:
+        raise unsupported("multiple OpenGL displays are not supported by QEMU")
+
+
+def _shared_disks(root, machine):
+    for disk in root.findall("devices/disk"):
+        driver = disk.find("driver")
+        fmt = driver.get("type") if driver is not None else None
+        if disk.find("shareable") is not None and disk.find("readonly") is None \
+                and fmt not in (None, "raw"):
+            raise unsupported("shared access for disk '%s' requires use of supported "
+                              "storage format" % disk.find("target").get("dev"))
+
+
+# Serial target types an x86 machine has.
+_X86_SERIAL_TARGETS = ("isa-serial", "usb-serial", "pci-serial", "isa-debug")
+
+
+def _devices(root, machine):
+    """Devices this QEMU (7.2, x86) cannot provide as configured."""
+    devices = root.find("devices")
+    if devices.find("memory[@model='sgx-epc']") is not None:
+        raise unsupported("sgx epc isn't supported by this QEMU binary")
+    if any(s.find("model") is None or s.find("model").get("type", "ivshmem") == "ivshmem"
+           for s in devices.findall("shmem")):       # the legacy device QEMU 7.2 lacks
+        raise unsupported("ivshmem device is not supported with this QEMU binary")
+    iommu = devices.find("iommu[@model='virtio']")
+    if iommu is not None and iommu.find("address") is not None \
+            and iommu.find("address").get("type") != "pci":
+        raise unsupported("IOMMU device: 'virtio' needs a PCI address")
+    for inp in devices.findall("input"):
+        if inp.get("model") in ("virtio-transitional", "virtio-non-transitional") \
+                and inp.get("type") != "passthrough":
+            raise unsupported("virtio (non-)transitional models are not supported for "
+                              "input type=%s" % inp.get("type"))
+    if root.find("os/type").get("arch") in ("x86_64", "i686"):
+        for serial in devices.findall("serial"):
+            target = serial.find("target")
+            kind = target.get("type") if target is not None else None
+            if kind is not None and kind not in _X86_SERIAL_TARGETS:
+                model = target.find("model")
+                raise unsupported("Serial device with target type '%s' and target model "
+                                  "'%s' not compatible with guest architecture or machine "
+                                  "type" % (kind, model.get("name") if model is not None
+                                            else "none"))
+    for hostdev in devices.findall("hostdev[@type='scsi_host']"):
+        if hostdev.find("boot") is not None:
+            raise unsupported("booting from assigned devices is not supported by vhost "
+                              "SCSI devices")
 
 
 CHECKS = (_pci_root, _machine_features, _cpu, _vcpus, _memory, _tuning, _disks,
-          _controllers)
+          _shared_disks, _pci_controllers, _controllers, _devices)
 
 
 def check(root, conf):

@@ -11,7 +11,6 @@ import sys
 import pytest
 
 import virtsh.drivers as drivers
-from virtsh.drivers import domain as D
 from virtsh.drivers.errors import VirtError
 
 DATA = "/work/shared/conformance/cli/data"

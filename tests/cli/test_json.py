@@ -12,8 +12,6 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 from virtsh import commands
 from virtsh.control import Control
 from virtsh.engine import run_string

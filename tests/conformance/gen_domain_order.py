@@ -38,7 +38,7 @@ def key_of(path, elem):
 # libvirt's QEMU- and LXC-driver output: an ethernet or bridge interface prints
 # its host-side IP addresses and routes right after <source> and its <guest>
 # after <target>; a direct interface has its own order; <idmap> (containers)
-# comes before <features>.
+# comes before <features>; video and memballoon print alias, then address.
 OVERRIDES = {
     'domain': (
         'name', 'uuid', 'title', 'description', 'metadata', 'genid', 'maxMemory', 'memory',
@@ -62,6 +62,14 @@ OVERRIDES = {
         'guest', 'model', 'alias', 'address', 'link', 'mtu', 'coalesce', 'portForward',
         'backenddomain', 'backend', 'driver', 'acpi', 'filterref', 'tune', 'boot', 'rom',
         'bandwidth', 'vlan', 'port', 'teaming',),
+    # the QEMU driver's live XML: a device's alias comes before its address
+    'domain/devices/video': ('driver', 'model', 'alias', 'acpi', 'address'),
+    'domain/devices/memballoon': ('stats', 'alias', 'acpi', 'address', 'driver'),
+    'domain/devices/channel': ('source', 'protocol', 'log', 'target', 'alias', 'address'),
+    # SPICE settings print in libvirt's fixed order (its QEMU and test drivers)
+    'domain/devices/graphics': ('listen', 'channel', 'audio', 'image', 'jpeg', 'zlib',
+                                'playback', 'streaming', 'mouse', 'clipboard',
+                                'filetransfer', 'gl'),
 }
 
 
@@ -115,7 +123,8 @@ def collect(corpus):
             walk(c, path)
 
     for case in sorted(os.listdir(corpus)):
-        for out in ("test.out", "test-migratable.out"):
+        # the QEMU driver's output shows where devices print their PCI address
+        for out in ("test.out", "test-migratable.out", "qemu.out"):
             p = os.path.join(corpus, case, out)
             if os.path.exists(p) and os.path.getsize(p):
                 walk(etree.parse(p).getroot(), "")

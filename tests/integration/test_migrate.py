@@ -266,3 +266,30 @@ def test_timeout_options_need_a_live_migration(host, dest):
     result = host.virtsh("migrate", "opts", dest.uri, "--timeout-suspend", check=False)
     assert (result.returncode, result.stderr) == (
         1, "error: migrate: Unexpected --timeout-* option without --timeout\n")
+
+
+def test_incoming_port_taken_after_the_check_moves_to_the_next_one(host):
+    """Concurrent migrations: the port picked for an incoming QEMU can be
+    bound by someone else before QEMU binds it; a chosen port then moves on,
+    a port the user asked for is an error."""
+    import socket
+    from virtsh import drivers
+    from virtsh.drivers.errors import VirtError
+    from virtsh.drivers.qemu import migration
+    from virtsh.drivers.qemu.domain import QemuDomain
+    conn = drivers.open(host.uri)
+    tree = conn.prepare_definition(guest_xml("incoming")).tree
+    dom = QemuDomain(conn, "incoming")
+    with conn.store.lock("incoming"):
+        dom.start_locked(tree, paused=True, transient=True, extra_args=("-incoming", "defer"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(VirtError, match="Address already in use"):
+            migration._listen_incoming(dom, "127.0.0.1", port, chosen=False)
+        moved = migration._listen_incoming(dom, "127.0.0.1", port, chosen=True)
+    assert moved != port and moved in migration.PORT_RANGE
+    with socket.socket() as probe, pytest.raises(OSError):       # QEMU listens there
+        probe.bind(("127.0.0.1", moved))
+    host.virtsh("destroy", "incoming")

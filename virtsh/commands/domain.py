@@ -516,12 +516,16 @@ def set_media(disk, action, source, block, path):
          flag('force', "take over a session already connected"),
          flag('safe', "only connect if the session is safe"))
 def console(ctl, args):
+    flags = (1 if args.flag("force") else 0) | (2 if args.flag("safe") else 0)
+    return run_console(ctl, lookup.domain(ctl, args), args.get("devname"), flags)
+
+
+def run_console(ctl, dom, devname=None, flags=0):
+    """Relay the terminal to the domain's console (also start/create --console)."""
     import os
-    dom = lookup.domain(ctl, args)
     if not (os.isatty(0) and os.isatty(1)):
         raise CommandError("Cannot run interactive console without a controlling TTY")
-    flags = (1 if args.flag("force") else 0) | (2 if args.flag("safe") else 0)
-    stream = dom.open_console(args.get("devname"), flags)
+    stream = dom.open_console(devname, flags)
     ctl.print_extra("Connected to domain '%s'" % dom.name())
     ctrl = " (Ctrl + %s)" % ctl.escape[1] if ctl.escape.startswith("^") else ""
     ctl.print_extra("Escape character is %s%s" % (ctl.escape, ctrl))
@@ -592,7 +596,7 @@ def create(ctl, args):
     with failing("Failed to create domain from %s" % path):
         dom = ctl.conn.create_domain(xml, flags)
     ctl.print_extra("Domain '%s' created from %s" % (dom.name(), path))
-    return True
+    return run_console(ctl, dom) if args.flag("console") else True
 
 
 @command('define', "Define (or redefine) a persistent domain from an XML file.",
@@ -801,30 +805,35 @@ def domdisplay(ctl, args):
 
 
 def graphics_uri(scheme, graphics, with_password):
-    """``vnc://127.0.0.1:1`` for a <graphics> element, None without a port."""
+    """``vnc://127.0.0.1:1`` (or ``spice+unix:///PATH`` for a socket) for a
+    <graphics> element, None when it listens nowhere."""
     if graphics is None:
         return None
+    listen = graphics.find("listen")
+    socket = listen.get("socket") if listen is not None and \
+        listen.get("type") == "socket" else None
     port = int(graphics.get("port", "0") or 0)
     tls_port = int(graphics.get("tlsPort", "0") or 0)
-    if port <= 0 and tls_port <= 0:
+    if not socket and port <= 0 and tls_port <= 0:
         return None
-    listen = graphics.find("listen")
-    address = (listen.get("address") if listen is not None else None) \
-        or graphics.get("listen")
-    if not address or address in ("0.0.0.0", "::"):
-        address = "localhost"
-    if ":" in address:
-        address = "[%s]" % address
-    uri = scheme + "://"
-    password = graphics.get("passwd")
-    if with_password and password:
+    password = graphics.get("passwd") if with_password else None
+    uri = scheme + ("+unix://" if socket else "://")
+    if password and scheme != "spice":
         uri += ":%s@" % password
-    uri += address
-    if port > 0:
-        uri += ":%d" % (port - 5900 if scheme == "vnc" else port)
-    if tls_port > 0:
-        uri += "?tls-port=%d" % tls_port
-    return uri
+    if socket:
+        uri += socket
+    else:
+        address = (listen.get("address") if listen is not None else None) \
+            or graphics.get("listen")
+        if not address or address in ("0.0.0.0", "::"):
+            address = "localhost"
+        uri += "[%s]" % address if ":" in address else address
+        if port > 0:
+            uri += ":%d" % (port - 5900 if scheme == "vnc" else port)
+    params = ["tls-port=%d" % tls_port] if tls_port > 0 and not socket else []
+    if password and scheme == "spice":     # SPICE clients take it as a parameter
+        params.append("password=%s" % password)
+    return uri + ("?" + "&".join(params) if params else "")
 
 
 @command('domfsfreeze', "Freeze a guest's file systems.",
@@ -1482,7 +1491,7 @@ def memtune(ctl, args):
         if args.get(option).strip() == "-1":
             value = D.MEMORY_PARAM_UNLIMITED
         else:
-            value = -(-args.scaled(option, 1024) // 1024)     # KiB, rounded up
+            value = _memtune_kib(args.get(option), option)
         params.append((option.replace("-", "_"), value))
     if params:
         with failing("Unable to change memory parameters"):
@@ -1497,6 +1506,23 @@ def memtune(ctl, args):
     for name, value in current:
         shown = "unlimited" if value == D.MEMORY_PARAM_UNLIMITED else value
         ctl.print("%-15s: %s" % (name, shown))
+
+
+def _memtune_kib(text, option):
+    """A memtune size in KiB, rounded up (virsh's vshMemtuneGetSize: at
+    most LLONG_MAX bytes)."""
+    from virtsh.args import LLONG_MAX, scale_integer, split_number
+    number, suffix = split_number(text)
+    if number is None:
+        raise CommandError("Unable to parse integer parameter %s" % option)
+    if number * 1024 > LLONG_MAX and not suffix:
+        raise CommandError("Unable to parse integer parameter %s" % option,
+                           "numerical overflow: value too large: %d" % number)
+    try:
+        return -(-scale_integer(number, suffix, 1024, LLONG_MAX) // 1024)
+    except ValueError as e:
+        raise CommandError("Unable to parse integer parameter %s" % option,
+                           str(e)) from None
 
 
 NUMA_MODES = ("strict", "preferred", "interleave", "restrictive")
@@ -1853,10 +1879,23 @@ def qemu_monitor_event(ctl, args):
          flag('pretty', "pretty-print the JSON reply"),
          argv('cmd', "the command", required=True))
 def qemu_agent_command(ctl, args):
+    from virtsh import jsonpretty
     dom = lookup.domain(ctl, args)
-    timeout = -1 if args.flag("block") else 0 if args.flag("async") \
-        else args.int("timeout", -2)
-    ctl.print(dom.qemu_agent_command(" ".join(args.argv("cmd")), timeout, 0))
+    # libvirt's special timeouts: -2 blocks, -1 is the default, 0 does not wait
+    timeout = args.int("timeout", -1)
+    if args.given("timeout") and timeout < 1:
+        raise CommandError("timeout must be positive")
+    if args.given("timeout") + args.flag("async") + args.flag("block") > 1:
+        raise CommandError("timeout, async and block options are exclusive")
+    if args.flag("async"):
+        timeout = 0
+    elif args.flag("block"):
+        timeout = -2
+    reply = dom.qemu_agent_command(" ".join(args.argv("cmd")), timeout, 0)
+    if args.flag("pretty"):
+        import json
+        reply = jsonpretty.pretty(json.loads(reply))
+    ctl.print(reply)
 
 
 @command('guest-agent-timeout', "Set how long to wait for the guest agent.",
@@ -2039,10 +2078,33 @@ def _scheduler_params(dom, args, flags):
         for name, text in wanted:
             if name not in current:
                 raise CommandError("invalid scheduler option: %s" % name)
-            updates.append((name, convert_param(name, text, current[name])))
+            if name in SCHED_PARAM_TYPES:
+                updates.append((name, _sched_value(name, text)))
+            else:
+                updates.append((name, convert_param(name, text, current[name])))
         dom.set_scheduler_params(updates, flags)
         params = dom.scheduler_params(flags)
     return params
+
+
+# libvirt's types of the QEMU driver's scheduler parameters (the values
+# alone do not tell an unsigned long long from a signed one)
+SCHED_PARAM_TYPES = dict(
+    [(p, "unsigned long long") for p in ("cpu_shares", "vcpu_period", "emulator_period",
+                                          "global_period", "iothread_period")]
+    + [(p, "long long") for p in ("vcpu_quota", "emulator_quota", "global_quota",
+                                   "iothread_quota")])
+
+
+def _sched_value(name, text):
+    from virtsh.args import parse_c_integer
+    from virtsh.drivers.errors import VirtError, INVALID_ARG
+    kind = SCHED_PARAM_TYPES[name]
+    value = parse_c_integer(text)
+    if value is None or (value < 0 and kind.startswith("unsigned")):
+        raise VirtError(INVALID_ARG, "Invalid value for field '%s': expected %s"
+                        % (name, kind))
+    return value
 
 
 @command('screenshot', "Save a screenshot of a domain's console.",
@@ -2218,12 +2280,10 @@ def start(ctl, args):
                   ("bypass-cache", D.START_BYPASS_CACHE),
                   ("force-boot", D.START_FORCE_BOOT), ("reset-nvram", D.START_RESET_NVRAM))
     with failing("Failed to start domain '%s'" % name):
-        if flags & D.START_FORCE_BOOT and _start_forcing_boot(dom, flags):
-            ctl.print_extra("Domain '%s' started" % name)
-            return True
-        dom.create(flags & ~D.START_FORCE_BOOT)
+        if not (flags & D.START_FORCE_BOOT and _start_forcing_boot(dom, flags)):
+            dom.create(flags & ~D.START_FORCE_BOOT)
     ctl.print_extra("Domain '%s' started" % name)
-    return True
+    return run_console(ctl, dom) if args.flag("console") else True
 
 
 def _start_forcing_boot(dom, flags):
@@ -2283,6 +2343,10 @@ def ttyconsole(ctl, args):
          flag('keep-tpm', "keep the TPM state"),
          aliases=(Alias('delete-snapshots', 'delete-storage-volume-snapshots'),))
 def undefine(ctl, args):
+    from virtsh import undefinestorage
+    args.exclusive("nvram", "keep-nvram")
+    args.exclusive("tpm", "keep-tpm")
+    undefinestorage.check_options(args)
     dom = lookup.domain(ctl, args)
     name = args.get("domain")        # virsh names it as the user did
     flags = flag_bits(args, ("managed-save", D.UNDEFINE_MANAGED_SAVE),
@@ -2297,10 +2361,12 @@ def undefine(ctl, args):
                                    "save image exists")
         except VirtError:
             pass
+    volumes = undefinestorage.volumes_to_remove(
+        ctl, dom, args.values.get("storage"), args.flag("remove-all-storage"))
     with failing("Failed to undefine domain '%s'" % name):
         dom.undefine(flags)
     ctl.print_extra("Domain '%s' has been undefined" % name)
-    return True
+    return undefinestorage.remove(ctl, volumes, args.flag("wipe-storage"))
 
 
 @command('update-device', "Update a device from an XML file.",
