@@ -3,9 +3,9 @@
 libvirt prints one definition several ways: without ``--security-info``
 passwords are hidden; with ``--migratable`` whatever the destination
 re-creates on its own (the implicit PS/2 keyboard, a SPICE display's "no
-listen" marker, the default pSeries host bridge model) is left out, and of
-a running domain also what this host named for it (device aliases, pty
-paths, disk node indexes, its dynamic security label).  Each view edits a
+listen" marker, the default pSeries host bridge model) is left out, and so
+is what this host named for a running domain (device aliases, pty paths,
+disk node indexes, the security label it generated).  Each view edits a
 copy of the canonical tree, never the definition itself.
 """
 from virtsh.xmlconf import XML_INACTIVE, XML_MIGRATABLE, XML_SECURE
@@ -21,8 +21,7 @@ def apply(root, flags):
         hide_secrets(root)
     if flags & XML_MIGRATABLE:
         migratable(root)
-        if not flags & XML_INACTIVE:
-            migratable_running(root)
+        drop_host_names(root)
     if not flags & XML_INACTIVE:
         live(root)
     return root
@@ -66,9 +65,13 @@ def migratable(root):
             c.remove(m)
 
 
-def migratable_running(root):
+def drop_host_names(root):
     """What a start gave the devices of a running domain, which the
-    destination's start gives them anew; user aliases (``ua-``) stay."""
+    destination's start gives them anew (a saved image's definition is one
+    of a running domain too); user aliases (``ua-``) stay."""
+    for label in root.findall("seclabel[@type='dynamic']"):
+        if label.find("label") is not None and label.find("baselabel") is None:
+            root.remove(label)      # a start's label: the destination's start makes its own
     devs = root.find("devices")
     for dev in devs if devs is not None else ():
         for alias in dev.findall("alias"):
@@ -82,9 +85,6 @@ def migratable_running(root):
             del target.attrib["state"]
         for chain in dev.iter("source", "backingStore"):
             chain.attrib.pop("index", None)
-    for label in root.findall("seclabel[@type='dynamic']"):
-        if label.find("baselabel") is None:
-            root.remove(label)
 
 
 def _drop(parent, elem):

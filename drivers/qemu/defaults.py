@@ -754,6 +754,7 @@ def _pci_i440fx(devices):
         slot = 2 if (0, 2) not in taken else _free_slot({s for b, s in taken if b == 0})
         taken.add((0, slot))
         _set_address(video, _pci_address(0, slot))
+    _ich9_usb(devices, taken, B, fixed_slots=(), kinds=("pci-root", "pci-bridge"))
     # controllers first, then endpoints; a bridge more while some do not fit
     controllers = [c for c in B.pci_controllers(devices)
                    if c.get("model") not in B.ROOTS and _needs_pci(c)]
@@ -769,20 +770,21 @@ def _pci_i440fx(devices):
         _set_address(dev, _pci_address(bus, slot))
 
 
-def _ich9_usb(devices, taken, B):
+def _ich9_usb(devices, taken, B, fixed_slots=(0x1d, 0x1a), kinds=("pci-bridge",)):
     """A USB2 controller with its UHCI companions shares one slot, as
-    functions (EHCI 7, UHCI 0-2): the first set at 0x1d, the second at
-    0x1a like the ICH9 chipset, further sets on a free bridge slot."""
+    functions (EHCI 7, UHCI 0-2): on Q35 the first set at 0x1d, the second
+    at 0x1a like the ICH9 chipset; further sets (all on a PC) on the first
+    free slot of a bus of the *kinds*."""
     sets = {}
     for c in devices.findall("controller[@type='usb']"):
         if (c.get("model") or "").startswith("ich9-") and _needs_pci(c):
             sets.setdefault(c.get("index", "0"), []).append(c)
     for index, members in sorted(sets.items(), key=lambda kv: int(kv[0])):
-        fixed = {"0": 0x1d, "1": 0x1a}.get(index)
+        fixed = dict(zip(("0", "1"), fixed_slots)).get(index)
         if fixed is not None and (0, fixed) not in taken:
             bus, slot = 0, fixed
         else:
-            spot = B.plan([members[0]], [b for b in B.buses(devices) if b[1] == "pci-bridge"],
+            spot = B.plan([members[0]], [b for b in B.buses(devices) if b[1] in kinds],
                           taken)
             if not spot:
                 continue

@@ -45,7 +45,8 @@ def assign_aliases(root):
         _set_alias(c, alias)
     for tag, prefix in (("interface", "net"), ("serial", "serial"),
                         ("input", "input"), ("video", "video"),
-                        ("sound", "sound"), ("rng", "rng"), ("channel", "channel")):
+                        ("sound", "sound"), ("rng", "rng"), ("channel", "channel"),
+                        ("redirdev", "redir")):
         counters.pop(prefix, None)
         for dev in devices.findall(tag):
             _set_alias(dev, next_of(prefix))

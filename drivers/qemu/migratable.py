@@ -10,6 +10,8 @@ channel in the domain's channel directory goes too: the destination's
 start chooses its own.  libvirt formats a copy of the definition made by
 formatting and parsing it, which numbers virtio consoles by position.
 """
+from virtsh.drivers.qemu.defaults import is_q35
+
 DEFAULT_AUDIO_TYPES = ("none", "spice")
 
 
@@ -21,8 +23,9 @@ def strip(root):
     usb = devs.findall("controller[@type='usb']")
     pci = devs.findall("controller[@type='pci']")
     implicit = []
-    if len(usb) == 1 and _default(usb[0]) and (usb[0].get("model") is None or (
-            usb[0].get("model") == "piix3-uhci" and not _q35(root))):
+    os_type = root.find("os/type")
+    usb_models = (None,) if is_q35(os_type.get("machine", "")) else (None, "piix3-uhci")
+    if len(usb) == 1 and _default(usb[0]) and usb[0].get("model") in usb_models:
         implicit.append(usb[0])
     if (len(pci) == 1 and _default(pci[0]) and pci[0].get("model") == "pci-root"
             and pci[0].find("pcihole64") is None):
@@ -75,11 +78,6 @@ def _default(controller):
     alias = controller.find("alias")
     return controller.get("index") == "0" and (
         alias is None or not alias.get("name", "").startswith("ua-"))
-
-
-def _q35(root):
-    machine = root.find("os/type")
-    return machine is not None and "q35" in machine.get("machine", "")
 
 
 def _default_audio(audio):

@@ -15,7 +15,8 @@ import sys
 import tempfile
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "migratable")
-GUESTS = ("pc-diskless", "q35-bare", "pc-chain-sound", "pc-vnc-nic", "q35-agent")
+GUESTS = ("pc-diskless", "q35-bare", "pc-chain-sound", "pc-vnc-nic", "pc-agent", "q35-agent",
+          "pc-spice-redir")
 VIEWS = ("running", "inactive", "saved")     # the last: save-image-dumpxml
 
 

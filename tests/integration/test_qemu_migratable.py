@@ -1,7 +1,8 @@
-"""``dumpxml --migratable`` of real QEMU guests, running and inactive,
-against libvirt 9.0's output for the same definitions (recorded by
-migratable_ref.py): what the start and the host added goes, what the user
-wrote stays.  The XML a migration sends is the running view."""
+"""``dumpxml --migratable`` of real QEMU guests, running and inactive, and
+``save-image-dumpxml`` of their save images, against libvirt 9.0's output
+for the same definitions (recorded by migratable_ref.py): what the start
+and the host added goes, what the user wrote stays.  The XML a migration
+sends is the running view."""
 import os
 import re
 import shutil
@@ -17,15 +18,20 @@ pytestmark = [needs_qemu, pytest.mark.skipif(shutil.which("qemu-img") is None,
 
 
 def _views(host, name):
+    """The guest's views (migratable_ref.VIEWS), normalized; it ends saved."""
     host.virtsh("define", ref.prepare(name, host.root))
     host.virtsh("start", name, "--paused")
+    image = os.path.join(host.root, "image")
     try:
-        return {view: ref.normalize(host.virtsh("dumpxml", *flags, name).stdout.rstrip("\n")
-                                    + "\n", host.root)
-                for view, flags in (("running", ("--migratable",)),
-                                    ("inactive", ("--inactive", "--migratable")))}
-    finally:
+        shown = [host.virtsh("dumpxml", "--migratable", name).stdout,
+                 host.virtsh("dumpxml", "--inactive", "--migratable", name).stdout]
+        host.virtsh("save", name, image)
+    except AssertionError:
         host.virtsh("destroy", name)
+        raise
+    shown.append(host.virtsh("save-image-dumpxml", image).stdout)
+    return {view: ref.normalize(text.rstrip("\n") + "\n", host.root)
+            for view, text in zip(ref.VIEWS, shown)}
 
 
 # libvirt puts a Q35 guest's implicit virtio-serial controller after the
@@ -37,8 +43,8 @@ ORDER_GAP = pytest.mark.xfail(strict=True, reason="virtio-serial controller orde
                                   for g in ref.GUESTS])
 def test_migratable_views_match_libvirt(host, name):
     views = _views(host, name)
-    assert views["running"] == ref.expected(name, "running")
-    assert views["inactive"] == ref.expected(name, "inactive")
+    for view in ref.VIEWS:
+        assert views[view] == ref.expected(name, view), view
 
 
 def _ports_and_sockets_neutral(xml):
@@ -93,6 +99,8 @@ def test_usb_redirection_devices_reach_qemu_and_the_migratable_view(host, tmp_pa
             {"execute": "qom-list", "arguments": {"path": "/machine/peripheral"}})).stdout
         names = {p["name"] for p in json.loads(reply)["return"]}
         assert {"redir0", "redir1"} <= names
+        live = host.virtsh("dumpxml", "redir").stdout
+        assert "<alias name='redir0'/>" in live and "<alias name='redir1'/>" in live
         shown = host.virtsh("dumpxml", "--migratable", "redir").stdout
         assert "<redirdev bus='usb' type='spicevmc'>" in shown
         assert "<source mode='bind' path='%s'/>" % sock in shown

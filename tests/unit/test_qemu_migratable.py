@@ -50,7 +50,8 @@ RUNNING = """<domain type='qemu'>
   </seclabel>
 </domain>
 """
-PC_CONTROLLERS = """<controller type='usb' index='0' model='piix3-uhci'><alias name='usb'/></controller>
+PC_CONTROLLERS = """<controller type='usb' index='0' model='piix3-uhci'>
+      <alias name='usb'/></controller>
     <controller type='pci' index='0' model='pci-root'><alias name='pci.0'/></controller>"""
 
 
@@ -134,3 +135,13 @@ def test_remaining_controllers_are_ordered_as_libvirt_re_adds_them():
 def test_virtio_consoles_are_numbered_by_position():
     out = view(extra="<console type='pty'><target type='virtio' port='0'/></console>")
     assert "<target type='virtio' port='1'/>" in out
+
+
+def test_a_written_dynamic_label_stays_a_generated_one_goes():
+    written = RUNNING.replace("""relabel='yes'>
+    <label>+0:+0</label>
+    <imagelabel>+0:+0</imagelabel>
+  </seclabel>""", "relabel='yes'/>")
+    tree = xd.parse_document(written % ("pc", PC_CONTROLLERS, ""))
+    out = qemuns.format(xd.DomainDef(tree), XML_MIGRATABLE | XML_INACTIVE)
+    assert "<seclabel type='dynamic' model='dac' relabel='yes'/>" in out
