@@ -19,6 +19,7 @@ OPERATION_SAVE, OPERATION_DUMP = 2, 8       # virDomainJobOperation
 LABELS = {OPERATION_SAVE: "domain save", OPERATION_DUMP: "domain core dump"}
 JOB_STATS_COMPLETED, JOB_STATS_KEEP_COMPLETED = 1, 2
 UPDATE_EVERY = 0.1                          # seconds between records of progress
+ABORT_TAKEN_WITHIN = 10.0                   # seconds domjobabort waits for the owner
 
 
 class Job:
@@ -46,8 +47,14 @@ class Job:
         if time.monotonic() - self._written >= UPDATE_EVERY:
             self._write()
 
-    def abort_requested(self):
-        return os.path.exists(self._path("job-abort"))
+    def take_abort_request(self):
+        """Whether another process asked to abort this job; taking the
+        request tells that process the job is being cancelled."""
+        try:
+            os.unlink(self._path("job-abort"))
+            return True
+        except FileNotFoundError:
+            return False
 
     def aborted(self):
         """libvirt's error for the job cancelled at another process's request."""
@@ -93,7 +100,12 @@ def request_abort(store, name):
     if record["operation"] == OPERATION_DUMP:
         from virtsh.drivers.errors import VirtError, OPERATION_INVALID
         raise VirtError(OPERATION_INVALID, "cannot abort memory-only dump")
-    files.write_atomic(store.run(name, "job-abort"), "abort", durable=False)
+    request = store.run(name, "job-abort")
+    files.write_atomic(request, "abort", durable=False)
+    deadline = time.monotonic() + ABORT_TAKEN_WITHIN
+    while os.path.exists(request) and time.monotonic() < deadline \
+            and running(store, name) is not None:
+        time.sleep(0.01)        # as virsh's returns: once the cancel is under way
     return True
 
 

@@ -13,6 +13,7 @@ managed save); ``SaveImagesMixin`` is part of QemuConnection (restore,
 save-image-dumpxml/-define).
 """
 import os
+import stat
 import struct
 import time
 
@@ -112,7 +113,7 @@ def _wait_migration(mon, what, progress=None, job=None):
                 "error-desc", "job '%s' unexpectedly failed" % what)))
         if job is not None:
             job.update(info)
-            if not aborting and job.abort_requested():
+            if not aborting and job.take_abort_request():
                 aborting = True
                 mon.cmd("migrate_cancel")
         time.sleep(0.02)
@@ -168,11 +169,14 @@ class SaveMixin(RunningBase):
                             % (path, os.strerror(e.errno))) from None
         done = False
         try:
-            os.write(fd, image.head_bytes(MAGIC_PARTIAL))
+            # a file is marked partial until complete; a pipe cannot be rewritten
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)
+            os.write(fd, image.head_bytes(MAGIC_PARTIAL if regular else MAGIC))
             self._migrate_out(fd, status["state"] == D.RUNNING)
-            os.fsync(fd)
-            os.pwrite(fd, image.header(), 0)
-            os.fsync(fd)
+            if regular:
+                os.fsync(fd)
+                os.pwrite(fd, image.header(), 0)
+                os.fsync(fd)
             done = True
         finally:
             os.close(fd)

@@ -115,8 +115,12 @@ def test_monitor_commands(host):
     both = host.virtsh("qemu-monitor-command", "vm1", "--hmp", "--pretty", "info",
                        check=False)
     assert both.stderr == "error: Options --hmp and --pretty are mutually exclusive\n"
-    agent = host.virtsh("qemu-agent-command", "vm1", '{"execute":"guest-ping"}',
-                        check=False)
+    ping = ("qemu-agent-command", "vm1", '{"execute":"guest-ping"}')
+    paused = host.virtsh(*ping, check=False)       # libvirt checks the state first
+    assert paused.stderr == ("error: Requested operation is not valid: "
+                             "domain is not running\n")
+    host.virtsh("resume", "vm1")
+    agent = host.virtsh(*ping, check=False)
     assert agent.stderr == "error: argument unsupported: QEMU guest agent is not configured\n"
 
 
