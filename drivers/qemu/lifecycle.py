@@ -183,7 +183,7 @@ def _start(store, name, root, caps, conf, paused, transient, extra_args, host, t
     try:
         live.assign_aliases(root)
         live.record_dac_label(root)
-        status["cpu_orig"] = live.record_cpu(root, mon)
+        status["cpu_orig"] = live.record_cpu(root, mon, store.tree.cache)
         live.record_backing(root)
         from virtsh.drivers.qemu import cgroups
         status["cgroup"] = cgroups.setup(store, name, status, root, mon)

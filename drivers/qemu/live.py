@@ -200,30 +200,29 @@ LIBVIRT_FEATURE_NAMES = {
     "sse3": "pni"}
 
 
-def record_cpu(root, mon):
+def record_cpu(root, mon, cache_dir):
     """Show the guest CPU QEMU really runs, as libvirt does once a guest
     started: a custom model gets check='full' and a feature for each
     difference between the model and the features of the first vCPU (those
     the model names, and those QEMU's expansion of the model turns on).
-    The CPU as defined (for migratable views: save images, snapshots), or None."""
+    The CPU as defined (for migratable views: save images, snapshots), or None.
+
+    Asking QEMU takes a QMP round trip per feature (~30): the answer is kept
+    in *cache_dir* for the same binary, host CPU, accelerator, machine and
+    <cpu> element."""
     cpu = root.find("cpu")
     model = cpu.findtext("model") if cpu is not None else None
     if cpu is None or cpu.get("mode", "custom") != "custom" or model not in MODEL_FEATURES:
         return None
-    from virtsh.drivers.errors import VirtError
-    qemu_name = {v: k for k, v in LIBVIRT_FEATURE_NAMES.items() if k != "sse3"}
-    listed = MODEL_FEATURES[model]
-    try:
-        path = mon.cmd("query-cpus-fast")[0]["qom-path"]
-        props = mon.cmd("query-cpu-model-expansion", type="static",
-                        model={"name": model})["model"]["props"]
-        candidates = {LIBVIRT_FEATURE_NAMES.get(k, k) for k, v in props.items()
-                      if v is True and not k.startswith("kvm")} | set(listed)
-        enabled = {name for name in candidates
-                   if mon.cmd("qom-get", path=path, property=qemu_name.get(name, name))}
-    except (VirtError, KeyError, IndexError):
-        return None
     original = etree.tostring(cpu, encoding="unicode", with_tail=False)
+    cache_file = _cpu_cache_file(root, original, cache_dir)
+    enabled = _cached_features(cache_file)
+    if enabled is None:
+        enabled = _vcpu_features(mon, model)
+        if enabled is None:
+            return None
+        _cache_features(cache_file, enabled)
+    listed = MODEL_FEATURES[model]
     named = {f.get("name") for f in cpu.findall("feature")}
     changes = [(name, "disable") for name in listed if name not in enabled] + \
         [(name, "require") for name in enabled if name not in listed]
@@ -232,6 +231,59 @@ def record_cpu(root, mon):
             etree.SubElement(cpu, "feature", policy=policy, name=name)
     cpu.set("check", "full")
     return original
+
+
+def _vcpu_features(mon, model):
+    """The features (libvirt's names) the first vCPU has of those *model*
+    names or QEMU's expansion of it turns on; None if QEMU cannot say."""
+    from virtsh.drivers.errors import VirtError
+    qemu_name = {v: k for k, v in LIBVIRT_FEATURE_NAMES.items() if k != "sse3"}
+    try:
+        path = mon.cmd("query-cpus-fast")[0]["qom-path"]
+        props = mon.cmd("query-cpu-model-expansion", type="static",
+                        model={"name": model})["model"]["props"]
+        candidates = {LIBVIRT_FEATURE_NAMES.get(k, k) for k, v in props.items()
+                      if v is True and not k.startswith("kvm")} | set(MODEL_FEATURES[model])
+        return {name for name in candidates
+                if mon.cmd("qom-get", path=path, property=qemu_name.get(name, name))}
+    except (VirtError, KeyError, IndexError):
+        return None
+
+
+def _cpu_cache_file(root, cpu_xml, cache_dir):
+    """Where the vCPU features of this guest's configuration are kept."""
+    import hashlib
+    from virtsh.drivers.errors import VirtError
+    from virtsh.drivers.qemu.caps import binary_key
+    try:
+        emulator = binary_key((root.findtext("devices/emulator") or "").strip())
+        with open("/proc/cpuinfo", "rb") as f:
+            host_flags = next((line for line in f if line.startswith(b"flags")), b"")
+    except (VirtError, OSError):    # no emulator or cpuinfo to key on: no cache
+        return None
+    os_type = root.find("os/type")
+    key = repr((emulator, hashlib.sha256(host_flags).hexdigest(), os.uname().release,
+                root.get("type"), os_type.get("machine") if os_type is not None else None,
+                cpu_xml))
+    return os.path.join(cache_dir, "cpufeatures",
+                        hashlib.sha256(key.encode()).hexdigest()[:32] + ".txt")
+
+
+def _cached_features(cache_file):
+    from virtsh.drivers.qemu import files
+    text = files.read_text(cache_file) if cache_file else None
+    return set(text.split()) if text is not None else None
+
+
+def _cache_features(cache_file, enabled):
+    from virtsh.drivers.qemu import files
+    if cache_file is None:
+        return
+    try:
+        os.makedirs(os.path.dirname(cache_file), mode=0o700, exist_ok=True)
+        files.write_atomic(cache_file, " ".join(sorted(enabled)), durable=False)
+    except OSError:             # a full disk: ask QEMU again next time
+        pass
 
 
 def defined_cpu(root, status):

@@ -277,3 +277,22 @@ def test_disk_only_snapshot_and_active_commit(host):
     block = {b["qdev"]: b for b in qmp(host, "vm1", "query-block")}[backend]
     assert block["inserted"]["file"] == disk
     assert disk in host.virtsh("domblklist", "vm1").stdout
+
+
+def test_live_cpu_features_are_asked_once_per_configuration(host):
+    """The live <cpu check='full'> lists what the vCPU really has; QEMU is
+    asked feature by feature at the first start only, later starts of the
+    same configuration read the answer from the cache."""
+    cpu = "<cpu mode='custom' match='exact'><model fallback='allow'>qemu64</model></cpu>"
+    host.define(guest_xml("cpu1").replace("<vcpu>", cpu + "<vcpu>", 1))
+    cache = os.path.join(host.root, "cache", "qemu", "cpufeatures")
+    lives = []
+    for _ in range(2):
+        host.virtsh("start", "cpu1")
+        lives.append(host.virtsh("dumpxml", "cpu1", "--xpath", "//cpu").stdout)
+        host.virtsh("destroy", "cpu1")
+    assert 'check="full"' in lives[0] and '<feature policy=' in lives[0]
+    assert lives[0] == lives[1]
+    assert len(os.listdir(cache)) == 1
+    inactive = host.virtsh("dumpxml", "cpu1", "--xpath", "//cpu").stdout
+    assert 'check="partial"' in inactive and "<feature" not in inactive
