@@ -5,6 +5,8 @@ import os
 import struct
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from lxml import etree
@@ -116,7 +118,15 @@ def test_a_job_record_is_read_by_others_and_its_result_kept_once(tmp_path):
     kind, params = jobs.stats(dom, 0)
     assert kind == 2 and dict(params)["data_processed"] == 40   # JOB_UNBOUNDED
     assert dict(params)["operation"] == jobs.OPERATION_SAVE
-    assert jobs.request_abort(store, "vm") and job.abort_requested()
+    # domjobabort returns once the job's owner took the request
+    asked = []
+    asker = threading.Thread(target=lambda: asked.append(jobs.request_abort(store, "vm")))
+    asker.start()
+    deadline = time.monotonic() + 10
+    while not job.take_abort_request() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    asker.join(10)
+    assert asked == [True] and time.monotonic() < deadline
     job.complete(dict(info, status="completed"))
     job.end()
     assert jobs.stats(dom, 0) == (0, [])
