@@ -70,16 +70,27 @@ def wait_for(store, name, wanted, timeout=2.0):
     """Wait until a record satisfying *wanted* is in *name*'s log (a
     command that must log after the supervisor); whether it came."""
     deadline = time.monotonic() + timeout
+    offset = 0                          # records before it were looked at
     while True:
         try:
             with open(path(store, name), "rb") as f:
-                if any(wanted(json.loads(line)) for line in f if line.endswith(b"\n")):
+                if os.fstat(f.fileno()).st_size < offset:
+                    offset = 0          # the log was rotated
+                f.seek(offset)
+                chunk = f.read()
+        except OSError:
+            chunk = b""
+        complete = chunk[:chunk.rfind(b"\n") + 1]
+        offset += len(complete)
+        for line in complete.splitlines():
+            try:
+                if wanted(json.loads(line)):
                     return True
-        except (OSError, ValueError):
-            pass
+            except ValueError:          # a record torn by a full disk
+                continue
         if time.monotonic() >= deadline:
             return False
-        time.sleep(0.01)
+        time.sleep(0.002)
 
 
 class Follower:
