@@ -180,7 +180,8 @@ class QemuDomain(S.AutostartLinks, lazy_mixins(Domain, MIXINS)):
                 raise VirtError(OPERATION_INVALID, "domain is already running")
             if not self.is_persistent():
                 raise self._gone()
-            if not self.start_from_managed_save(flags):
+            # (the check first: the save mixins load only when an image is there)
+            if not (self.has_managed_save() and self.start_from_managed_save(flags)):
                 # the stored definition is complete already (defaults applied at define)
                 root = self._definition(live=False).copy().tree
                 self.start_locked(root, paused=bool(flags & D.START_PAUSED), transient=False)

@@ -117,7 +117,7 @@ def start(store, name, root, caps, conf, paused=False, transient=False, extra_ar
 
 def _for_argv(root, host):
     """A copy of *root* whose volume disks name their files, as QEMU needs."""
-    if host is None:
+    if host is None or root.find("devices/disk[@type='volume']") is None:
         return root
     import copy
     argv_root = copy.deepcopy(root)
