@@ -553,6 +553,7 @@ def _listen_incoming(dom, listen, port, chosen):
     it before QEMU does (concurrent migrations): then try the next free
     one, as QEMU accepts migrate-incoming again after a failed attempt."""
     host = "[%s]" % listen if ":" in listen else listen
+    tried = set()
     for attempt in range(5):
         try:
             dom._qmp("migrate-incoming", uri="tcp:%s:%d" % (host, port))
@@ -560,14 +561,15 @@ def _listen_incoming(dom, listen, port, chosen):
         except VirtError as e:
             if not chosen or attempt == 4 or "Address already in use" not in str(e):
                 raise
-            port = _free_port(listen, after=port)
+            tried.add(port)
+            port = _free_port(listen, tried)
 
 
-def _free_port(listen, after=None):
+def _free_port(listen, tried=()):
     import socket
     family = socket.AF_INET6 if ":" in listen else socket.AF_INET
     for port in PORT_RANGE:
-        if after is not None and port <= after:
+        if port in tried:
             continue
         with socket.socket(family) as s:
             try:

@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -98,3 +99,25 @@ def host(tmp_path_factory):
     yield h
     h.kill_leftovers()
     shutil.rmtree(root, ignore_errors=True)
+
+
+def wait_for(predicate, timeout, what):
+    """Poll *predicate* until it holds; an assertion error naming *what*
+    after *timeout* seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for " + what)
+        time.sleep(0.2)
+
+
+def qmp(host, name, command, **arguments):
+    """One QMP command on the guest's command monitor."""
+    from virtsh.drivers.qemu.lifecycle import connect_unix
+    from virtsh.drivers.qemu.qmp import Monitor
+    mon = Monitor(connect_unix(os.path.join(host.root, "run", "qemu", name + ".monitor")))
+    try:
+        return mon.cmd(command, **arguments)
+    finally:
+        mon.close()
+

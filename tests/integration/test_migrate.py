@@ -8,12 +8,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 import pytest
 
 import linux_guest
-from qemu_env import QEMU, Host, guest_xml, needs_qemu
+from qemu_env import Host, QEMU, guest_xml, needs_qemu, wait_for
 
 pytestmark = needs_qemu
 needs_linux = pytest.mark.skipif(not linux_guest.available(),
@@ -35,13 +34,6 @@ def dest():
     h.kill_leftovers()
     shutil.rmtree(h.root, ignore_errors=True)
 
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.2)
 
 
 def last_count(path):
@@ -283,9 +275,9 @@ def test_incoming_port_taken_after_the_check_moves_to_the_next_one(host):
     with conn.store.lock("incoming"):
         dom.start_locked(tree, paused=True, transient=True, extra_args=("-incoming", "defer"))
     with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
+        port = migration._free_port("127.0.0.1")   # free when checked, then taken
+        taken.bind(("127.0.0.1", port))
         taken.listen()
-        port = taken.getsockname()[1]
         with pytest.raises(VirtError, match="Address already in use"):
             migration._listen_incoming(dom, "127.0.0.1", port, chosen=False)
         moved = migration._listen_incoming(dom, "127.0.0.1", port, chosen=True)

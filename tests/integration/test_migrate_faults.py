@@ -15,9 +15,8 @@ import sys
 import pytest
 
 from faults_env import assert_consistent, qemus_of
-from qemu_env import guest_xml, needs_qemu
+from qemu_env import guest_xml, needs_qemu, wait_for
 import test_migrate
-from test_migrate import wait_for
 
 pytestmark = needs_qemu
 dest = test_migrate.dest                # the destination host's fixture

@@ -12,9 +12,9 @@ import sys
 import pytest
 
 import linux_guest
-from qemu_env import QEMU, guest_xml, needs_qemu
+from qemu_env import QEMU, guest_xml, needs_qemu, wait_for
 import test_migrate
-from test_migrate import last_count, wait_for
+from test_migrate import last_count
 
 dest = test_migrate.dest                # the destination host's fixture
 

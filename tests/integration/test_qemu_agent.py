@@ -18,7 +18,7 @@ import time
 import pytest
 
 import linux_guest
-from qemu_env import QEMU, Host, guest_xml, needs_qemu
+from qemu_env import Host, QEMU, guest_xml, needs_qemu, wait_for
 
 pytestmark = [needs_qemu,
               pytest.mark.skipif(not linux_guest.agent_available(),
@@ -29,13 +29,6 @@ AGENT = "org.qemu.guest_agent.0"
 CHANNEL = "<channel type='unix'><target type='virtio' name='%s'/></channel>" % AGENT
 MAC = "52:54:00:12:34:56"
 
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.5)
 
 
 def serial_count(path, word):

@@ -2,12 +2,11 @@
 real QEMU (qemu:///embed), with virsh's messages."""
 import os
 import signal
-import time
 
 import pytest
 
 import linux_guest
-from qemu_env import QEMU, guest_xml, needs_qemu
+from qemu_env import QEMU, guest_xml, needs_qemu, wait_for
 
 pytestmark = needs_qemu
 
@@ -16,13 +15,6 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 needs_ovmf = pytest.mark.skipif(not os.path.exists(OVMF_CODE),
                                 reason="OVMF is not installed (package ovmf)")
 
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.2)
 
 
 def failed(proc, *lines):

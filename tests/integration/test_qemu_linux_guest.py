@@ -6,24 +6,16 @@ nested KVM hosts commonly stall early kernel boot, and TCG boots this
 guest in seconds anyway.
 """
 import os
-import time
 
 import pytest
 
 import linux_guest
-from qemu_env import QEMU, needs_qemu
+from qemu_env import QEMU, needs_qemu, wait_for
 
 pytestmark = [needs_qemu,
               pytest.mark.skipif(not linux_guest.available(),
                                  reason="needs busybox-static and a kernel in /boot")]
 
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.2)
 
 
 def readies(path):

@@ -8,21 +8,11 @@ import subprocess
 
 import pytest
 
-from qemu_env import guest_xml, needs_qemu
+from qemu_env import guest_xml, needs_qemu, qmp
 
 pytestmark = [needs_qemu, pytest.mark.skipif(shutil.which("qemu-img") is None,
                                               reason="qemu-img is not installed")]
 
-
-def qmp(host, name, command, **arguments):
-    """One QMP command on the guest's command monitor."""
-    from virtsh.drivers.qemu.lifecycle import connect_unix
-    from virtsh.drivers.qemu.qmp import Monitor
-    mon = Monitor(connect_unix(os.path.join(host.root, "run", "qemu", name + ".monitor")))
-    try:
-        return mon.cmd(command, **arguments)
-    finally:
-        mon.close()
 
 
 def qcow2(host, name, size="16M"):

@@ -6,22 +6,13 @@ import os
 
 import pytest
 
-from qemu_env import guest_xml, needs_qemu
+from qemu_env import guest_xml, needs_qemu, qmp
 
 CPU_ROOT = "/sys/fs/cgroup/cpu"
 pytestmark = [needs_qemu, pytest.mark.skipif(
     os.geteuid() != 0 or not os.path.exists(os.path.join(CPU_ROOT, "cpu.shares")),
     reason="needs root and cgroup v1 CPU, memory, cpuset and blkio controllers")]
 
-
-def qmp(host, name, command, **arguments):
-    from virtsh.drivers.qemu.lifecycle import connect_unix
-    from virtsh.drivers.qemu.qmp import Monitor
-    mon = Monitor(connect_unix(os.path.join(host.root, "run", "qemu", name + ".monitor")))
-    try:
-        return mon.cmd(command, **arguments)
-    finally:
-        mon.close()
 
 
 def group_dir(host, controller, name):
