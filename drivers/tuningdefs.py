@@ -1,6 +1,8 @@
-"""Domain tuning facts both local drivers share: libvirt's NUMA memory modes,
-the per-device block I/O parameters and how a device list edits <blkiotune>."""
-from virtsh.drivers.errors import VirtError, INVALID_ARG
+"""Domain tuning facts both local drivers share: libvirt's NUMA memory modes
+and the checks of a numatune request, the per-device block I/O parameters
+and how a device list edits <blkiotune>."""
+from virtsh.drivers import cpusets
+from virtsh.drivers.errors import CONFIG_UNSUPPORTED, INVALID_ARG, OPERATION_INVALID, VirtError
 
 NUMA_MODES = ("strict", "preferred", "interleave", "restrictive")
 BLKIO_DEVICE_PARAMS = (("device_weight", "weight"),
@@ -37,3 +39,30 @@ def set_blkio_devices(blkiotune, tag, text, name):
         if elem is None:
             elem = etree.SubElement(device, tag)
         elem.text = value
+
+
+def numa_request(params):
+    """(mode index or None, nodeset in canonical form or None) of numatune
+    *params*, with libvirt's errors for a mode or nodeset out of range."""
+    values = dict(params)
+    mode, nodeset = values.get("numa_mode"), values.get("numa_nodeset")
+    if mode is not None and not 0 <= mode < len(NUMA_MODES):
+        raise VirtError(INVALID_ARG, "unsupported numatune mode: '%d'" % mode)
+    if nodeset is not None:
+        nodes = cpusets.parse(nodeset)
+        if not nodes:
+            raise VirtError(OPERATION_INVALID, "Invalid nodeset of 'numatune': %s"
+                            % nodeset)
+        nodeset = cpusets.format(nodes)
+    return mode, nodeset
+
+
+def check_nodeset_given(root, memory, nodeset):
+    """A new <numatune><memory> of domain tree *root* needs a nodeset unless
+    the vCPUs are placed automatically."""
+    if memory is None and nodeset is None:
+        vcpu = root.find("vcpu")
+        if vcpu is None or vcpu.get("placement", "static") == "static":
+            raise VirtError(CONFIG_UNSUPPORTED, "nodeset for NUMA memory tuning "
+                            "must be set if 'placement' is 'static'")
+

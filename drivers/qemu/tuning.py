@@ -10,11 +10,12 @@ files and the values in force are read back from there (tunables.py).
 """
 from virtsh.drivers import domain as D
 from virtsh.drivers.deftree import child, drop_if_empty, number
-from virtsh.drivers.errors import (VirtError, ARGUMENT_UNSUPPORTED, CONFIG_UNSUPPORTED,
+from virtsh.drivers.errors import (VirtError, ARGUMENT_UNSUPPORTED,
                                    INVALID_ARG, OPERATION_INVALID)
 from virtsh.drivers.qemu import edits, tunables as T
 from virtsh.drivers.qemu.running import RunningBase
-from virtsh.drivers.tuningdefs import BLKIO_DEVICE_PARAMS, NUMA_MODES, set_blkio_devices
+from virtsh.drivers.tuningdefs import (
+    BLKIO_DEVICE_PARAMS, NUMA_MODES, check_nodeset_given, numa_request, set_blkio_devices)
 
 AFFECT = D.AFFECT_LIVE | D.AFFECT_CONFIG
 IOTUNE_MAX = 10 ** 15
@@ -311,21 +312,12 @@ class CgroupTuningMixin(RunningBase):
         return [("numa_mode", NUMA_MODES.index(mode)), ("numa_nodeset", nodeset)]
 
     def set_numa_params(self, params, flags=0):
-        from virtsh.drivers import cpusets
         values = dict(params)
         for name in values:
             if name not in ("numa_mode", "numa_nodeset"):
                 raise VirtError(ARGUMENT_UNSUPPORTED, "parameter '%s' not supported"
                                 % name)
-        mode, nodeset = values.get("numa_mode"), values.get("numa_nodeset")
-        if mode is not None and not 0 <= mode < len(NUMA_MODES):
-            raise VirtError(INVALID_ARG, "unsupported numatune mode: '%d'" % mode)
-        if nodeset is not None:
-            nodes = cpusets.parse(nodeset)
-            if not nodes:
-                raise VirtError(OPERATION_INVALID, "Invalid nodeset of 'numatune': %s"
-                                % nodeset)
-            nodeset = cpusets.format(nodes)
+        mode, nodeset = numa_request(values)
         with edits.editing(self, flags & AFFECT) as defs:
             for root in defs.selected():
                 memory = root.find("numatune/memory")
@@ -338,11 +330,7 @@ class CgroupTuningMixin(RunningBase):
                     if nodeset is not None and new_mode != "strict":
                         raise VirtError(OPERATION_INVALID, "change of nodeset for running "
                                         "domain requires strict numa mode")
-                if memory is None and nodeset is None:
-                    vcpu = root.find("vcpu")
-                    if vcpu is None or vcpu.get("placement", "static") == "static":
-                        raise VirtError(CONFIG_UNSUPPORTED, "nodeset for NUMA memory "
-                                        "tuning must be set if 'placement' is 'static'")
+                check_nodeset_given(root, memory, nodeset)
                 if root is defs.live and nodeset is not None:
                     T.write_nodeset(self._group(defs.status, "cpuset"), nodeset)
                 memory = child(child(root, "numatune"), "memory")

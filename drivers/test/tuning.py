@@ -5,13 +5,13 @@ tuning, disk throttling and lifecycle actions of a domain.
 every setting lives in the domain's definition tree, so dumpxml shows it,
 as with libvirt's test driver.
 """
-from virtsh.drivers import cpusets
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (
     VirtError, ARGUMENT_UNSUPPORTED, CONFIG_UNSUPPORTED, INVALID_ARG, OPERATION_INVALID)
 from virtsh.drivers.test.apichecks import check_flags, check_params, one_def
 from virtsh.drivers.deftree import child, drop_if_empty, find_disk, find_net, number
-from virtsh.drivers.tuningdefs import BLKIO_DEVICE_PARAMS, NUMA_MODES, set_blkio_devices
+from virtsh.drivers.tuningdefs import (
+    BLKIO_DEVICE_PARAMS, NUMA_MODES, check_nodeset_given, numa_request, set_blkio_devices)
 
 BLOCK_IOTUNE_MAX = 10 ** 15
 PERF_EVENTS = (
@@ -151,32 +151,21 @@ class DomainTuningMixin:
         rec.touch()
         live, config = rec.defs(flags)
         tree = (live if live is not None else config).tree
-        values = dict(params)
-        mode = values.get("numa_mode")
-        if mode is not None and not 0 <= mode < len(NUMA_MODES):
-            raise VirtError(INVALID_ARG, "unsupported numatune mode: '%d'" % mode)
-        nodeset = values.get("numa_nodeset")
-        if nodeset is not None and not cpusets.parse(nodeset):
-            raise VirtError(OPERATION_INVALID, "Invalid nodeset of 'numatune': %s"
-                            % nodeset)
+        mode, nodeset = numa_request(params)
         memory = tree.find("numatune/memory")
         old_mode = memory.get("mode", "strict") if memory is not None else None
         if live is not None and mode is not None and old_mode is not None \
                 and NUMA_MODES[mode] != old_mode:
             raise VirtError(OPERATION_INVALID, "can't change numatune mode for "
                             "running domain")
-        if memory is None and nodeset is None:
-            placement = tree.find("vcpu")
-            if placement is None or placement.get("placement", "static") == "static":
-                raise VirtError(CONFIG_UNSUPPORTED, "nodeset for NUMA memory tuning "
-                                "must be set if 'placement' is 'static'")
+        check_nodeset_given(tree, memory, nodeset)
         memory = child(child(tree, "numatune"), "memory")
         if mode is not None:
             memory.set("mode", NUMA_MODES[mode])
         elif "mode" not in memory.attrib:
             memory.set("mode", "strict")
         if nodeset is not None:
-            memory.set("nodeset", cpusets.format(cpusets.parse(nodeset)))
+            memory.set("nodeset", nodeset)
 
     # --- interface bandwidth and disk throttling ------------------------------
     def interface_params(self, device, flags=0):
