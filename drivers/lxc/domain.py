@@ -193,9 +193,7 @@ class LxcDomain(S.AutostartLinks, Domain):
                 if not self.exists():
                     raise self._gone()
                 raise VirtError(OPERATION_INVALID, "cannot undefine transient domain")
-            files.remove(self.store.autostart_link(self._name),
-                         self.store.config(self._name),
-                         self.store.run(self._name, "shutoff"))
+            self.store.remove_definition(self._name)
 
     def snapshot_count(self):
         return 0            # containers have no snapshots

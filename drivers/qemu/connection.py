@@ -166,7 +166,8 @@ class QemuConnection(lazy_mixins(Connection, MIXINS)):
 
     def lookup_domain_by_uuid(self, uuid):
         wanted = uuid.replace("-", "").lower()
-        for dom in filter(None, (self._domain(n) for n in self.store.names())):
+        dashed = "-".join((wanted[:8], wanted[8:12], wanted[12:16], wanted[16:20], wanted[20:]))
+        for dom in filter(None, map(self._domain, self.store.uuid_index().holders(dashed))):
             if dom.uuid().replace("-", "") == wanted:
                 return dom
         raise VirtError(NO_DOMAIN, "no domain with matching uuid '%s'" % uuid)

@@ -266,9 +266,7 @@ class QemuDomain(S.AutostartLinks, lazy_mixins(Domain, MIXINS)):
             if status is not None:
                 status["transient"] = True
                 self.store.write_status(self._name, status)
-            files.remove(self.store.autostart_link(self._name),
-                         self.store.config(self._name),
-                         self.store.run(self._name, "shutoff"))
+            self.store.remove_definition(self._name)
             from virtsh.drivers.qemu import eventlog as E
             E.lifecycle(self.store, self._name, None, E.UNDEFINED, E.UNDEFINED_REMOVED)
 

@@ -2,7 +2,7 @@
 
 There is no daemon to broadcast events, so whoever sees one (the
 supervisor for QEMU's QMP events, a command for the state changes it
-makes) appends it as one JSON line to run/qemu/NAME.eventlog, and
+makes) appends it as one JSON line to run/qemu/events/NAME.eventlog, and
 ``event`` / ``qemu-monitor-event`` follow those files.  A line is written
 with a single O_APPEND write, so concurrent writers never interleave.
 The file outlives the domain's run (a follower must see "Stopped"); when
@@ -17,6 +17,8 @@ arguments libvirt passes to that event's callback}.
 import json
 import os
 import time
+
+from virtsh.drivers.qemu import files
 
 LIMIT = 256 * 1024
 SUFFIX = ".eventlog"
@@ -38,8 +40,14 @@ SHUTDOWN_GUEST = 1
 STOPPED_DETAIL = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, 6: 5, 7: 6}
 
 
+def folder(run_dir):
+    """Where the logs of a run directory's domains are (a folder of their
+    own: listing the run directory stays quick however many there are)."""
+    return os.path.join(run_dir, "events")
+
+
 def path(store, name):
-    return os.path.join(store.tree.run, name + SUFFIX)
+    return os.path.join(folder(store.tree.run), name + SUFFIX)
 
 
 def append(store, name, pid, **record):
@@ -51,7 +59,7 @@ def append(store, name, pid, **record):
             os.replace(target, target + ".old")
     except FileNotFoundError:
         pass
-    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = files.open_creating(target, os.O_WRONLY | os.O_APPEND)
     try:
         os.write(fd, json.dumps(record, separators=(",", ":")).encode() + b"\n")
     finally:
@@ -97,7 +105,7 @@ class Follower:
     """Reads what is appended to the logs of a run directory from now on."""
 
     def __init__(self, run_dir):
-        self.run_dir = run_dir
+        self.run_dir = folder(run_dir)
         self._seen = {}                 # name -> (inode, offset)
         for name, st in self._logs():
             self._seen[name] = (st.st_ino, st.st_size)

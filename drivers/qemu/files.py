@@ -34,6 +34,17 @@ def write_atomic(path, data, mode=0o600, durable=True):
         os.close(dfd)
 
 
+def open_creating(path, flags):
+    """os.open with O_CREAT (mode 0600), making the folder first if
+    missing: the first lock or log of a tree creates its folder."""
+    try:
+        return os.open(path, flags | os.O_CREAT, 0o600)
+    except FileNotFoundError:
+        from virtsh.drivers.qemu.paths import make_private_dirs
+        make_private_dirs(os.path.dirname(path))
+        return os.open(path, flags | os.O_CREAT, 0o600)
+
+
 def read_text(path, default=None):
     """The text of *path*, or *default* when it does not exist."""
     try:
@@ -75,7 +86,7 @@ class Lock:
             held[1] += 1
             self.fd = held[0]
             return self
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self.fd = open_creating(self.path, os.O_RDWR | os.O_CLOEXEC)
         while True:
             try:
                 fcntl.flock(self.fd, fcntl.LOCK_EX)

@@ -1,122 +1,138 @@
 """Which domain holds which UUID, without reading every definition.
 
 Defining a domain must refuse a UUID another domain holds; without a
-daemon's tables in memory that meant reading the head of all the other
-definitions on each define.  The index (``CACHE/uuids.json``) remembers,
-per domain name, the UUID in the head of its live or persistent XML and
-the inode numbers of those two files (every write of a definition is a
-rename onto a new inode), plus the identity and modification time of the
-persistent-definition folder when the index was last brought up to date.
+daemon's tables in memory that meant reading the head of every other
+definition on each define.  The index is a folder, ``CACHE/uuids``, with
+one symbolic link per UUID whose target is the name of the domain that
+holds it: a lookup is one ``readlink`` and recording one ``symlink``,
+however many domains there are.
 
 The state tree stays the truth:
 
-- ``Store.write_config`` records what it writes here, under the index's
-  lock, and stamps the folder afresh; so does a use that rescanned.
-- A use whose stamp no longer matches the folder (a definition added,
+- Writes and removals of persistent definitions (``Store.write_config``,
+  ``Store.remove_definition``) record here under the index's lock, and
+  move the stamp (identity and modification time of the definition
+  folder, kept in ``.stamp``, the index's lock file) along only when it
+  was current before their change.
+- A lookup whose stamp does not match the folder (a definition added,
   removed or renamed by anything else, or a writer killed between its
-  write and its record) lists the folder again (``os.scandir`` yields
-  inode numbers without a ``stat`` per file) and re-reads only the names
-  whose files are new or replaced.  Running domains' live definitions sit
-  in the run folder, which is small and always listed.
+  write and its record) rebuilds the index from the heads of all the
+  definitions, and of the running domains' live ones.
+- A transient domain's UUID is recorded when it starts, before its live
+  definition exists.
 - Whoever is named as holding a UUID is checked against its file by the
-  caller, so an entry that went stale can cost a read, never a refusal.
-
-A missing or corrupt index is rebuilt by the same listing.
+  caller, so a stale link can cost a read, never a refusal.
 """
 import os
 
 from virtsh.drivers.qemu import files, quickfacts
 
-UNKNOWN = None      # a head without <uuid> (an odd document): ask the parser
+STAMP_WIDTH = 64        # "dev:inode:mtime_ns", padded: rewritten in place
 
 
 class UuidIndex:
-    """The UUIDs of one Store's domains, kept in a cache file."""
+    """The UUIDs of one Store's domains, kept as links in a cache folder."""
 
     def __init__(self, store, path):
         self.store = store
         self.path = path
 
     def holders(self, uuid):
-        """Names of the domains that may hold *uuid*: those whose head
-        names it, and those whose head did not tell (check them fully)."""
-        with self._lock():
-            entries, _ = self._refresh(save=True)
-        return sorted(name for name, (_, found) in entries.items()
-                      if found == uuid or found is UNKNOWN)
+        """Names of the domains that may hold *uuid* (at most one)."""
+        with self._lock() as lock:
+            if _read_stamp(lock) != self._stamp():
+                self._rebuild(lock)
+            name = self._holder(uuid)
+        return [name] if name is not None else []
 
     def record_write(self, name, xml, write):
         """Run *write* (which stores *xml* as the persistent definition of
-        *name*) and record it; without an index yet, just run it (the
-        first use builds the index from the folder)."""
-        if not os.path.exists(self.path):
+        *name*) and record the UUID it holds."""
+        uuid = quickfacts.uuid(xml)
+
+        def write_and_link():
             write()
-            return
+            self._link(uuid, name)
+        self._change(write_and_link, uuid is not None)
+
+    def record_removal(self, name, remove):
+        """Run *remove* (which deletes the persistent definition of *name*)
+        and drop the link to *name*, unless its guest runs on (transient)."""
+        uuid = self.store.uuid_hint(name)
+
+        def remove_and_unlink():
+            remove()
+            if uuid is not None and self._holder(uuid) == name \
+                    and not os.path.exists(self.store.run(name, "xml")):
+                files.remove(os.path.join(self.path, uuid))
+        self._change(remove_and_unlink, uuid is not None)
+
+    def record_start(self, name, uuid):
+        """Note that the transient domain *name* holds *uuid* from now on."""
         with self._lock():
-            entries, in_sync = self._refresh(save=False)
-            write()
-            entries[name] = (self._identity(name), quickfacts.uuid(xml))
-            # stamped afresh only when nothing but this write can have
-            # changed the folder since it was last listed
-            self._save(entries, self._stamp() if in_sync else None)
+            self._link(uuid, name)
 
-    # --- the cache file ---------------------------------------------------
+    # --- the cache folder ------------------------------------------------------
+    def _change(self, change, recorded):
+        """Run *change* of the definition folder under the index's lock; the
+        stamp follows when it was current before and *recorded* (the change
+        was noted in the index: a head without UUID is not)."""
+        with self._lock() as lock:
+            in_sync = recorded and _read_stamp(lock) == self._stamp()
+            change()
+            if in_sync:
+                _write_stamp(lock, self._stamp())
+
     def _lock(self):
-        return files.Lock(self.path[:-len(".json")] + ".lock")
+        return files.Lock(os.path.join(self.path, ".stamp"))
 
-    def _refresh(self, save):
-        """({name: ((persistent inode, live inode), uuid)} matching the tree
-        now, whether the stamp was current) with the lock held; *save*
-        writes the index when anything changed."""
-        known, stamp = self._load()
-        current_stamp = self._stamp()
-        in_sync = stamp is not None and stamp == current_stamp
-        active = _active_names(self.store.tree.run)
-        if in_sync:     # only the running and the formerly running need a look
-            persistent = {name: ident[0] for name, (ident, _) in known.items() if ident[0]}
-            current = {name: entry for name, entry in known.items()
-                       if entry[0][0] and not entry[0][1]}
-            todo = active | (known.keys() - current.keys())
-        else:
-            persistent = _inodes(self.store.tree.config)
-            current = {}
-            todo = persistent.keys() | active
-        for name in todo:
-            ident = (persistent.get(name, 0),
-                     _inode(self.store.run(name, "xml")) if name in active else 0)
-            if ident == (0, 0):
-                continue                # a transient domain that ended
-            old = known.get(name)
-            current[name] = old if old is not None and old[0] == ident else (
-                ident, self.store.uuid_hint(name))
-        if save and not (in_sync and current == known):
-            self._save(current, current_stamp)
-        return current, in_sync
-
-    def _load(self):
-        """(entries, stamp) of the cache file; parsed again only when the
-        file was replaced since this process last read it."""
+    def _holder(self, uuid):
         try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return {}, None
-        key = (st.st_ino, st.st_mtime_ns, st.st_size)
-        cached = _PARSED.get(self.path)
-        if cached is None or cached[0] != key:
-            cached = _PARSED[self.path] = (key,) + _parse(files.read_text(self.path, ""))
-        return dict(cached[1]), cached[2]
+            return os.readlink(os.path.join(self.path, uuid))
+        except OSError:
+            return None
 
-    def _save(self, entries, stamp):
-        """Write the cache file (the lock held, so the file stays the one
-        written here until the lock is released)."""
-        import json
-        try:
-            files.write_atomic(self.path, json.dumps({"stamp": stamp, "domains": entries}),
-                               durable=False)
-            st = os.stat(self.path)
-        except OSError:                 # a full or read-only disk: stay a cache
+    def _link(self, uuid, name):
+        """Point *uuid*'s link at *name* (a link is replaced in one step)."""
+        if uuid is None:
             return
-        _PARSED[self.path] = ((st.st_ino, st.st_mtime_ns, st.st_size), dict(entries), stamp)
+        holder, path = self._holder(uuid), os.path.join(self.path, uuid)
+        if holder == name:
+            return
+        if holder is None:
+            try:
+                os.symlink(name, path)
+                return
+            except FileExistsError:
+                pass
+        tmp = os.path.join(self.path, ".%s.tmp%d" % (uuid, os.getpid()))
+        files.remove(tmp)
+        os.symlink(name, tmp)
+        os.rename(tmp, path)
+
+    def _rebuild(self, lock):
+        """Links for every definition's UUID, none for anything else."""
+        stamp = self._stamp()           # before listing: a change meanwhile shows next time
+        wanted = {}
+        for name in self.store.names():
+            uuid = self.store.uuid_hint(name) or self._parsed_uuid(name)
+            if uuid is not None:
+                wanted[uuid] = name
+        for entry in os.listdir(self.path):
+            if not entry.startswith(".") and entry not in wanted:
+                files.remove(os.path.join(self.path, entry))
+        for uuid, name in wanted.items():
+            self._link(uuid, name)
+        _write_stamp(lock, stamp)
+
+    def _parsed_uuid(self, name):
+        """The UUID of a definition whose head did not show it."""
+        from lxml import etree
+        text = self.store.live_xml(name) or self.store.config_xml(name)
+        try:
+            return etree.fromstring(text.encode()).findtext("uuid")
+        except (etree.XMLSyntaxError, AttributeError):
+            return None
 
     def _stamp(self):
         """Identity and modification time of the persistent-definition folder."""
@@ -124,48 +140,15 @@ class UuidIndex:
             st = os.stat(self.store.tree.config)
         except FileNotFoundError:
             return None
-        return (st.st_dev, st.st_ino, st.st_mtime_ns)
-
-    def _identity(self, name):
-        return tuple(_inode(path) for path in (self.store.config(name),
-                                                self.store.run(name, "xml")))
+        return "%d:%d:%d" % (st.st_dev, st.st_ino, st.st_mtime_ns)
 
 
-_PARSED = {}        # path -> (file identity, entries, stamp): one parse per change
+
+def _read_stamp(lock):
+    return os.pread(lock.fd, STAMP_WIDTH, 0).decode(errors="replace").strip() or None
 
 
-def _parse(text):
-    import json
-    try:
-        data = json.loads(text)
-        entries = {name: (tuple(ident), found) for name, (ident, found)
-                   in data["domains"].items()}
-        return entries, tuple(data["stamp"]) if data["stamp"] else None
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return {}, None                 # corrupt (never half: atomic writes)
-
-
-def _inode(path):
-    try:
-        return os.stat(path).st_ino
-    except FileNotFoundError:
-        return 0
-
-
-def _inodes(directory):
-    """{name: inode} of the visible NAME.xml entries of *directory*."""
-    try:
-        with os.scandir(directory) as entries:
-            return {e.name[:-4]: e.inode() for e in entries
-                    if e.name.endswith(".xml") and not e.name.startswith(".")}
-    except FileNotFoundError:
-        return {}
-
-
-def _active_names(run):
-    """Names with a status file: the running domains, live XML beside."""
-    try:
-        entries = os.listdir(run)
-    except FileNotFoundError:
-        return set()
-    return {e[:-7] for e in entries if e.endswith(".status") and not e.startswith(".")}
+def _write_stamp(lock, stamp):
+    """Rewrite the stamp in place (a torn one just fails to match)."""
+    if stamp is not None:
+        os.pwrite(lock.fd, stamp.ljust(STAMP_WIDTH).encode(), 0)

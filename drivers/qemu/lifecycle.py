@@ -169,6 +169,8 @@ def _start(store, name, root, caps, conf, paused, transient, extra_args, host, t
               "transient": transient, "started": time.time(), "taps": taps}
     files.write_atomic(store.run(name, "pid"), "%d" % proc["pid"], durable=False)
     from virtsh.xmlconf import domain as xd
+    if transient:                       # before it is listed: its UUID is taken
+        store.uuid_index().record_start(name, root.findtext("uuid"))
     # a transient guest is listed from here on: other processes need its XML
     files.write_atomic(store.run(name, "xml"), qemuns.format(xd.DomainDef(root), 1),
                        durable=False)

@@ -28,7 +28,6 @@ class MetadataMixin:
                 metadata.set(root, type_, value, key, uri)
 
     def rename(self, new_name, flags=0):
-        from virtsh.drivers.qemu import files
         old = self.name()
         with self.store.lock(old):
             if self.is_active():
@@ -56,8 +55,7 @@ class MetadataMixin:
                 if os.path.lexists(self.store.autostart_link(old)):
                     os.symlink(self.store.config(new_name),
                                self.store.autostart_link(new_name))
-                files.remove(self.store.autostart_link(old), self.store.config(old),
-                             self.store.run(old, "shutoff"))
+                self.store.remove_definition(old)
 
     def _has_snapshots(self):
         try:

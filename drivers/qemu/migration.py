@@ -367,9 +367,7 @@ class MigrationMixin(StorageCopyMixin, RunningBase):
 
     def _undefine_source(self, flags):
         if flags & D.MIGRATE_UNDEFINE_SOURCE and self.is_persistent():
-            files.remove(self.store.autostart_link(self.name()),
-                         self.store.config(self.name()),
-                         self.store.run(self.name(), "shutoff"))
+            self.store.remove_definition(self.name())
 
     # --- the job while it runs ---------------------------------------------
     def job_stats(self, flags=0):

@@ -13,7 +13,8 @@ Per domain NAME:
   run/qemu/NAME.reboot       a guest reboot is in progress (fake reboot)
   run/qemu/NAME.shutoff      reason number of the last stop
   run/qemu/NAME.migration    the migration job in flight and who drives it
-  run/qemu/NAME.lock         flock held while a command operates on NAME
+  run/qemu/locks/NAME.lock   flock held while a command operates on NAME
+  run/qemu/events/NAME.eventlog  events for followers (eventlog.py)
   log/qemu/NAME.log          QEMU's stderr and the command lines
 """
 import os
@@ -53,8 +54,13 @@ class Store:
     def managed_save_path(self, name):
         return os.path.join(self.tree.lib, "save", name + ".save")
 
+    def lock_path(self, name):
+        """Lock files (one per domain ever used) have a folder of their own,
+        so that listing the run folder costs what the running domains do."""
+        return os.path.join(self.tree.run, "locks", name + ".lock")
+
     def lock(self, name):
-        return files.Lock(self.run(name, "lock"))
+        return files.Lock(self.lock_path(name))
 
     def driver_lock(self):
         return files.Lock(os.path.join(self.tree.run, "driver.lock"))
@@ -103,11 +109,17 @@ class Store:
     def uuid_index(self):
         """Which domain holds which UUID (see index.py)."""
         from virtsh.drivers.qemu.index import UuidIndex
-        return UuidIndex(self, os.path.join(self.tree.cache, "uuids.json"))
+        return UuidIndex(self, os.path.join(self.tree.cache, "uuids"))
 
     def write_config(self, name, xml):
         self.uuid_index().record_write(
             name, xml, lambda: files.write_atomic(self.config(name), xml))
+
+    def remove_definition(self, name):
+        """Undefine *name*: its persistent XML, autostart link and last
+        shutoff reason (a running guest goes on, transient)."""
+        self.uuid_index().record_removal(name, lambda: files.remove(
+            self.autostart_link(name), self.config(name), self.run(name, "shutoff")))
 
     # --- runtime state ----------------------------------------------------
     def status(self, name):

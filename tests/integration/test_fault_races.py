@@ -92,7 +92,7 @@ def test_transient_guest_leaves_no_event_log(host):
     path = os.path.join(host.root, "guest.xml")
     with open(path, "w") as f:
         f.write(guest_xml("temp"))
-    log = os.path.join(host.root, "run", "qemu", "temp.eventlog")
+    log = os.path.join(host.root, "run", "qemu", "events", "temp.eventlog")
     watcher = virtsh_proc(host, "event", "--all", "--loop", "--timeout", "20")
     time.sleep(1)
     host.virtsh("create", path)
@@ -110,5 +110,5 @@ def test_transient_guest_leaves_no_event_log(host):
     host.virtsh("start", "kept")
     host.virtsh("destroy", "kept")
     time.sleep(1.5)
-    assert os.path.exists(os.path.join(host.root, "run", "qemu", "kept.eventlog"))
+    assert os.path.exists(os.path.join(host.root, "run", "qemu", "events", "kept.eventlog"))
     assert qemus_of(host.root) == []

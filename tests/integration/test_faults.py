@@ -82,7 +82,7 @@ def test_supervisor_and_qemu_killed_together(host):
 
 def test_stale_lock_file_and_lock_of_a_killed_holder(host):
     host.define(guest_xml("vm1"))
-    lock = os.path.join(host.root, "run", "qemu", "vm1.lock")
+    lock = os.path.join(host.root, "run", "qemu", "locks", "vm1.lock")
     with open(lock, "w") as f:
         f.write("garbage from another life")
     holder = subprocess.Popen(
@@ -189,7 +189,7 @@ def kill_victim(host, proc, victim):
 
 def wait_lock_taken(host, proc):
     """Return once *proc* holds the guest's lock (it is operating) or ended."""
-    lock = os.path.join(host.root, "run", "qemu", "vm1.lock")
+    lock = os.path.join(host.root, "run", "qemu", "locks", "vm1.lock")
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         while proc.poll() is None:

@@ -45,6 +45,26 @@ def test_taken_name_and_taken_uuid(host):
     assert "error: operation failed: domain 'vm1' is already defined with uuid " in proc.stderr
 
 
+def test_a_running_transient_guest_holds_its_uuid(host):
+    uuid = "5f0c8f4e-2d4b-4c59-9c1e-1d2f3a4b5c6d"
+    xml = guest_xml("temp").replace("<name>temp</name>", "<name>temp</name><uuid>%s</uuid>" % uuid)
+    paths = {}
+    for name in ("temp", "other"):
+        paths[name] = os.path.join(host.root, name + ".xml")
+        with open(paths[name], "w") as f:
+            f.write(xml.replace("<name>temp</name>", "<name>%s</name>" % name))
+    host.virtsh("create", paths["temp"])
+    try:
+        proc = host.virtsh("define", paths["other"], check=False)
+        assert proc.returncode == 1
+        assert "error: operation failed: domain 'temp' is already active" in proc.stderr
+        assert host.virtsh("domname", uuid).stdout.strip() == "temp"
+    finally:
+        host.virtsh("destroy", "temp")
+    host.virtsh("define", paths["other"])       # free once the guest is gone
+    assert host.virtsh("domname", uuid).stdout.strip() == "other"
+
+
 def test_missing_disk_leaves_nothing_behind(host):
     missing = os.path.join(host.root, "missing.qcow2")
     disk = ("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"

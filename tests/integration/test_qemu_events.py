@@ -104,6 +104,7 @@ def test_event_log_is_private_and_outlives_the_run(host):
     host.define(guest_xml("vm1"))
     host.virtsh("start", "vm1")
     host.virtsh("destroy", "vm1")
-    log = os.path.join(host.root, "run", "qemu", "vm1.eventlog")
+    log = os.path.join(host.root, "run", "qemu", "events", "vm1.eventlog")
     assert os.stat(log).st_mode & 0o777 == 0o600
+    assert os.stat(os.path.dirname(log)).st_mode & 0o777 == 0o700
     assert '"qmp":{' in open(log).read()

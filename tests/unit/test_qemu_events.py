@@ -32,6 +32,7 @@ def test_follower_sees_only_new_records_in_time_order(store):
 
 def test_follower_ignores_a_partial_line_until_complete(store):
     follower = E.Follower(store.tree.run)
+    os.mkdir(E.folder(store.tree.run))
     with open(E.path(store, "x"), "w") as f:
         f.write('{"time": 1, "pid": 2, "id": 1, "args": []}\n{"time": 2,')
     assert [r["id"] for _, r in follower.poll()] == [1]

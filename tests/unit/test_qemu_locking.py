@@ -62,7 +62,7 @@ def test_status_settles_a_dead_qemu_while_the_caller_holds_the_lock(s, deadline)
 
 
 def test_nested_holds_keep_others_out_until_the_outermost_ends(s, deadline):
-    path = s.run("vm", "lock")
+    path = s.lock_path("vm")
     with s.lock("vm"):
         with s.lock("vm"):
             assert not others_can_lock(path)

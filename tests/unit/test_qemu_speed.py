@@ -52,6 +52,13 @@ def refused(conn, name, uuid):
 
 # --- the UUID index -------------------------------------------------------------
 
+def index_links(store):
+    """{uuid: name} as the index folder holds them."""
+    folder = os.path.join(store.tree.cache, "uuids")
+    return {e: os.readlink(os.path.join(folder, e)) for e in os.listdir(folder)
+            if not e.startswith(".")}
+
+
 @needs_qemu
 def test_index_follows_files_changed_behind_its_back(conn):
     define_some(conn, 5)
@@ -62,44 +69,47 @@ def test_index_follows_files_changed_behind_its_back(conn):
     os.remove(store.config("d2"))
     assert "domain 'twin' is already defined with uuid %s" % uuid_of(2) in \
         refused(conn, "other", uuid_of(2))
-    index = json.loads(open(os.path.join(store.tree.cache, "uuids.json")).read())
-    assert sorted(index["domains"]) == ["d0", "d3", "d4", "new1", "twin"]
+    assert index_links(store) == {uuid_of(0): "d0", uuid_of(1): "new1", uuid_of(2): "twin",
+                                  uuid_of(3): "d3", uuid_of(4): "d4"}
 
 
 @needs_qemu
-def test_defines_keep_the_index_current_without_listing(conn):
+def test_defines_and_undefines_keep_the_index_current_without_listing(conn):
     define_some(conn, 3)
     store = conn.store
-    index = conn.store.uuid_index()
     listed = []
-    store.uuid_hint = lambda name: listed.append(name)      # who gets read
+    read_head = store.uuid_hint
+    store.uuid_hint = lambda name: listed.append(name) or read_head(name)
     conn.define_domain(XML % ("d3", uuid_of(3)))
-    assert listed == []                 # recorded by the writes themselves
-    entries, in_sync = index._refresh(save=False)
-    assert in_sync and entries["d3"][1] == uuid_of(3)
+    conn.lookup_domain_by_name("d0").undefine()
+    assert listed == ["d0"]             # the undefined one's head, no other
+    assert "domain 'd3' is already defined" in refused(conn, "x", uuid_of(3))
+    assert listed == ["d0"]
+    conn.define_domain(XML % ("y", uuid_of(0)))         # d0's UUID is free
+    assert index_links(store) == {uuid_of(0): "y", uuid_of(1): "d1", uuid_of(2): "d2",
+                                  uuid_of(3): "d3"}
+    assert conn.lookup_domain_by_uuid(uuid_of(3).replace("-", "").upper()).name() == "d3"
 
 
 @needs_qemu
 def test_index_missing_or_corrupt_is_rebuilt(conn):
     define_some(conn, 4)
-    path = os.path.join(conn.store.tree.cache, "uuids.json")
-    with open(path, "w") as f:
-        f.write('{"d3": [[1, 2], "')                     # cut short
+    folder = os.path.join(conn.store.tree.cache, "uuids")
+    with open(os.path.join(folder, ".stamp"), "w") as f:
+        f.write("garbage")
+    os.remove(os.path.join(folder, uuid_of(3)))
     assert "domain 'd3'" in refused(conn, "x", uuid_of(3))
-    os.remove(path)
+    shutil.rmtree(folder)
     assert "domain 'd0'" in refused(conn, "y", uuid_of(0))
-    assert os.path.exists(path)
+    assert len(index_links(conn.store)) == 4
 
 
 @needs_qemu
-def test_index_sees_transient_domains_live_definition(conn):
+def test_renamed_domain_keeps_its_uuid_in_the_index(conn):
     define_some(conn, 2)
-    store = conn.store
-    with open(store.run("live", "xml"), "w") as f:      # as a running transient
-        f.write(XML % ("live", uuid_of(9)))
-    with open(store.run("live", "status"), "w") as f:
-        f.write(json.dumps({"id": 1, "pid": os.getpid(), "state": D.RUNNING}))
-    assert conn.store.uuid_index().holders(uuid_of(9)) == ["live"]
+    conn.lookup_domain_by_name("d1").rename("moved")
+    assert "domain 'moved' is already defined" in refused(conn, "x", uuid_of(1))
+    assert index_links(conn.store)[uuid_of(1)] == "moved"
 
 
 # --- facts from the text ----------------------------------------------------------
