@@ -251,8 +251,8 @@ class QemuConnection(lazy_mixins(Connection, MIXINS)):
             self._check_unique(name, defn.uuid)
             existed = os.path.exists(self.store.config(name))
             self.store.write_config(name, qemuns.format(defn, 0x3))    # inactive, secure: keep passwords
-            E.lifecycle(self.store, name, None, E.DEFINED,
-                        E.DEFINED_UPDATED if existed else E.DEFINED_ADDED)
+            E.definition_event(self.store, name, E.DEFINED,
+                               E.DEFINED_UPDATED if existed else E.DEFINED_ADDED)
         return QemuDomain(self, name)
 
     def create_domain(self, xml, flags=0):

@@ -268,7 +268,7 @@ class QemuDomain(S.AutostartLinks, lazy_mixins(Domain, MIXINS)):
                 self.store.write_status(self._name, status)
             self.store.remove_definition(self._name)
             from virtsh.drivers.qemu import eventlog as E
-            E.lifecycle(self.store, self._name, None, E.UNDEFINED, E.UNDEFINED_REMOVED)
+            E.definition_event(self.store, self._name, E.UNDEFINED, E.UNDEFINED_REMOVED)
 
     # --- filters of list_all_domains ---------------------------------------
     def matches(self, flags):

@@ -22,6 +22,7 @@ from virtsh.drivers.qemu import files
 
 LIMIT = 256 * 1024
 SUFFIX = ".eventlog"
+DEFINITIONS = "definitions.log"     # no domain's log: those end in SUFFIX
 
 # virDomainEventID values used by the QEMU driver.
 LIFECYCLE, REBOOT, RTC_CHANGE, WATCHDOG, IO_ERROR = 0, 1, 2, 3, 4
@@ -52,8 +53,18 @@ def path(store, name):
 
 def append(store, name, pid, **record):
     """Add one record to *name*'s log."""
+    _append(path(store, name), pid, record)
+
+
+def definition_event(store, name, event, detail):
+    """Log a Defined or Undefined event of *name*.  These go to one log of
+    all domains (DEFINITIONS): defining a domain creates no file for it."""
+    _append(os.path.join(folder(store.tree.run), DEFINITIONS), None,
+            {"domain": name, "id": LIFECYCLE, "args": [event, detail]})
+
+
+def _append(target, pid, record):
     record["time"], record["pid"] = time.time(), pid
-    target = path(store, name)
     try:
         if os.stat(target).st_size > LIMIT:
             os.replace(target, target + ".old")
@@ -106,9 +117,9 @@ class Follower:
 
     def __init__(self, run_dir):
         self.run_dir = folder(run_dir)
-        self._seen = {}                 # name -> (inode, offset)
-        for name, st in self._logs():
-            self._seen[name] = (st.st_ino, st.st_size)
+        self._seen = {}                 # log -> (inode, offset)
+        for log, st in self._logs():
+            self._seen[log] = (st.st_ino, st.st_size)
 
     def _logs(self):
         try:
@@ -116,31 +127,33 @@ class Follower:
         except FileNotFoundError:
             return
         for entry in entries:
-            if entry.endswith(SUFFIX) and not entry.startswith("."):
+            if (entry.endswith(SUFFIX) and not entry.startswith(".")) or entry == DEFINITIONS:
                 try:
                     st = os.stat(os.path.join(self.run_dir, entry))
                 except FileNotFoundError:
                     continue
-                yield entry[:-len(SUFFIX)], st
+                yield entry, st
 
     def poll(self):
         """New records since the last poll: [(domain name, record)], oldest first."""
         out = []
-        for name, st in list(self._logs()):
-            inode, offset = self._seen.get(name, (st.st_ino, 0))
+        for log, st in list(self._logs()):
+            inode, offset = self._seen.get(log, (st.st_ino, 0))
             if inode != st.st_ino:
                 offset = 0              # moved aside: a new log began
             if st.st_size <= offset and inode == st.st_ino:
                 continue
-            with open(os.path.join(self.run_dir, name + SUFFIX), "rb") as f:
+            with open(os.path.join(self.run_dir, log), "rb") as f:
                 f.seek(offset)
                 data = f.read()
             complete = data[:data.rfind(b"\n") + 1]
-            self._seen[name] = (st.st_ino, offset + len(complete))
+            self._seen[log] = (st.st_ino, offset + len(complete))
             for line in complete.splitlines():
                 try:
-                    out.append((name, json.loads(line)))
+                    record = json.loads(line)
                 except ValueError:
-                    pass
+                    continue
+                out.append((record.pop("domain") if log == DEFINITIONS
+                            else log[:-len(SUFFIX)], record))
         out.sort(key=lambda item: item[1].get("time", 0))
         return out

@@ -8,9 +8,11 @@ import os
 def write_atomic(path, data, mode=0o600, durable=True):
     """Replace *path* with *data* (str or bytes) so readers never see half.
 
-    *durable* also flushes the data and the directory entry to disk
-    (definitions); runtime state, gone with the host's run directory
-    anyway, skips that cost."""
+    *durable* flushes the data to disk before the rename (definitions), so
+    that after a crash the file holds the old text or the new, whole; the
+    folder itself is not synced (libvirt does not either: that fsync
+    commits the journal, the dearest step of a define).  Runtime state,
+    gone with the host's run directory anyway, skips the flush too."""
     if isinstance(data, str):
         data = data.encode()
     directory = os.path.dirname(path)
@@ -25,13 +27,6 @@ def write_atomic(path, data, mode=0o600, durable=True):
     finally:
         os.close(fd)
     os.rename(tmp, path)
-    if not durable:
-        return
-    dfd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
 
 
 def open_creating(path, flags):

@@ -2,18 +2,21 @@
 
 Defining a domain must refuse a UUID another domain holds; without a
 daemon's tables in memory that meant reading the head of every other
-definition on each define.  The index is a folder, ``CACHE/uuids``, with
-one symbolic link per UUID whose target is the name of the domain that
-holds it: a lookup is one ``readlink`` and recording one ``symlink``,
-however many domains there are.
+definition on each define.  The index is one file, ``CACHE/uuids``, of
+records ``\\nUUID NAME`` appended as domains take UUIDs (``\\nUUID `` when
+one is freed); the last record of a UUID wins.  A lookup reads the file
+and searches it from the end; recording is one append.  Creating files is
+what costs most on a journalling file system, and neither creates one.
+When the file has grown to several times the size it had when last
+written whole, it is written afresh with one record per UUID.
 
 The state tree stays the truth:
 
 - Writes and removals of persistent definitions (``Store.write_config``,
   ``Store.remove_definition``) record here under the index's lock, and
   move the stamp (identity and modification time of the definition
-  folder, kept in ``.stamp``, the index's lock file) along only when it
-  was current before their change.
+  folder, kept at the start of the lock file ``uuids.lock``) along only
+  when it was current before their change.
 - A lookup whose stamp does not match the folder (a definition added,
   removed or renamed by anything else, or a writer killed between its
   write and its record) rebuilds the index from the heads of all the
@@ -21,17 +24,19 @@ The state tree stays the truth:
 - A transient domain's UUID is recorded when it starts, before its live
   definition exists.
 - Whoever is named as holding a UUID is checked against its file by the
-  caller, so a stale link can cost a read, never a refusal.
+  caller, so a stale record can cost a read, never a refusal.
 """
 import os
 
 from virtsh.drivers.qemu import files, quickfacts
 
-STAMP_WIDTH = 64        # "dev:inode:mtime_ns", padded: rewritten in place
+HEAD = 64           # the lock file: the stamp, then the size last written whole
+REWRITE_FACTOR = 4
+REWRITE_MIN = 64 * 1024
 
 
 class UuidIndex:
-    """The UUIDs of one Store's domains, kept as links in a cache folder."""
+    """The UUIDs of one Store's domains, kept in a cache file."""
 
     def __init__(self, store, path):
         self.store = store
@@ -40,9 +45,9 @@ class UuidIndex:
     def holders(self, uuid):
         """Names of the domains that may hold *uuid* (at most one)."""
         with self._lock() as lock:
-            if _read_stamp(lock) != self._stamp():
+            if _read_head(lock)[0] != self._stamp():
                 self._rebuild(lock)
-            name = self._holder(uuid)
+            name = _holder(self._records(), uuid)
         return [name] if name is not None else []
 
     def record_write(self, name, xml, write):
@@ -50,80 +55,79 @@ class UuidIndex:
         *name*) and record the UUID it holds."""
         uuid = quickfacts.uuid(xml)
 
-        def write_and_link():
+        def write_and_record():
             write()
-            self._link(uuid, name)
-        self._change(write_and_link, uuid is not None)
+            self._append(uuid, name)
+        self._change(write_and_record, uuid is not None)
 
     def record_removal(self, name, remove):
         """Run *remove* (which deletes the persistent definition of *name*)
-        and drop the link to *name*, unless its guest runs on (transient)."""
+        and free its UUID, unless its guest runs on (transient)."""
         uuid = self.store.uuid_hint(name)
 
-        def remove_and_unlink():
+        def remove_and_free():
             remove()
-            if uuid is not None and self._holder(uuid) == name \
-                    and not os.path.exists(self.store.run(name, "xml")):
-                files.remove(os.path.join(self.path, uuid))
-        self._change(remove_and_unlink, uuid is not None)
+            if uuid is not None and not os.path.exists(self.store.run(name, "xml")) \
+                    and _holder(self._records(), uuid) == name:
+                self._append(uuid, "")
+        self._change(remove_and_free, uuid is not None)
 
     def record_start(self, name, uuid):
         """Note that the transient domain *name* holds *uuid* from now on."""
         with self._lock():
-            self._link(uuid, name)
+            if _holder(self._records(), uuid) != name:
+                self._append(uuid, name)
 
-    # --- the cache folder ------------------------------------------------------
+    # --- the cache files ---------------------------------------------------
     def _change(self, change, recorded):
         """Run *change* of the definition folder under the index's lock; the
         stamp follows when it was current before and *recorded* (the change
         was noted in the index: a head without UUID is not)."""
         with self._lock() as lock:
-            in_sync = recorded and _read_stamp(lock) == self._stamp()
+            stamp, whole = _read_head(lock)
+            in_sync = recorded and stamp == self._stamp()
             change()
             if in_sync:
-                _write_stamp(lock, self._stamp())
+                stamp = self._stamp()
+            size = _size(self.path)
+            if size > max(REWRITE_MIN, REWRITE_FACTOR * whole):
+                self._write_whole(lock, _latest(self._records()), stamp if in_sync else None)
+            elif in_sync:
+                _write_head(lock, stamp, whole)
 
     def _lock(self):
-        return files.Lock(os.path.join(self.path, ".stamp"))
+        return files.Lock(self.path + ".lock")
 
-    def _holder(self, uuid):
+    def _records(self):
         try:
-            return os.readlink(os.path.join(self.path, uuid))
-        except OSError:
-            return None
+            with open(self.path, "rb") as f:
+                return f.read()
+        except FileNotFoundError:
+            return b""
 
-    def _link(self, uuid, name):
-        """Point *uuid*'s link at *name* (a link is replaced in one step)."""
-        if uuid is None:
+    def _append(self, uuid, name):
+        if uuid is None or "\n" in name:    # such a name cannot be defined either
             return
-        holder, path = self._holder(uuid), os.path.join(self.path, uuid)
-        if holder == name:
-            return
-        if holder is None:
-            try:
-                os.symlink(name, path)
-                return
-            except FileExistsError:
-                pass
-        tmp = os.path.join(self.path, ".%s.tmp%d" % (uuid, os.getpid()))
-        files.remove(tmp)
-        os.symlink(name, tmp)
-        os.rename(tmp, path)
+        fd = files.open_creating(self.path, os.O_WRONLY | os.O_APPEND)
+        try:
+            os.write(fd, ("\n%s %s" % (uuid, name)).encode())
+        finally:
+            os.close(fd)
 
     def _rebuild(self, lock):
-        """Links for every definition's UUID, none for anything else."""
+        """A record for every definition's UUID, none for anything else."""
         stamp = self._stamp()           # before listing: a change meanwhile shows next time
         wanted = {}
         for name in self.store.names():
             uuid = self.store.uuid_hint(name) or self._parsed_uuid(name)
-            if uuid is not None:
+            if uuid is not None and "\n" not in name:
                 wanted[uuid] = name
-        for entry in os.listdir(self.path):
-            if not entry.startswith(".") and entry not in wanted:
-                files.remove(os.path.join(self.path, entry))
-        for uuid, name in wanted.items():
-            self._link(uuid, name)
-        _write_stamp(lock, stamp)
+        self._write_whole(lock, wanted, stamp)
+
+    def _write_whole(self, lock, holders, stamp):
+        data = "".join("\n%s %s" % item for item in holders.items() if item[1]).encode()
+        files.write_atomic(self.path, data, durable=False)
+        _write_head(lock, stamp, len(data))
 
     def _parsed_uuid(self, name):
         """The UUID of a definition whose head did not show it."""
@@ -139,16 +143,47 @@ class UuidIndex:
         try:
             st = os.stat(self.store.tree.config)
         except FileNotFoundError:
-            return None
+            return "-"
         return "%d:%d:%d" % (st.st_dev, st.st_ino, st.st_mtime_ns)
 
 
+def _holder(records, uuid):
+    """The name the last record of *uuid* gives (None: free or unknown)."""
+    key = ("\n%s " % uuid).encode()
+    start = records.rfind(key)
+    if start < 0:
+        return None
+    end = records.find(b"\n", start + 1)
+    name = records[start + len(key):end if end >= 0 else None].decode(errors="replace")
+    return name or None
 
-def _read_stamp(lock):
-    return os.pread(lock.fd, STAMP_WIDTH, 0).decode(errors="replace").strip() or None
+
+def _latest(records):
+    """{uuid: name} of the last record of each UUID ("" when freed)."""
+    latest = {}
+    for record in records.decode(errors="replace").split("\n")[1:]:
+        uuid, _, name = record.partition(" ")
+        latest[uuid] = name
+    return latest
 
 
-def _write_stamp(lock, stamp):
-    """Rewrite the stamp in place (a torn one just fails to match)."""
-    if stamp is not None:
-        os.pwrite(lock.fd, stamp.ljust(STAMP_WIDTH).encode(), 0)
+def _read_head(lock):
+    """(stamp, size of the index when last written whole) from the lock
+    file; a torn or missing head just fails to match."""
+    head = os.pread(lock.fd, HEAD, 0).decode(errors="replace").split()
+    try:
+        return head[0], int(head[1])
+    except (IndexError, ValueError):
+        return None, 0
+
+
+def _write_head(lock, stamp, whole):
+    """*stamp* None: out of step with the folder (the next lookup rebuilds)."""
+    os.pwrite(lock.fd, ("%s %d" % (stamp or "stale", whole)).ljust(HEAD).encode(), 0)
+
+
+def _size(path):
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return 0

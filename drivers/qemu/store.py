@@ -238,8 +238,8 @@ class Store:
             from virtsh.drivers.qemu import live
             live.unplug_taps(status["taps"])
         if status.get("cgroup"):
-            from virtsh.drivers.qemu import cgroups
-            cgroups.remove(status["cgroup"])
+            from virtsh.drivers.qemu import cgroupdirs
+            cgroupdirs.remove(status["cgroup"])
         if os.path.exists(self.config(name)):
             files.write_atomic(self.run(name, "shutoff"), str(reason), durable=False)
         if status.get("pid"):
@@ -247,12 +247,13 @@ class Store:
             eventlog.lifecycle(self, name, status["pid"], eventlog.STOPPED,
                                eventlog.STOPPED_DETAIL.get(reason, 0))
         if status.get("id") is not None:
-            import shutil
             from virtsh.drivers.qemu import channels
-            shutil.rmtree(channels.directory(self.tree.lib, status["id"], name),
-                          ignore_errors=True)
             from virtsh.drivers.qemu.displays import domain_dir
-            shutil.rmtree(domain_dir(self.tree.lib, status["id"], name), ignore_errors=True)
+            for folder in (channels.directory(self.tree.lib, status["id"], name),
+                           domain_dir(self.tree.lib, status["id"], name)):
+                if os.path.isdir(folder):       # (few guests have them: spare the import)
+                    import shutil
+                    shutil.rmtree(folder, ignore_errors=True)
         kinds = ("xml", "pid", "monitor", "events", "ending", "reboot", "migration", "status",
                  "vserports")
         files.remove(*(self.run(name, kind) for kind in kinds))

@@ -209,13 +209,6 @@ class CgroupTuningMixin(RunningBase):
                     raise VirtError(ARGUMENT_UNSUPPORTED, "parameter '%s' not supported"
                                     % name)
                 T.check_sched(name, value, group is not None and bool(group.v2))
-            if group is not None and any(value for _, value in params):
-                from virtsh.drivers.qemu.cgroups import join_cpu
-                mon = self._monitor()
-                try:
-                    join_cpu(group, defs.status["pid"], mon)
-                finally:
-                    mon.close()
             for name, value in params:
                 if group is not None and value:
                     T.write_sched(group, name, value)

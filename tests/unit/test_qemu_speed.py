@@ -15,7 +15,7 @@ import pytest
 from virtsh import drivers
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import VirtError
-from virtsh.drivers.qemu import jsontext, quickfacts
+from virtsh.drivers.qemu import index, jsontext, quickfacts
 
 needs_qemu = pytest.mark.skipif(not shutil.which("qemu-system-x86_64"),
                                 reason="qemu-system-x86_64 not installed")
@@ -53,10 +53,9 @@ def refused(conn, name, uuid):
 # --- the UUID index -------------------------------------------------------------
 
 def index_links(store):
-    """{uuid: name} as the index folder holds them."""
-    folder = os.path.join(store.tree.cache, "uuids")
-    return {e: os.readlink(os.path.join(folder, e)) for e in os.listdir(folder)
-            if not e.startswith(".")}
+    """{uuid: name} as the index file holds them."""
+    with open(os.path.join(store.tree.cache, "uuids"), "rb") as f:
+        return {uuid: name for uuid, name in index._latest(f.read()).items() if name}
 
 
 @needs_qemu
@@ -94,14 +93,28 @@ def test_defines_and_undefines_keep_the_index_current_without_listing(conn):
 @needs_qemu
 def test_index_missing_or_corrupt_is_rebuilt(conn):
     define_some(conn, 4)
-    folder = os.path.join(conn.store.tree.cache, "uuids")
-    with open(os.path.join(folder, ".stamp"), "w") as f:
+    path = os.path.join(conn.store.tree.cache, "uuids")
+    with open(path + ".lock", "r+") as f:
         f.write("garbage")
-    os.remove(os.path.join(folder, uuid_of(3)))
+    with open(path, "w") as f:
+        f.write("\n%s d0" % uuid_of(3))                 # and wrong
     assert "domain 'd3'" in refused(conn, "x", uuid_of(3))
-    shutil.rmtree(folder)
+    os.remove(path)
+    os.remove(path + ".lock")
     assert "domain 'd0'" in refused(conn, "y", uuid_of(0))
     assert len(index_links(conn.store)) == 4
+
+
+@needs_qemu
+def test_index_is_written_afresh_once_grown(conn, monkeypatch):
+    monkeypatch.setattr(index, "REWRITE_MIN", 2000)
+    for i in range(40):                 # 60-byte records: past 2,000 bytes twice over
+        conn.define_domain(XML % ("d%d" % (i % 3), uuid_of(i % 3)))
+        conn.lookup_domain_by_name("d%d" % (i % 3)).undefine()
+    conn.define_domain(XML % ("kept", uuid_of(7)))
+    assert os.path.getsize(os.path.join(conn.store.tree.cache, "uuids")) < 2000
+    assert index_links(conn.store) == {uuid_of(7): "kept"}
+    assert "domain 'kept'" in refused(conn, "z", uuid_of(7))
 
 
 @needs_qemu
