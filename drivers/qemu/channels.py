@@ -11,7 +11,6 @@ domain's lock: a command holding it may be waiting for QEMU's next
 event), and the live XML shows it as ``<target ... state='connected'/>``.
 """
 import os
-import re
 
 STATE_FILE = "vserports"
 AGENT_CHANNEL = "org.qemu.guest_agent.0"
@@ -90,6 +89,8 @@ def record_change(store, name, alias, is_open):
 
 def apply_states(text, states):
     """The live XML *text* with the channel states of *states* applied."""
+    import re       # (not at the top: a destroy reads this module's paths only)
+
     def fix(match):
         channel = match.group(0)
         alias = re.search(r"<alias name='([^']+)'/>", channel)

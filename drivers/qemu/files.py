@@ -1,8 +1,8 @@
 """Safe state files: atomic writes (temp, fsync, rename), mode 0600, locks."""
 import _thread
-import errno
 import fcntl
 import os
+import sys
 
 
 def write_atomic(path, data, mode=0o600, durable=True):
@@ -59,21 +59,25 @@ def remove(*paths):
 
 
 class Lock:
-    """An exclusive ``fcntl.flock`` on a lock file, as a context manager.
+    """An exclusive lock, as a context manager: on a whole lock file
+    (``flock``), or with *slot* on one byte of it (an open file description
+    lock, which behaves as ``flock`` does: one file then serves every
+    domain, and locking a domain never creates a file).
 
     Re-entrant within one thread of one process: a caller that already
     holds the lock (a command settling a dead QEMU's status, say) goes on
     instead of waiting for itself.  Other threads and processes, forked
     children included, wait as usual."""
 
-    _held = {}          # (pid, thread, path) -> [fd, depth]
+    _held = {}          # (pid, thread, path, slot) -> [fd, depth]
 
-    def __init__(self, path):
+    def __init__(self, path, slot=None):
         self.path = path
+        self.slot = slot
         self.fd = None
 
     def _key(self):
-        return (os.getpid(), _thread.get_ident(), self.path)
+        return (os.getpid(), _thread.get_ident(), self.path, self.slot)
 
     def __enter__(self):
         held = Lock._held.get(self._key())
@@ -82,14 +86,14 @@ class Lock:
             self.fd = held[0]
             return self
         self.fd = open_creating(self.path, os.O_RDWR | os.O_CLOEXEC)
-        while True:
-            try:
+        try:                            # (Python retries both on EINTR)
+            if self.slot is None:
                 fcntl.flock(self.fd, fcntl.LOCK_EX)
-                break
-            except OSError as e:  # pragma: no cover - EINTR only
-                if e.errno != errno.EINTR:
-                    os.close(self.fd)
-                    raise
+            else:
+                fcntl.fcntl(self.fd, fcntl.F_OFD_SETLKW, byte_range(fcntl.F_WRLCK, self.slot))
+        except OSError:
+            os.close(self.fd)
+            raise
         Lock._held[self._key()] = [self.fd, 1]
         return self
 
@@ -105,3 +109,11 @@ class Lock:
     def held(self):
         """Whether this thread holds the lock already."""
         return self._key() in Lock._held
+
+
+def byte_range(kind, offset):
+    """A ``struct flock`` (Linux, 64-bit) for one byte at *offset*: type,
+    whence (SEEK_SET), padding, start, length 1, pid 0 (as OFD locks want)."""
+    order = sys.byteorder
+    return (kind.to_bytes(2, order) + bytes(6) + offset.to_bytes(8, order)
+            + (1).to_bytes(8, order) + bytes(8))

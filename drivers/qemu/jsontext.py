@@ -1,16 +1,18 @@
-"""JSON of the state files, read without importing the json package.
+"""JSON of the state files, read and written without importing the json package.
 
 ``json`` imports ``re`` (and with it ``enum``, ``functools`` ...): 5-6 ms
 of a one-shot ``domstate`` on a running guest, which only needs to read
-its status file.  The C scanner that ``json.loads`` itself uses is
-called here directly with json's defaults; writing, documents the
-scanner refuses (json.loads then says why) and interpreters without the C
-accelerator use the json package.
+its status file, and of a ``destroy``, which only appends one event.  The
+C scanner and encoder that ``json.loads`` and ``json.dumps`` themselves
+use are called here directly with json's defaults; documents the scanner
+refuses (json.loads then says why), values the encoder cannot write and
+interpreters without the C accelerator use the json package.
 """
 try:
-    from _json import make_scanner as _make_scanner
+    from _json import (make_scanner as _make_scanner, make_encoder as _make_encoder,
+                       encode_basestring_ascii as _encode_string)
 except ImportError:             # pragma: no cover - CPython always has it
-    _make_scanner = None
+    _make_scanner = _make_encoder = None
 
 
 class _Defaults:
@@ -41,3 +43,23 @@ def loads(text):
             return value
     import json                 # errors (and odd interpreters) take the long way
     return json.loads(text)
+
+
+def _refuse(value):
+    raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
+
+
+def dumps(value, compact=False):
+    """The JSON text of *value*, as json.dumps(value) writes it (*compact*:
+    with separators=(",", ":"))."""
+    items, keys = (",", ":") if compact else (", ", ": ")
+    if _make_encoder is not None and isinstance(value, (dict, list)):
+        # json.dumps's defaults: check_circular, ensure_ascii, allow_nan
+        encode = _make_encoder({}, _refuse, _encode_string, None, keys, items,
+                               False, False, True)
+        try:
+            return "".join(encode(value, 0))
+        except (TypeError, ValueError):
+            pass            # json below says what is wrong
+    import json
+    return json.dumps(value, separators=(items, keys))

@@ -13,7 +13,8 @@ Per domain NAME:
   run/qemu/NAME.reboot       a guest reboot is in progress (fake reboot)
   run/qemu/NAME.shutoff      reason number of the last stop
   run/qemu/NAME.migration    the migration job in flight and who drives it
-  run/qemu/locks/NAME.lock   flock held while a command operates on NAME
+  run/qemu/domains.lock      one byte per domain, locked while a command
+                             operates on it (files.Lock, lock_slot)
   run/qemu/events/NAME.eventlog  events for followers (eventlog.py)
   log/qemu/NAME.log          QEMU's stderr and the command lines
 """
@@ -54,13 +55,8 @@ class Store:
     def managed_save_path(self, name):
         return os.path.join(self.tree.lib, "save", name + ".save")
 
-    def lock_path(self, name):
-        """Lock files (one per domain ever used) have a folder of their own,
-        so that listing the run folder costs what the running domains do."""
-        return os.path.join(self.tree.run, "locks", name + ".lock")
-
     def lock(self, name):
-        return files.Lock(self.lock_path(name))
+        return files.Lock(os.path.join(self.tree.run, "domains.lock"), lock_slot(name))
 
     def driver_lock(self):
         return files.Lock(os.path.join(self.tree.run, "driver.lock"))
@@ -271,6 +267,15 @@ class Store:
                 value = 1
             files.write_atomic(path, str(value + 1), durable=False)
         return value
+
+
+def lock_slot(name):
+    """The byte of domains.lock that stands for *name* (32-bit FNV-1a of
+    the name: two names sharing one would only take turns)."""
+    value = 0x811C9DC5
+    for byte in name.encode():
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
 
 
 def _parse_status(text):

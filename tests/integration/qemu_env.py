@@ -76,7 +76,7 @@ class Host:
     def runtime_files(self):
         run = os.path.join(self.root, "run", "qemu")
         return sorted(e for e in os.listdir(run)       # event logs outlive runs
-                      if e not in ("locks", "events") and not e.startswith("driver."))
+                      if e not in ("domains.lock", "events") and not e.startswith("driver."))
 
     def kill_leftovers(self):
         """Stop the QEMUs (and supervisors) this root started, if any remain."""

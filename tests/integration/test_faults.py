@@ -15,6 +15,8 @@ import pytest
 
 from faults_env import assert_consistent, config_text, qemus_of, wait_state
 from qemu_env import guest_xml, needs_qemu
+from virtsh.drivers.qemu.files import byte_range
+from virtsh.drivers.qemu.store import lock_slot
 
 pytestmark = needs_qemu
 SEED = 1019
@@ -82,12 +84,13 @@ def test_supervisor_and_qemu_killed_together(host):
 
 def test_stale_lock_file_and_lock_of_a_killed_holder(host):
     host.define(guest_xml("vm1"))
-    lock = os.path.join(host.root, "run", "qemu", "locks", "vm1.lock")
-    with open(lock, "w") as f:
-        f.write("garbage from another life")
+    fd, slot = domain_lock(host, "vm1")
+    os.write(fd, b"garbage from another life")
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import fcntl,os,time\nfd=os.open(%r,os.O_RDWR)\n"
-         "fcntl.flock(fd,fcntl.LOCK_EX)\nprint(1,flush=True)\ntime.sleep(60)" % lock],
+        [sys.executable, "-c", "import fcntl,os,time\nfrom virtsh.drivers.qemu.files import "
+         "byte_range\nfd=os.open(%r,os.O_RDWR)\nfcntl.fcntl(fd,fcntl.F_OFD_SETLKW,"
+         "byte_range(fcntl.F_WRLCK,%d))\nprint(1,flush=True)\ntime.sleep(60)"
+         % (os.path.join(host.root, "run", "qemu", "domains.lock"), slot)],
         stdout=subprocess.PIPE)
     assert holder.stdout.readline().strip() == b"1"
     holder.kill()
@@ -96,8 +99,8 @@ def test_stale_lock_file_and_lock_of_a_killed_holder(host):
     host.virtsh("start", "vm1")
     assert time.monotonic() - begin < 10
     assert host.state("vm1") == "running (booted)"
-    fd = os.open(lock, os.O_RDWR)       # nobody keeps it after the command
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    # nobody keeps it after the command
+    fcntl.fcntl(fd, fcntl.F_OFD_SETLK, byte_range(fcntl.F_WRLCK, slot))
     os.close(fd)
     restart_works(host)
 
@@ -187,15 +190,20 @@ def kill_victim(host, proc, victim):
         pass        # not running (yet or any more): nothing to kill
 
 
+def domain_lock(host, name):
+    """(fd, slot) of *name*'s lock in the root's one lock file."""
+    path = os.path.join(host.root, "run", "qemu", "domains.lock")
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o600), lock_slot(name)
+
+
 def wait_lock_taken(host, proc):
     """Return once *proc* holds the guest's lock (it is operating) or ended."""
-    lock = os.path.join(host.root, "run", "qemu", "locks", "vm1.lock")
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fd, slot = domain_lock(host, "vm1")
     try:
         while proc.poll() is None:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                fcntl.flock(fd, fcntl.LOCK_UN)
+                fcntl.fcntl(fd, fcntl.F_OFD_SETLK, byte_range(fcntl.F_WRLCK, slot))
+                fcntl.fcntl(fd, fcntl.F_OFD_SETLK, byte_range(fcntl.F_UNLCK, slot))
             except BlockingIOError:
                 return
             time.sleep(0.001)

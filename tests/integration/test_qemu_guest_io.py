@@ -200,24 +200,50 @@ def test_autostart_guests_starts_the_marked_shut_off_ones(host):
         assert "virtsh -c qemu:///system autostart-guests" in f.read()
 
 
+def all_at_once(host, argvs):
+    """Run virtsh with each of *argvs* at the same time; all must succeed."""
+    procs = [subprocess.Popen(VIRTSH + ["-c", host.uri, *a], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for a in argvs]
+    outcomes = [(p.communicate(timeout=240), p.returncode) for p in procs]
+    assert [(rc, err) for (_, err), rc in outcomes] == [(0, "")] * len(argvs)
+
+
 def test_twenty_guests_start_and_stop_in_parallel(host):
     count = 20
     paths = [_write(host, guest_xml("par%d" % i), "par%d.xml" % i) for i in range(count)]
-
-    def all_at_once(argvs):
-        procs = [subprocess.Popen(VIRTSH + ["-c", host.uri, *a], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for a in argvs]
-        outcomes = [(p.communicate(timeout=120), p.returncode) for p in procs]
-        assert [(rc, err) for (_, err), rc in outcomes] == [(0, "")] * count
-
-    all_at_once([["create", "--paused", p] for p in paths])
+    all_at_once(host, [["create", "--paused", p] for p in paths])
     listed = host.virtsh("list", "--name").stdout.split()
     assert sorted(listed) == sorted("par%d" % i for i in range(count))
     ids = [host.virtsh("domid", "par%d" % i).stdout.strip() for i in range(count)]
     assert len(set(ids)) == count
-    all_at_once([["destroy", "par%d" % i] for i in range(count)])
+    all_at_once(host, [["destroy", "par%d" % i] for i in range(count)])
     assert host.virtsh("list", "--all", "--name").stdout.strip() == ""
     assert host.runtime_files() == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/sys/fs/cgroup/cpu/cpu.shares"),
+                    reason="needs root and the cgroup v1 CPU controller")
+def test_running_guests_started_at_once_sit_in_the_cpu_partition_until_destroyed(host):
+    """Running guests weigh as one group on the CPU (libvirt's /machine), so
+    that busy guests do not starve the commands that start and stop them;
+    their groups go with them, however many are destroyed at once."""
+    names = ["busy%d" % i for i in range(12)]
+    for name in names:
+        host.define(guest_xml(name))
+    all_at_once(host, [["start", n] for n in names])
+    assert sorted(host.virtsh("list", "--state-running", "--name").stdout.split()) == \
+        sorted(names)
+    groups = []
+    for name in names:
+        status = host.status(name)
+        relpath, points = status["cgroup"]["relpath"], status["cgroup"]["v1"]
+        assert relpath.startswith("machine/")
+        with open(os.path.join(points["cpu"], relpath, "emulator", "cgroup.procs")) as f:
+            assert str(status["pid"]) in f.read().split()
+        groups += [os.path.join(point, relpath) for point in points.values()]
+    all_at_once(host, [["destroy", n] for n in names])
+    assert host.virtsh("list", "--name").stdout.split() == []
+    assert [g for g in groups if os.path.exists(g)] == []
 
 
 def _write(host, text, name="guest.xml"):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from virtsh.drivers.qemu import paths, store
+from virtsh.drivers.qemu import files, paths, store
 from virtsh.drivers.uri import URI
 
 
@@ -39,13 +39,13 @@ def dead_pid():
     return pid
 
 
-def others_can_lock(path):
-    """Whether another process could take the lock at *path* right now."""
+def others_can_lock(lock):
+    """Whether another process could take *lock* (a domain's) right now."""
     child = os.fork()
     if child == 0:
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(lock.path, os.O_RDWR)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.fcntl(fd, fcntl.F_OFD_SETLK, files.byte_range(fcntl.F_WRLCK, lock.slot))
             os._exit(0)
         except BlockingIOError:
             os._exit(1)
@@ -62,12 +62,21 @@ def test_status_settles_a_dead_qemu_while_the_caller_holds_the_lock(s, deadline)
 
 
 def test_nested_holds_keep_others_out_until_the_outermost_ends(s, deadline):
-    path = s.lock_path("vm")
+    probe = s.lock("vm")
     with s.lock("vm"):
         with s.lock("vm"):
-            assert not others_can_lock(path)
-        assert not others_can_lock(path)      # the inner exit kept it
-    assert others_can_lock(path)
+            assert not others_can_lock(probe)
+        assert not others_can_lock(probe)      # the inner exit kept it
+    assert others_can_lock(probe)
+
+
+def test_each_domain_has_its_own_lock_in_one_file(s, deadline):
+    with s.lock("vm"):
+        assert others_can_lock(s.lock("vm2"))
+        assert not others_can_lock(s.lock("vm"))
+    names = ["vm%d" % i for i in range(1000)]
+    assert len({store.lock_slot(n) for n in names}) == len(names)
+    assert sorted(os.listdir(s.tree.run)) == ["domains.lock"]
 
 
 def test_a_forked_child_does_not_inherit_the_hold(s, deadline):
