@@ -10,7 +10,8 @@ whose groups take whole processes, QEMU stays in the guest's group).  As
 with libvirt, all guests together then weigh as one group against the
 host's other processes: busy guests cannot starve the commands that
 manage them (50 guests spinning in their firmware made 50 parallel
-starts 6x slower when each guest weighed as a process).  Only root can
+starts 6x slower when each guest weighed as a process, or with the
+kernel's autogroups as a session).  Only root can
 create groups there; an unprivileged driver uses its own cgroup when it
 was delegated (cgroup v2), else the guest runs without one and the tuning
 APIs report libvirt's "not mounted" errors.

@@ -14,11 +14,10 @@ Records: {"time": seconds, "pid": QEMU's pid, and either
 "qmp": the raw QMP event, or "id": a domain event id and "args": the
 arguments libvirt passes to that event's callback}.
 """
-import json
 import os
 import time
 
-from virtsh.drivers.qemu import files
+from virtsh.drivers.qemu import files, jsontext
 
 LIMIT = 256 * 1024
 SUFFIX = ".eventlog"
@@ -72,7 +71,7 @@ def _append(target, pid, record):
         pass
     fd = files.open_creating(target, os.O_WRONLY | os.O_APPEND)
     try:
-        os.write(fd, json.dumps(record, separators=(",", ":")).encode() + b"\n")
+        os.write(fd, jsontext.dumps(record, compact=True).encode() + b"\n")
     finally:
         os.close(fd)
 
@@ -103,7 +102,7 @@ def wait_for(store, name, wanted, timeout=2.0):
         offset += len(complete)
         for line in complete.splitlines():
             try:
-                if wanted(json.loads(line)):
+                if wanted(jsontext.loads(line.decode(errors="replace"))):
                     return True
             except ValueError:          # a record torn by a full disk
                 continue
@@ -150,7 +149,7 @@ class Follower:
             self._seen[log] = (st.st_ino, offset + len(complete))
             for line in complete.splitlines():
                 try:
-                    record = json.loads(line)
+                    record = jsontext.loads(line.decode(errors="replace"))
                 except ValueError:
                     continue
                 out.append((record.pop("domain") if log == DEFINITIONS

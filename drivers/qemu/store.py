@@ -183,8 +183,7 @@ class Store:
         return status
 
     def write_status(self, name, status):
-        import json
-        files.write_atomic(self.run(name, "status"), json.dumps(status), durable=False)
+        files.write_atomic(self.run(name, "status"), jsontext.dumps(status), durable=False)
 
     def update_state(self, name, state, reason):
         """Record a state a command gave the guest (after QEMU made it so:
@@ -253,9 +252,9 @@ class Store:
         kinds = ("xml", "pid", "monitor", "events", "ending", "reboot", "migration", "status",
                  "vserports")
         files.remove(*(self.run(name, kind) for kind in kinds))
-        import glob     # and what writers killed half-way left (lock held)
-        files.remove(*(path for kind in kinds for path in glob.glob(os.path.join(
-            self.tree.run, ".%s.%s.tmp*" % (glob.escape(name), kind)))))
+        leftovers = tuple(".%s.%s.tmp" % (name, kind) for kind in kinds)
+        with os.scandir(self.tree.run) as entries:  # what writers killed half-way left
+            files.remove(*[e.path for e in entries if e.name.startswith(leftovers)])
 
     def next_id(self):
         """A new domain id (1, 2, 3 ... per directory tree)."""
