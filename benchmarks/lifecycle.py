@@ -6,11 +6,13 @@ wall time (`virsh -c qemu:///system start/destroy`, libvirtd running; it is
 started with ../shared/reference-libvirt.sh when missing).  virtsh runs
 under `qemu:///embed?root=TMP`; both in this same run, same guest XML.
 
-Two parts, same budgets: one guest started and destroyed --runs times, then
---parallel guests (0 skips) started all at once -- one `start` process per
-guest, the wall time from launch until every process has exited 0, then
-every guest checked running -- and destroyed all at once the same way;
---rounds rounds, the two sides in turn, median.
+Two parts: one guest started and destroyed --runs times, then --parallel
+guests (0 skips) started all at once -- one `start` process per guest, the
+wall time from launch until every process has exited 0, then every guest
+checked running -- and destroyed all at once the same way; --rounds
+rounds, the two sides in turn, median.  The parallel start has the start's
+budget (issue 9 asks for 50 guests started in parallel); the parallel
+destroy is reported without one.
 
     python3 benchmarks/lifecycle.py [--runs N] [--parallel N] [--rounds N]
 """
@@ -128,16 +130,19 @@ def write_guests(work, kind, names):
     return paths
 
 
-def report(title, results):
-    """Print *results* (label -> (start, destroy)) against the budgets."""
+def report(title, results, targets):
+    """Print *results* (label -> (start, destroy)) against *targets*
+    (start, destroy; None: no budget)."""
     ok = True
-    for i, (what, target) in enumerate((("start", 0.5), ("destroy", 0.2))):
+    for i, (what, target) in enumerate(zip(("start", "destroy"), targets)):
         ratio = results["virtsh"][i] / results["virsh"][i]
-        ok &= ratio <= target
-        print("%-12s virsh %9.1f ms   virtsh %9.1f ms   ratio %.2f (target <= %.1f)%s"
+        over = target is not None and ratio > target
+        ok &= not over
+        print("%-12s virsh %9.1f ms   virtsh %9.1f ms   ratio %.2f %s%s"
               % ("%s %s" % (what, title) if title else what, results["virsh"][i] * 1000,
-                 results["virtsh"][i] * 1000, ratio, target,
-                 "" if ratio <= target else "  over budget"))
+                 results["virtsh"][i] * 1000, ratio,
+                 "(target <= %.1f)" % target if target is not None else "(no target)",
+                 "  over budget" if over else ""))
     return ok
 
 
@@ -172,9 +177,9 @@ def main():
             batch(prog, ["destroy %s" % n for n in [NAME] + crowd]
                   + ["undefine %s" % n for n in [NAME] + crowd], check=False)
         shutil.rmtree(work, ignore_errors=True)
-    ok = report("", one)
+    ok = report("", one, (0.5, 0.2))
     if many:
-        ok &= report("x%d" % len(crowd), many)
+        ok &= report("x%d" % len(crowd), many, (0.5, None))
     return 0 if ok else 1
 
 
