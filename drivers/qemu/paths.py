@@ -6,7 +6,7 @@ embedded driver does; ``qemu:///system`` uses fixed system directories
 """
 import os
 
-from virtsh.drivers.errors import VirtError, INTERNAL_ERROR, NO_CONNECT
+from virtsh.drivers.errors import VirtError, INTERNAL_ERROR, NO_CONNECT, SYSTEM_ERROR
 
 
 class Tree:
@@ -26,10 +26,17 @@ class Tree:
         self.privileged = privileged
 
     def ensure(self):
-        """Create every directory (mode 0700) that does not exist yet."""
-        for path in (self.config, self.autostart, self.run, self.lib,
-                     self.cache, self.log):
-            make_private_dirs(path)
+        """Create every directory (mode 0700) that does not exist yet, the
+        state directory first as libvirt does; libvirt's error when one
+        cannot be made."""
+        for kind, path in (("state", self.run), ("lib", self.lib), ("cache", self.cache),
+                           ("config", self.config), ("autostart", self.autostart),
+                           ("log", self.log)):
+            try:
+                make_private_dirs(path)
+            except OSError as e:
+                raise VirtError(SYSTEM_ERROR, "Failed to create %s dir %s: %s"
+                                % (kind, path, e.strerror)) from None
 
 
 def make_private_dirs(path):

@@ -1,5 +1,7 @@
 """qemu.conf parsing and the directory tree of each QEMU URI."""
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -57,6 +59,17 @@ def test_embed_needs_an_absolute_root():
     assert "root parameter required" in str(err.value)
     with pytest.raises(VirtError):
         paths.for_uri(URI("qemu:///embed?root=relative/dir"))
+
+
+def test_a_root_that_is_a_file_gets_libvirts_error(tmp_path):
+    root = tmp_path / "file"
+    root.write_text("")
+    proc = subprocess.run([sys.executable, "-m", "virtsh", "-c", "qemu:///embed?root=%s" % root,
+                           "list"], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr == ("error: failed to connect to the hypervisor\n"
+                           "error: Failed to create state dir %s/run/qemu: Not a directory\n"
+                           % root)
 
 
 def test_session_follows_xdg(monkeypatch, tmp_path):
