@@ -48,6 +48,7 @@ def canonicalize(root):
 
 
 @functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=None)
 def attr_rank(path):
     """Attribute name -> output position for *path*; runtime-only ones left out."""
     drop = RUNTIME_ONLY.get(path) or ()

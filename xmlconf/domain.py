@@ -27,8 +27,9 @@ copy and prints it with the writer.
 from lxml import etree
 
 from virtsh.drivers.errors import VirtError, XML_ERROR, INTERNAL_ERROR
-from virtsh.xmlconf import canon, domain_checks, domain_defaults, domain_views, writer
+from virtsh.xmlconf import canon, domain_checks, domain_defaults, domain_views, pathcache, writer
 
+pathcache.install()         # the domain pipeline uses ~100 distinct paths
 
 class DomainDef:
     """A parsed domain definition."""

@@ -111,7 +111,7 @@ def memory(root):
         cur.set("unit", "KiB")
     tune = root.find("memtune")
     for tag in ("hard_limit", "soft_limit", "swap_hard_limit", "min_guarantee"):
-        e = root.find("memtune/" + tag)
+        e = tune.find(tag) if tune is not None else None
         if e is not None:
             if _kib(e, tag) >= MEMORY_UNLIMITED:
                 tune.remove(e)
@@ -131,9 +131,16 @@ _BITMAPS = (("vcpu", "cpuset"), ("cputune/vcpupin", "cpuset"),
             ("devices/memory/source/nodemask", None))
 
 
+def _present(root, paths):
+    """The entries of *paths* (path, ...) whose first step *root* has:
+    most documents have few of the elements these tables name."""
+    tags = {c.tag for c in root}
+    return [entry for entry in paths if entry[0].partition("/")[0] in tags]
+
+
 def bitmaps(root):
     """Sets of CPUs and nodes in libvirt's canonical spelling."""
-    for path, name in _BITMAPS:
+    for path, name in _present(root, _BITMAPS):
         for e in root.findall(path):
             value = e.get(name) if name else e.text
             if value is None:
@@ -168,7 +175,7 @@ _SIZES = {
 
 
 def sizes(root):
-    for path, name in _SIZES.items():
+    for path, name in _present(root, _SIZES.items()):
         for e in root.findall(path):
             value = e.get(name) if name else e.text
             if value is None:

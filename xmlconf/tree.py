@@ -5,15 +5,8 @@ A default added after canonicalisation must land where libvirt prints it;
 """
 from lxml import etree
 
-from virtsh.xmlconf.domain_order import CHILDREN, ATTRS
-
-
-def rank_of(path, tag):
-    order = CHILDREN.get(path, ())
-    try:
-        return order.index(tag)
-    except ValueError:
-        return len(order)
+from virtsh.xmlconf.canon import child_rank
+from virtsh.xmlconf.domain_order import ATTRS, CHILDREN
 
 
 def child(parent, path, tag, attrs=None, text=None, first=False):
@@ -40,12 +33,12 @@ def insert(parent, path, tag, attrs=None, text=None, first=False):
     if text is not None:
         elem.text = text
     typed = "%s[%s]" % (path, parent.get("type"))
-    if typed in CHILDREN:
-        path = typed
-    r = rank_of(path, tag)
+    ranks = child_rank(typed if typed in CHILDREN else path)
+    unknown = len(ranks)
+    r = ranks.get(tag, unknown)
     pos = len(parent)
     for i, c in enumerate(parent):
-        rc = rank_of(path, c.tag)
+        rc = ranks.get(c.tag, unknown)
         if rc > r or (first and rc == r):
             pos = i
             break

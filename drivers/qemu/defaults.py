@@ -573,17 +573,26 @@ _USB_PORTS = {"piix3-uhci": 2, "piix4-uhci": 2, "ich9-ehci1": 6, "qemu-xhci": 15
 HUB_PORTS = 8                   # ports of a usb-hub
 
 
+# The kinds of device that can sit on USB, in the order libvirt gives them
+# ports, and whether one of them does.
+_USB_KINDS = (("hub", lambda d: d.get("type") == "usb"),
+              ("hostdev", lambda d: d.get("type") == "usb"),
+              ("disk", lambda d: d.find("target") is not None
+               and d.find("target").get("bus") == "usb"),
+              ("controller", lambda d: d.get("type") == "ccid"),
+              ("input", lambda d: d.get("bus") == "usb"),
+              ("sound", lambda d: d.get("model") == "usb"),
+              ("redirdev", lambda d: d.get("bus") == "usb"))
+
+
 def _usb_devices(devices):
-    """Devices on USB, in libvirt's assignment order."""
-    out = [h for h in devices.findall("hub") if h.get("type") == "usb"]
-    out += [h for h in devices.findall("hostdev") if h.get("type") == "usb"]
-    out += [d for d in devices.findall("disk")
-            if d.find("target") is not None and d.find("target").get("bus") == "usb"]
-    out += [c for c in devices.findall("controller") if c.get("type") == "ccid"]
-    out += [i for i in devices.findall("input") if i.get("bus") == "usb"]
-    out += [s for s in devices.findall("sound") if s.get("model") == "usb"]
-    out += [r for r in devices.findall("redirdev") if r.get("bus") == "usb"]
-    return out
+    """Devices on USB, in libvirt's assignment order (one pass over them)."""
+    by_kind = {tag: [] for tag, _ in _USB_KINDS}
+    for dev in devices:
+        kind = by_kind.get(dev.tag)
+        if kind is not None:
+            kind.append(dev)
+    return [d for tag, on_usb in _USB_KINDS for d in by_kind[tag] if on_usb(d)]
 
 
 def _usb_ports(devices):
@@ -594,9 +603,11 @@ def _usb_ports(devices):
     if usb is None or usb.get("model") == "none":
         return
     capacity = int(usb.get("ports") or _USB_PORTS.get(usb.get("model"), 0))
-    _add_usb_hubs(devices, capacity)
-    used, hubs = _reserved_usb_ports(devices, capacity)
-    for dev in _usb_devices(devices):
+    on_usb = _usb_devices(devices)
+    if _add_usb_hubs(devices, capacity, on_usb):
+        on_usb = _usb_devices(devices)
+    used, hubs = _reserved_usb_ports(devices, capacity, on_usb)
+    for dev in on_usb:
         addr = dev.find("address")
         if addr is not None and (addr.get("type") != "usb" or addr.get("port")):
             continue
@@ -611,13 +622,13 @@ def _usb_ports(devices):
         addr.set("port", port)
 
 
-def _reserved_usb_ports(devices, root_ports):
-    """The ports of bus 0 devices ask for ({port}, {hub port: its ports});
-    libvirt's errors for a missing bus, a port that does not exist and a
-    port asked for twice."""
+def _reserved_usb_ports(devices, root_ports, on_usb):
+    """The ports the bus 0 devices of *on_usb* ask for ({port}, {hub port:
+    its ports}); libvirt's errors for a missing bus, a port that does not
+    exist and a port asked for twice."""
     buses = {c.get("index", "0") for c in devices.findall("controller[@type='usb']")}
     used, hubs = set(), {}
-    for dev in _usb_devices(devices):
+    for dev in on_usb:
         addr = dev.find("address")
         if addr is None or addr.get("type") != "usb":
             continue
@@ -642,16 +653,17 @@ def _reserved_usb_ports(devices, root_ports):
     return used, hubs
 
 
-def _add_usb_hubs(devices, root_ports):
-    """Add the hubs the guest's USB devices need when they outnumber the
-    ports there are (each new hub takes one port and offers 8)."""
-    hubs = [h for h in devices.findall("hub") if h.get("type") == "usb"]
-    wanted = len(_usb_devices(devices))
-    available = root_ports + HUB_PORTS * len(hubs)
-    if wanted <= available:
-        return
-    for _ in range(-(-(wanted - available + 1) // (HUB_PORTS - 1))):
+def _add_usb_hubs(devices, root_ports, on_usb):
+    """Add the hubs the guest's USB devices (*on_usb*) need when they
+    outnumber the ports there are (each new hub takes one port and offers
+    8); whether it added any."""
+    hubs = sum(1 for d in on_usb if d.tag == "hub")
+    available = root_ports + HUB_PORTS * hubs
+    if len(on_usb) <= available:
+        return False
+    for _ in range(-(-(len(on_usb) - available + 1) // (HUB_PORTS - 1))):
         insert_device(devices, etree.Element("hub", type="usb"))
+    return True
 
 
 def _free_usb_port(prefix, capacity, used, hubs):
