@@ -287,3 +287,14 @@ def test_listing_filters_match_each_domains_own_answers(conn):
     assert [d.name() for d in autostart] == ["d2"]
     shutoff = conn.list_all_domains(D.LIST_INACTIVE | D.LIST_SHUTOFF | D.LIST_NO_SNAPSHOT)
     assert len(shutoff) == 6
+
+
+# --- lxml's compiled paths ---------------------------------------------------------
+
+def test_lxml_keeps_the_compiled_paths_of_a_define():
+    from lxml import _elementpath
+    from virtsh.xmlconf import domain
+    root = domain.parse_document("<domain><devices/></domain>")
+    for i in range(300):                # more than lxml's own limit of 100
+        root.findall("devices/disk[@index='%d']" % i)
+    assert dict.__len__(_elementpath._cache) >= 300
