@@ -27,8 +27,9 @@ class Tree:
         self.scope_suffix = scope_suffix          # names this tree's cgroups
 
     def ensure(self):
-        for path in (self.config, self.autostart, self.run, self.log):
-            os.makedirs(path, mode=0o700, exist_ok=True)
+        from virtsh.drivers.qemu.paths import make_state_dirs
+        make_state_dirs((("state", self.run), ("config", self.config),
+                         ("autostart", self.autostart), ("log", self.log)))
 
 
 def for_uri(uri):

@@ -29,14 +29,20 @@ class Tree:
         """Create every directory (mode 0700) that does not exist yet, the
         state directory first as libvirt does; libvirt's error when one
         cannot be made."""
-        for kind, path in (("state", self.run), ("lib", self.lib), ("cache", self.cache),
-                           ("config", self.config), ("autostart", self.autostart),
-                           ("log", self.log)):
-            try:
-                make_private_dirs(path)
-            except OSError as e:
-                raise VirtError(SYSTEM_ERROR, "Failed to create %s dir %s: %s"
-                                % (kind, path, e.strerror)) from None
+        make_state_dirs((("state", self.run), ("lib", self.lib), ("cache", self.cache),
+                         ("config", self.config), ("autostart", self.autostart),
+                         ("log", self.log)))
+
+
+def make_state_dirs(kinds):
+    """make_private_dirs for each (kind, path) of *kinds*; libvirt's error
+    ("Failed to create state dir ...") for one that cannot be made."""
+    for kind, path in kinds:
+        try:
+            make_private_dirs(path)
+        except OSError as e:
+            raise VirtError(SYSTEM_ERROR, "Failed to create %s dir %s: %s"
+                            % (kind, path, e.strerror)) from None
 
 
 def make_private_dirs(path):
