@@ -87,10 +87,9 @@ def apply(root, caps, conf, raw=None, nvram_dir=None):
         insert_device(devices, etree.Element("memballoon", model="virtio"))
     _drop_default_channel_paths(devices, conf)
     _virtio_serial_ports(devices)      # may add a controller: before PCI addresses
-    if is_q35(machine):
-        _pci_q35(devices)
-    elif is_i440fx(machine):
-        _pci_i440fx(devices)
+    _spapr_vio_addresses(devices)
+    if is_q35(machine) or is_i440fx(machine):
+        _pci_addresses(devices, is_q35(machine))
     _usb_ports(devices)
     return root
 
@@ -682,204 +681,46 @@ def _free_usb_port(prefix, capacity, used, hubs):
 
 # --- PCI addresses ----------------------------------------------------------
 
-def _pci_address(bus, slot, function=0, multifunction=False):
-    elem = etree.Element("address", type="pci", domain="0x0000",
-                         bus="0x%02x" % bus, slot="0x%02x" % slot,
-                         function="0x%x" % function)
-    if multifunction:
-        elem.set("multifunction", "on")
-    return elem
+def _pci_addresses(devices, q35):
+    """PCI addresses for every device on PCI, with the controllers they
+    need (libvirt appends those it adds after the other controllers)."""
+    from virtsh.drivers.qemu import pcibuses
+
+    def append(devs, type_, index, model):
+        return add_controller(devs, type_, index, model=model, by_index=False)
+    pcibuses.assign(devices, q35, append)
 
 
-def _needs_pci(dev):
-    """No address yet, or a PCI one with nothing filled in."""
-    addr = dev.find("address")
-    return addr is None or (addr.get("type") == "pci" and addr.get("slot") is None)
+# The register each kind of spapr-vio device starts from (QEMU's defaults).
+_SPAPR_VIO_REGS = (("interface", 0x1000), ("controller", 0x2000), ("serial", 0x30000000),
+                   ("nvram", 0x3000), ("tpm", 0x4000))
 
 
-def _set_address(dev, address):
-    old = dev.find("address")
-    if old is not None:
-        dev.remove(old)
-    dev.append(address)
+def _spapr_vio_addresses(devices):
+    """spapr-vlan NICs and ibmvscsi controllers sit on the spapr-vio bus;
+    a device there without a register gets the first free one from its
+    kind's default, 0x1000 apart; a register given twice is an error."""
+    from virtsh.drivers.qemu.pcidevices import model_of
 
-
-VIRTIO_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
-
-
-def _pci_devices(devices):
-    """Devices that want a PCI slot, in libvirt's assignment order."""
-    wanted = []
-    for fs in devices.findall("filesystem"):
-        wanted.append(fs)
-    for nic in devices.findall("interface"):
-        if nic.get("type") != "hostdev" or \
-                nic.find("source/address[@type='usb']") is None:
-            wanted.append(nic)
-    wanted.extend(s for s in devices.findall("sound")
-                  if s.get("model") not in ("pcspk", "sb16", "usb"))
-    for c in devices.findall("controller"):
-        if c.get("type") in ("scsi", "virtio-serial", "sata") or \
-                (c.get("type") == "usb" and c.get("model") not in ("piix3-uhci", "none")):
-            wanted.append(c)
-    for disk in devices.findall("disk"):
-        target = disk.find("target")
-        if target is not None and target.get("bus") == "virtio":
-            wanted.append(disk)
-    wanted.extend(h for h in devices.findall("hostdev")
-                  if h.get("mode", "subsystem") == "subsystem"
-                  and h.get("type") in ("pci", "mdev", "scsi_host"))
-    balloon = devices.find("memballoon")
-    if balloon is not None and balloon.get("model") in VIRTIO_MODELS:
-        wanted.append(balloon)
-    wanted.extend(devices.findall("rng"))
-    wanted.extend(w for w in devices.findall("watchdog") if w.get("model") == "i6300esb")
-    videos = devices.findall("video")
-    wanted.extend(v for v in videos[1:] if _video_on_pci(v))
-    wanted.extend(i for i in devices.findall("input") if i.get("bus") == "virtio")
-    wanted.extend(v for v in devices.findall("vsock") if v.get("model", "virtio") in VIRTIO_MODELS)
-    return [d for d in wanted if _needs_pci(d)]
-
-
-def _video_on_pci(video):
-    """Whether a video device sits on PCI (ramfb and 'none' do not)."""
-    model = video.find("model")
-    return model is None or model.get("type") not in ("none", "ramfb")
-
-
-def _pci_i440fx(devices):
-    from virtsh.drivers.qemu import pcibuses as B
-    B.fill_index_gaps(devices)
-    B.describe(devices)
-    taken = {(int(a.get("bus", "0"), 16), int(a.get("slot"), 16))
-             for a in devices.iter("address")
-             if a.get("type") == "pci" and a.get("slot") is not None}
-    taken.add((0, 1))
-    ide = _controller(devices, "ide")
-    if ide is not None and _needs_pci(ide):
-        _set_address(ide, _pci_address(0, 1, 1))
-    usb = _controller(devices, "usb")
-    if usb is not None and usb.get("model") == "piix3-uhci" and _needs_pci(usb):
-        _set_address(usb, _pci_address(0, 1, 2))
-    video = devices.find("video")
-    if video is not None and _needs_pci(video) and _video_on_pci(video):
-        slot = 2 if (0, 2) not in taken else _free_slot({s for b, s in taken if b == 0})
-        taken.add((0, slot))
-        _set_address(video, _pci_address(0, slot))
-    _ich9_usb(devices, taken, B, fixed_slots=(), kinds=("pci-root", "pci-bridge"))
-    # controllers first, then endpoints; a bridge more while some do not fit
-    controllers = [c for c in B.pci_controllers(devices)
-                   if c.get("model") not in B.ROOTS and _needs_pci(c)]
-    endpoints = _pci_devices(devices)
-    while True:
-        placed = B.plan(controllers + endpoints, B.buses(devices), taken)
-        if placed is not None or len(B.buses(devices)) > 255:
-            break
-        index = max(B.index_of(c) for c in B.pci_controllers(devices)) + 1
-        controllers.append(add_controller(devices, "pci", str(index), model="pci-bridge"))
-        B.describe(devices)
-    for dev, (bus, slot) in (placed or {}).items():
-        _set_address(dev, _pci_address(bus, slot))
-
-
-def _ich9_usb(devices, taken, B, fixed_slots=(0x1d, 0x1a), kinds=("pci-bridge",)):
-    """A USB2 controller with its UHCI companions shares one slot, as
-    functions (EHCI 7, UHCI 0-2): on Q35 the first set at 0x1d, the second
-    at 0x1a like the ICH9 chipset; further sets (all on a PC) on the first
-    free slot of a bus of the *kinds*."""
-    sets = {}
-    for c in devices.findall("controller[@type='usb']"):
-        if (c.get("model") or "").startswith("ich9-") and _needs_pci(c):
-            sets.setdefault(c.get("index", "0"), []).append(c)
-    for index, members in sorted(sets.items(), key=lambda kv: int(kv[0])):
-        fixed = dict(zip(("0", "1"), fixed_slots)).get(index)
-        if fixed is not None and (0, fixed) not in taken:
-            bus, slot = 0, fixed
-        else:
-            spot = B.plan([members[0]], [b for b in B.buses(devices) if b[1] in kinds],
-                          taken)
-            if not spot:
+    def vio_address(dev):
+        addr = dev.find("address")
+        return addr if addr is not None and addr.get("type") == "spapr-vio" else None
+    for tag, default in _SPAPR_VIO_REGS:
+        for dev in devices.findall(tag):
+            if dev.find("address") is None and model_of(dev) in ("spapr-vlan", "ibmvscsi"):
+                etree.SubElement(dev, "address", type="spapr-vio")
+            addr = vio_address(dev)
+            if addr is None:
                 continue
-            bus, slot = spot[members[0]]
-        taken.add((bus, slot))
-        for c in members:
-            model = c.get("model")
-            func = 7 if model.startswith("ich9-ehci") else int(model[-1]) - 1
-            _set_address(c, _pci_address(bus, slot, func, multifunction=func == 0))
-
-
-def _free_slot(used):
-    slot = 1
-    while slot in used:
-        slot += 1
-    return slot
-
-
-# Conventional PCI endpoints: on q35 they belong behind a pci-bridge.
-_LEGACY_PCI = {"interface": ("rtl8139", "e1000", "ne2k_pci", "pcnet"),
-               "sound": ("ich6", "ac97", "es1370"),
-               "controller": ("lsilogic", "lsisas1068", "lsisas1078")}
-
-
-def _legacy_pci(dev):
-    model = dev.find("model").get("type") if dev.tag == "interface" and \
-        dev.find("model") is not None else dev.get("model")
-    return model in _LEGACY_PCI.get(dev.tag, ())
-
-
-def _pci_q35(devices):
-    from virtsh.drivers.qemu import pcibuses as B
-    B.describe(devices)
-    sata = _controller(devices, "sata")
-    if sata is not None and _needs_pci(sata):
-        _set_address(sata, _pci_address(0, 0x1f, 2))
-    for dmi in B.pci_controllers(devices):
-        if dmi.get("model") == "dmi-to-pci-bridge" and _needs_pci(dmi):
-            _set_address(dmi, _pci_address(0, 0x1e))
-            break
-    taken = {(int(a.get("bus", "0"), 16), int(a.get("slot"), 16))
-             for a in devices.iter("address")
-             if a.get("type") == "pci" and a.get("slot") is not None}
-    _ich9_usb(devices, taken, B)
-    bridges = [c for c in B.pci_controllers(devices)
-               if c.get("model") == "pci-bridge" and _needs_pci(c)]
-    legacy = [d for d in _pci_devices(devices) if _legacy_pci(d)]
-    pci_buses = [b for b in B.buses(devices) if b[1] in ("dmi-to-pci-bridge", "pci-bridge")]
-    placed = B.plan(bridges, pci_buses, taken) or {}
-    endpoint_buses = [b for b in pci_buses if b[1] == "pci-bridge"]
-    placed.update(B.plan(legacy, endpoint_buses, taken | set(placed.values())) or {}
-                  if endpoint_buses else {})
-    for dev, (bus, slot) in placed.items():
-        _set_address(dev, _pci_address(bus, slot))
-    next_root_slot = 1
-    video = devices.find("video")
-    if video is not None and _needs_pci(video) and _video_on_pci(video):
-        _set_address(video, _pci_address(0, 1))
-        next_root_slot = 2
-    endpoints = _pci_devices(devices)
-    # root ports the user declared without an address come first, then as
-    # many new ones as the endpoints need plus one left free for hotplug
-    declared = [c for c in devices.findall("controller")
-                if c.get("type") == "pci" and c.get("model") == "pcie-root-port"
-                and _needs_pci(c)]
-    if not endpoints and not declared:
-        return
-    index = max([int(c.get("index", "0")) for c in devices.findall("controller")
-                 if c.get("type") == "pci"] + [0])
-    ports = list(declared)
-    # ports added for the endpoints come with one spare, for hotplug
-    missing = len(endpoints) - len(declared)
-    for _ in range(missing + 1 if missing > 0 else 0):
-        index += 1
-        ports.append(add_controller(devices, "pci", str(index), model="pcie-root-port"))
-    for n, port in enumerate(ports):
-        slot, func = next_root_slot + n // 8, n % 8
-        if port.find("model") is None:
-            port.insert(0, etree.Element("model", name="pcie-root-port"))
-        if port.find("target") is None:
-            port.find("model").addnext(etree.Element(
-                "target", chassis=port.get("index"), port="0x%x" % (slot * 8 + func)))
-        multi = func == 0 and len(ports) - n > 1
-        _set_address(port, _pci_address(0, slot, func, multi))
-    for dev, port in zip(endpoints, ports):
-        _set_address(dev, _pci_address(int(port.get("index")), 0))
+            taken = {int(other.get("reg"), 16) for other in
+                     (vio_address(d) for d in devices if isinstance(d.tag, str) and d is not dev)
+                     if other is not None and other.get("reg") is not None}
+            if addr.get("reg") is not None:
+                if int(addr.get("reg"), 16) in taken:
+                    raise VirtError(XML_ERROR, "spapr-vio address %#x already in use"
+                                    % int(addr.get("reg"), 16))
+                continue
+            reg = default
+            while reg in taken:
+                reg += 0x1000
+            addr.set("reg", "0x%08x" % reg)
