@@ -234,18 +234,39 @@ def _controller(c):
     elif kind == "scsi":
         driver = {"virtio-scsi": "virtio-scsi-pci", "lsilogic": "lsi"}.get(model or "lsilogic", model)
         dev = {"driver": driver, "id": "scsi%s" % index}
-    elif kind == "pci" and model == "pcie-root-port":
-        target = c.find("target")
-        if target is None or target.get("port") is None or target.get("chassis") is None:
+    elif kind == "pci":
+        dev = _pci_controller(c, model, index)
+        if dev is None:
             return []
-        dev = {"driver": "pcie-root-port", "port": int(target.get("port"), 16),
-               "chassis": int(target.get("chassis")), "id": "pci.%s" % index}
     elif kind == "virtio-serial":
         dev = {"driver": "virtio-serial-pci", "id": "virtio-serial%s" % index}
     else:
         return []
     dev.update(_placement(c))
     return ["-device", _js(dev)]
+
+
+def _pci_controller(c, model, index):
+    """The -device of a PCI controller that is a QEMU device (the roots are
+    the machine's own): its <model name>, then what it takes from <target>."""
+    name = c.find("model").get("name") if c.find("model") is not None else None
+    target = c.find("target")
+    if name is None:
+        return None
+    dev = {"driver": name}
+    if model in ("pcie-root-port", "pcie-switch-downstream-port"):
+        if target is None or target.get("port") is None or target.get("chassis") is None:
+            return None
+        dev.update(port=int(target.get("port"), 16), chassis=int(target.get("chassis")))
+    elif model == "pci-bridge" and target is not None and target.get("chassisNr"):
+        dev["chassis_nr"] = int(target.get("chassisNr"))
+    elif model in ("pci-expander-bus", "pcie-expander-bus") and target is not None:
+        dev["bus_nr"] = int(target.get("busNr"))
+    dev["id"] = "pci.%s" % index
+    node = (target.findtext("node") or "").strip() if target is not None else ""
+    if node and model in ("pci-expander-bus", "pcie-expander-bus"):
+        dev["numa_node"] = int(node)
+    return dev
 
 
 def _disks(root, devices, add):
