@@ -159,8 +159,12 @@ def endpoints(devices, pcie):
     """[(device, flags)] of the devices other than PCI controllers that
     want a PCI address, in libvirt's order (the primary video card and
     the chipset's own devices are placed before these)."""
+    by_tag = {}                         # one pass over the devices
+    for dev in devices:
+        by_tag.setdefault(dev.tag, []).append(dev)
+
     def kinds(*tags):
-        return [d for t in tags for d in devices.findall(t)]
+        return [d for t in tags for d in by_tag.get(t, ())]
     order = kinds("filesystem")
     order += [n for n in kinds("interface") if n.get("type") != "hostdev"]
     order += kinds("sound")
