@@ -48,7 +48,6 @@ def canonicalize(root):
 
 
 @functools.lru_cache(maxsize=None)
-@functools.lru_cache(maxsize=None)
 def attr_rank(path):
     """Attribute name -> output position for *path*; runtime-only ones left out."""
     drop = RUNTIME_ONLY.get(path) or ()
@@ -132,6 +131,11 @@ def keep_metadata(elem):
         seen.add(ns)
 
 
+# Devices a definition keeps though they say nothing yet (the driver picks
+# their model); only their printed form leaves a bare one out (domain_views).
+KEPT_BARE = frozenset(("domain/devices/panic",))
+
+
 def prune_empty(elem, path="domain"):
     """Drop elements libvirt would print empty: it leaves those out."""
     for c in list(elem):
@@ -139,7 +143,8 @@ def prune_empty(elem, path="domain"):
             continue
         sub = path + "/" + c.tag
         prune_empty(c, sub)
-        if sub in NEVER_BARE and not c.attrib and not len(c) and not c.text:
+        if sub in NEVER_BARE and sub not in KEPT_BARE and not c.attrib and not len(c) \
+                and not c.text:
             elem.remove(c)
 
 

@@ -249,6 +249,27 @@ def video(devs):
         set_attrs(m, path + "/model", vals)
 
 
+def watchdogs(devs):
+    """A watchdog that names no action resets the guest when it fires."""
+    for w in devs.findall("watchdog"):
+        if w.get("action") is None:
+            attr(w, DEV + "/watchdog", "action", "reset")
+
+
+def tpms(devs):
+    """A passed-through TPM is the host's first unless it names another."""
+    for backend in devs.findall("tpm/backend[@type='passthrough']"):
+        device = child(backend, DEV + "/tpm/backend", "device")
+        if device.get("path") is None:
+            attr(device, DEV + "/tpm/backend/device", "path", "/dev/tpm0")
+
+
+def panics(devs):
+    """model='default' is no model: the driver picks the machine's own."""
+    for p in devs.findall("panic[@model='default']"):
+        del p.attrib["model"]
+
+
 # -- interfaces --------------------------------------------------------------
 
 # Device names the host generates; a definition does not keep them.

@@ -43,6 +43,13 @@ def _raw(msg):
     raise VirtError(XML_DETAIL, msg)
 
 
+# Enumerations libvirt checks in words of its own: (element path, attribute)
+# -> (allowed values, error code, message).
+OWN_ENUMS = {
+    ("domain/devices/panic", "model"): (("default", "isa", "pseries", "hyperv", "s390"),
+                                        CONFIG_UNSUPPORTED, "unknown panic model '%s'"),
+}
+
 # Enumerations libvirt compares without regard to case.
 CASELESS = frozenset((("domain/devices/interface/model", "type"),))
 
@@ -58,6 +65,11 @@ def check_enums(elem, path="domain"):
             _fail(XML_ERROR, "Missing required attribute '%s' in element '%s'"
                   % (name, elem.tag))
     for name, value in elem.attrib.items():
+        own = OWN_ENUMS.get((path, name))
+        if own is not None:
+            if value not in own[0]:
+                _fail(own[1], own[2] % value)
+            continue
         allowed = ENUMS.get((path, name))
         if allowed is not None and value not in allowed and not (
                 (path, name) in CASELESS and value.lower() in allowed):

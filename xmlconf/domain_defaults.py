@@ -16,7 +16,8 @@ from virtsh.xmlconf.defaults_disks import (
     boot_loadparms, controller_indexes, controller_order, disks, filesystems, hostdevs,
     implicit_controllers, shmems, usb_companions, usb_masters)
 from virtsh.xmlconf.defaults_devices import (
-    address, chardevs, graphics, host_pci_addresses, inputs, interfaces, video)
+    address, chardevs, graphics, host_pci_addresses, inputs, interfaces, panics, tpms,
+    video, watchdogs)
 
 DEV = "domain/devices"
 # libvirt's VIR_DOMAIN_MEMORY_PARAM_UNLIMITED, in KiB: "no limit".
@@ -48,6 +49,9 @@ def apply(root):
     boot_loadparms(devs)
     graphics(devs)
     video(devs)
+    watchdogs(devs)
+    panics(devs)
+    tpms(devs)
     controller_indexes(devs)
     implicit_controllers(devs)
     for a in devs.iter("address"):

@@ -61,7 +61,7 @@ def apply(root, caps, conf, raw=None, nvram_dir=None):
     _cpu_check(root, caps)
     if nvram_dir:
         _nvram_path(root, nvram_dir)
-    _memory_from_numa(root)
+    _memory_from_numa(root, raw)
     _numa_cpus(root)
     devices = _devices(root)
     _controllers(devices, machine, _implied_controllers(devices, raw))
@@ -75,6 +75,8 @@ def apply(root, caps, conf, raw=None, nvram_dir=None):
         for panic in devices.findall("panic"):
             panic.set("model", panic.get("model", "isa"))
     _luks_engine(devices)
+    _shmems(devices)
+    _tpms(devices, arch)
     _seclabel_models(root, conf)
     _default_audio(devices)
     _qxl_vgamem(devices)
@@ -99,6 +101,34 @@ def _luks_engine(devices):
     for enc in devices.iter("encryption"):
         if enc.get("format") == "luks" and enc.get("engine") is None:
             enc.set("engine", "qemu")
+
+
+def _shmems(devices):
+    """Shared memory is 4 MiB unless a server provides it; a doorbell
+    device (with its server) signals through ioeventfd by default."""
+    for shmem in devices.findall("shmem"):
+        model = shmem.find("model")
+        if model is not None and model.get("type") == "ivshmem-doorbell":
+            if shmem.find("server") is not None:
+                msi = shmem.find("msi")
+                if msi is None:
+                    msi = etree.SubElement(shmem, "msi")
+                msi.set("ioeventfd", msi.get("ioeventfd", "on"))
+        elif shmem.find("size") is None:
+            size = etree.SubElement(shmem, "size", unit="M")
+            size.text = "4"
+
+
+def _tpms(devices, arch):
+    """TPMs are the machine's usual interface (TIS; sPAPR on POWER); an
+    emulated one speaks the version its interface implies (1.2 on TIS)."""
+    for tpm in devices.findall("tpm"):
+        if tpm.get("model") is None:
+            tpm.set("model", "tpm-spapr" if arch.startswith("ppc64") else "tpm-tis")
+        backend = tpm.find("backend[@type='emulator']")
+        if backend is not None and backend.get("version") is None:
+            backend.set("version", "2.0" if tpm.get("model") in ("tpm-crb", "tpm-spapr")
+                        else "1.2")
 
 
 def _seclabel_models(root, conf):
@@ -205,8 +235,10 @@ def _numa_cpus(root):
         cells[0].set("cpus", bitmap.format(sorted(first)))
 
 
-def _memory_from_numa(root):
-    """With NUMA cells, the memory size is theirs plus the DIMMs'."""
+def _memory_from_numa(root, raw):
+    """With NUMA cells, the memory size is theirs plus the DIMMs'; the
+    current size is that too unless the document (*raw*) gave a smaller
+    one."""
     from virtsh.drivers.qemu.command import scale_kib
     cells = root.findall("cpu/numa/cell")
     memory = root.find("memory")
@@ -218,7 +250,12 @@ def _memory_from_numa(root):
     memory.text = str(total)
     memory.set("unit", "KiB")
     current = root.find("currentMemory")
-    if current is not None and scale_kib(int(current.text), current.get("unit", "KiB")) > total:
+    written = raw.find("currentMemory") if raw is not None else None
+    if written is not None:
+        from virtsh.xmlconf.numbers import scaled_kib
+        total = min(total, scaled_kib(written.text, written.get("unit"), "currentMemory")
+                    or total)               # 0 is "not set"
+    if current is not None:
         current.text = str(total)
         current.set("unit", "KiB")
     _dimm_slots(root.find("devices"))
@@ -333,22 +370,32 @@ def _nvram_path(root, nvram_dir):
 
 def _controllers(devices, machine, implied):
     q35 = is_q35(machine)
-    usb = _controller(devices, "usb")
-    if usb is None:
-        add_controller(devices, "usb", model="qemu-xhci" if q35 else "piix3-uhci",
-                       before=implied)
-    elif usb.get("model") is None:
+    usb = _machine_controller(devices, "usb", implied,
+                              model="qemu-xhci" if q35 else "piix3-uhci")
+    if usb.get("model") is None:
         # a controller the document asked for gets the legacy model even
         # on q35; only the one the driver adds for q35 itself is an xHCI
-        usb.set("model", "qemu-xhci" if q35 and usb in implied else "piix3-uhci")
-    if q35 and _controller(devices, "sata") is None:
-        add_controller(devices, "sata", before=implied)
-    if _controller(devices, "pci") is None:
-        add_controller(devices, "pci", model="pcie-root" if q35 else "pci-root",
-                       before=implied, by_index=False)    # appended, as libvirt does
+        usb.set("model", "piix3-uhci")
+    if q35:
+        _machine_controller(devices, "sata", implied)
+    _machine_controller(devices, "pci", implied, model="pcie-root" if q35 else "pci-root")
     for scsi in devices.findall("controller[@type='scsi']"):
         if scsi.get("model") is None:
             scsi.set("model", "lsilogic")
+
+
+def _machine_controller(devices, type_, implied, model=None):
+    """The guest's controller *type_* 0, added when the document has none:
+    after the declared controllers (whatever their index) and ahead of
+    those the generic step implied, as libvirt's driver step runs first
+    (one the generic step added gives way to the driver's)."""
+    found = _controller(devices, type_)
+    if found is not None and found not in implied:
+        return found
+    if found is not None:
+        implied.remove(found)
+        devices.remove(found)
+    return add_controller(devices, type_, model=model, before=implied, by_index=False)
 
 
 def _disk_bus(disk):
@@ -465,7 +512,8 @@ def _serial_target(serial):
 
 
 # The device model behind each x86 serial target type.
-_SERIAL_TARGET_MODELS = {"isa-serial": "isa-serial", "isa-debug": "isa-debugcon"}
+_SERIAL_TARGET_MODELS = {"isa-serial": "isa-serial", "isa-debug": "isa-debugcon",
+                         "pci-serial": "pci-serial", "usb-serial": "usb-serial"}
 
 
 def _inputs(devices):
@@ -565,7 +613,7 @@ def _free_virtio_serial_port(devices, used):
 
 
 # Ports of USB controller models (their root hub).
-_USB_PORTS = {"piix3-uhci": 2, "piix4-uhci": 2, "ich9-ehci1": 6, "qemu-xhci": 15,
+_USB_PORTS = {"piix3-uhci": 2, "piix4-uhci": 2, "ich9-ehci1": 6, "qemu-xhci": 4,
               "nec-xhci": 4, "ich9-uhci1": 6}
 
 
@@ -580,6 +628,8 @@ _USB_KINDS = (("hub", lambda d: d.get("type") == "usb"),
                and d.find("target").get("bus") == "usb"),
               ("controller", lambda d: d.get("type") == "ccid"),
               ("input", lambda d: d.get("bus") == "usb"),
+              ("serial", lambda d: d.find("target") is not None
+               and d.find("target").get("type") == "usb-serial"),
               ("sound", lambda d: d.get("model") == "usb"),
               ("redirdev", lambda d: d.get("bus") == "usb"))
 

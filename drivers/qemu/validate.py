@@ -5,8 +5,8 @@ configuration QEMU (or this driver) cannot run; ``check`` runs them all.
 """
 import re
 
-from virtsh.drivers.errors import VirtError, CONFIG_UNSUPPORTED, XML_ERROR
-from virtsh.drivers.qemu.defaults import is_q35
+from virtsh.drivers.errors import VirtError, CONFIG_UNSUPPORTED, INTERNAL_ERROR, XML_ERROR
+from virtsh.drivers.qemu.defaults import is_i440fx, is_q35
 
 
 def unsupported(text):
@@ -42,6 +42,9 @@ def _machine_features(root, machine):
     if iommu is not None and iommu.get("model") == "virtio" and not is_q35(machine):
         raise unsupported("IOMMU device: 'virtio' is only supported with Q35 and ARM Virt "
                           "machines")
+    if iommu is not None and iommu.get("model") == "virtio" \
+            and root.find("features/acpi") is None:
+        raise unsupported("IOMMU device: 'virtio' requires ACPI")
 
 
 def _cpu(root, machine):
@@ -91,6 +94,10 @@ def _disks(root, machine):
         if disk.find("source/encryption") is not None and fmt not in (None, "raw", "qcow2"):
             raise unsupported("encryption is supported only with 'raw' and 'qcow2' image "
                               "format")
+        addr = disk.find("address[@type='drive']")
+        if addr is not None and addr.get("controller", "0") != "0" \
+                and disk.find("target[@bus='ide']") is not None:
+            raise VirtError(INTERNAL_ERROR, "Only 1 IDE controller is supported")
         dev = disk.find("target").get("dev", "") if disk.find("target") is not None else ""
         if re.match(r"^[a-z]+\d+$", dev):
             raise unsupported("invalid disk target '%s', partitions can't appear in disk "
@@ -112,6 +119,13 @@ def _pci_controllers(root, machine):
 
 
 def _controllers(root, machine):
+    for c in root.findall("devices/controller[@type='ide']"):
+        if is_q35(machine):
+            raise unsupported("IDE controllers are unsupported for this QEMU binary or "
+                              "machine type")
+        if is_i440fx(machine) and c.get("index", "0") != "0":
+            raise unsupported("Only a single IDE controller is supported for this machine "
+                              "type")
     for c in root.findall("devices/controller[@type='usb']"):
         model = c.get("model")
         if model in ("qemu-xhci", "nec-xhci") and int(c.get("ports", "0")) > 15:
@@ -151,6 +165,11 @@ def _devices(root, machine):
     if any(s.find("model") is None or s.find("model").get("type", "ivshmem") == "ivshmem"
            for s in devices.findall("shmem")):       # the legacy device QEMU 7.2 lacks
         raise unsupported("ivshmem device is not supported with this QEMU binary")
+    for shmem in devices.findall("shmem"):
+        model = shmem.find("model").get("type")
+        if (model == "ivshmem-doorbell") != (shmem.find("server") is not None):
+            raise unsupported("shmem model '%s' is supported only with server option %s"
+                              % (model, "enabled" if model == "ivshmem-doorbell" else "disabled"))
     iommu = devices.find("iommu[@model='virtio']")
     if iommu is not None and iommu.find("address") is not None \
             and iommu.find("address").get("type") != "pci":

@@ -62,6 +62,14 @@ OVERRIDES = {
         'guest', 'model', 'alias', 'address', 'link', 'mtu', 'coalesce', 'portForward',
         'backenddomain', 'backend', 'driver', 'acpi', 'filterref', 'tune', 'boot', 'rom',
         'bandwidth', 'vlan', 'port', 'teaming',),
+    # device kinds the test-driver corpus never shows side by side (leases,
+    # hostdevs, <redirfilter>, <iommu> with <shmem> or <panic>)
+    'domain/devices': (
+        'emulator', 'disk', 'controller', 'lease', 'filesystem', 'interface', 'smartcard',
+        'serial', 'parallel', 'console', 'channel', 'input', 'tpm', 'graphics', 'sound',
+        'audio', 'video', 'hostdev', 'redirdev', 'redirfilter', 'hub', 'watchdog',
+        'memballoon', 'rng', 'nvram', 'panic', 'shmem', 'memory', 'iommu', 'vsock',),
+    'domain/devices/shmem': ('model', 'size', 'server', 'msi', 'alias', 'acpi', 'address'),
     # the QEMU driver's live XML: a device's alias comes before its address
     'domain/devices/video': ('driver', 'model', 'alias', 'acpi', 'address'),
     'domain/devices/memballoon': ('stats', 'alias', 'acpi', 'address', 'driver'),
