@@ -9,6 +9,15 @@ from virtsh.xmlconf.canon import child_rank
 from virtsh.xmlconf.domain_order import ATTRS, CHILDREN
 
 
+def by_tag(parent):
+    """{tag: [children]} of *parent*, in document order: one pass for a step
+    that wants several kinds of child (``findall`` per kind costs a pass each)."""
+    kinds = {}
+    for c in parent:
+        kinds.setdefault(c.tag, []).append(c)
+    return kinds
+
+
 def child(parent, path, tag, attrs=None, text=None, first=False):
     """Return *parent*'s ``<tag>``, creating it in libvirt's position.
 

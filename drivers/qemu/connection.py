@@ -165,12 +165,22 @@ class QemuConnection(lazy_mixins(Connection, MIXINS)):
         raise VirtError(NO_DOMAIN, "no domain with matching id %d" % id_)
 
     def lookup_domain_by_uuid(self, uuid):
-        wanted = uuid.replace("-", "").lower()
-        dashed = "-".join((wanted[:8], wanted[8:12], wanted[12:16], wanted[16:20], wanted[20:]))
-        for dom in filter(None, map(self._domain, self.store.uuid_index().holders(dashed))):
-            if dom.uuid().replace("-", "") == wanted:
-                return dom
-        raise VirtError(NO_DOMAIN, "no domain with matching uuid '%s'" % uuid)
+        digits = uuid.replace("-", "").lower()
+        dom = self._uuid_holder("-".join((digits[:8], digits[8:12], digits[12:16],
+                                          digits[16:20], digits[20:])))
+        if dom is None:
+            raise VirtError(NO_DOMAIN, "no domain with matching uuid '%s'" % uuid)
+        return dom
+
+    def _uuid_holder(self, uuid):
+        """The domain holding *uuid* (in its printed form), or None: the one
+        the index names, if its definition still says so."""
+        name = self.store.uuid_index().holder(uuid)
+        dom = self._domain(name) if name is not None else None
+        try:
+            return dom if dom is not None and dom.uuid() == uuid else None
+        except VirtError:               # gone meanwhile (another process)
+            return None
 
     def prepare_definition(self, xml, schema_check=False):
         """Parse *xml* (first checked against the schema if *schema_check*)
@@ -222,20 +232,12 @@ class QemuConnection(lazy_mixins(Connection, MIXINS)):
         if existing is not None and existing.uuid() != uuid:
             raise VirtError(DOM_EXIST, "domain '%s' already exists with uuid %s"
                             % (name, existing.uuid()))
-        for other_name in self.store.uuid_index().holders(uuid):
-            if other_name == name:
-                continue
-            other = self._domain(other_name)
-            try:
-                other_uuid = other.uuid() if other is not None else None
-            except VirtError:           # gone meanwhile (another process)
-                continue
-            if other_uuid == uuid:
-                if other.is_active():
-                    raise VirtError(OPERATION_FAILED, "domain '%s' is already active"
-                                    % other.name())
-                raise VirtError(OPERATION_FAILED, "domain '%s' is already defined with uuid %s"
-                                % (other.name(), uuid))
+        other = self._uuid_holder(uuid)
+        if other is not None and other.name() != name:
+            if other.is_active():
+                raise VirtError(OPERATION_FAILED, "domain '%s' is already active" % other.name())
+            raise VirtError(OPERATION_FAILED, "domain '%s' is already defined with uuid %s"
+                            % (other.name(), uuid))
         if not allow_active and existing is not None and existing.is_active():
             raise VirtError(OPERATION_FAILED, "domain '%s' is already active" % name)
         return existing

@@ -14,14 +14,8 @@ from lxml import etree
 
 from virtsh.drivers.errors import VirtError, CONFIG_UNSUPPORTED, XML_ERROR
 from virtsh.drivers.qemu import caps as capsmod
-
-# libvirt's order of device kinds inside <devices>.
-DEVICE_ORDER = ("emulator", "disk", "controller", "lease", "filesystem",
-                "interface", "smartcard", "serial", "parallel", "console",
-                "channel", "input", "tpm", "graphics", "sound", "audio",
-                "video", "hostdev", "redirdev", "redirfilter", "hub",
-                "watchdog", "memballoon", "rng", "panic", "shmem", "memory",
-                "iommu", "vsock", "crypto")
+from virtsh.xmlconf.canon import child_rank
+from virtsh.xmlconf.tree import by_tag
 
 # Disk target prefix -> bus when <target bus> is absent.
 _BUS_OF_PREFIX = (("hd", "ide"), ("sd", "scsi"), ("vd", "virtio"),
@@ -177,12 +171,13 @@ def _default_audio(devices):
 
 
 def insert_device(devices, elem):
-    """Insert *elem* after the last device of its kind or of an earlier kind."""
-    rank = DEVICE_ORDER.index(elem.tag)
+    """Insert *elem* after the last device of its kind or of an earlier kind
+    (libvirt's order of <devices>, xmlconf/domain_order.py)."""
+    ranks = child_rank("domain/devices")
+    rank = ranks.get(elem.tag, len(ranks))
     position = 0
     for i, child in enumerate(devices):
-        if isinstance(child.tag, str) and child.tag in DEVICE_ORDER \
-                and DEVICE_ORDER.index(child.tag) <= rank:
+        if ranks.get(child.tag, rank + 1) <= rank:
             position = i + 1
     devices.insert(position, elem)
     return elem
@@ -636,12 +631,8 @@ _USB_KINDS = (("hub", lambda d: d.get("type") == "usb"),
 
 def _usb_devices(devices):
     """Devices on USB, in libvirt's assignment order (one pass over them)."""
-    by_kind = {tag: [] for tag, _ in _USB_KINDS}
-    for dev in devices:
-        kind = by_kind.get(dev.tag)
-        if kind is not None:
-            kind.append(dev)
-    return [d for tag, on_usb in _USB_KINDS for d in by_kind[tag] if on_usb(d)]
+    present = by_tag(devices)
+    return [d for tag, on_usb in _USB_KINDS for d in present.get(tag, ()) if on_usb(d)]
 
 
 def _usb_ports(devices):

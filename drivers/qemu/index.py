@@ -30,7 +30,7 @@ import os
 
 from virtsh.drivers.qemu import files, quickfacts
 
-HEAD = 64           # the lock file: the stamp, then the size last written whole
+HEAD = 128          # the lock file: the stamp, then the size last written whole
 REWRITE_FACTOR = 4
 REWRITE_MIN = 64 * 1024
 
@@ -42,13 +42,12 @@ class UuidIndex:
         self.store = store
         self.path = path
 
-    def holders(self, uuid):
-        """Names of the domains that may hold *uuid* (at most one)."""
+    def holder(self, uuid):
+        """The name of the domain that may hold *uuid*, or None."""
         with self._lock() as lock:
             if _read_head(lock)[0] != self._stamp():
                 self._rebuild(lock)
-            name = _holder(self._records(), uuid)
-        return [name] if name is not None else []
+            return _holder(self._records(), uuid)
 
     def record_write(self, name, xml, write):
         """Run *write* (which stores *xml* as the persistent definition of

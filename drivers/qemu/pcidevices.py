@@ -5,6 +5,8 @@ reading and writing their <address> elements.  pcibuses.py plans with
 these."""
 from lxml import etree
 
+from virtsh.xmlconf.tree import by_tag
+
 
 # What plugs into a slot: one bit per connection kind ...
 PCI_DEVICE, PCIE_DEVICE, ROOT_PORT, UPSTREAM_PORT, DOWNSTREAM_PORT, DMI_BRIDGE, \
@@ -159,12 +161,10 @@ def endpoints(devices, pcie):
     """[(device, flags)] of the devices other than PCI controllers that
     want a PCI address, in libvirt's order (the primary video card and
     the chipset's own devices are placed before these)."""
-    by_tag = {}                         # one pass over the devices
-    for dev in devices:
-        by_tag.setdefault(dev.tag, []).append(dev)
+    present = by_tag(devices)
 
     def kinds(*tags):
-        return [d for t in tags for d in by_tag.get(t, ())]
+        return [d for t in tags for d in present.get(t, ())]
     order = kinds("filesystem")
     order += [n for n in kinds("interface") if n.get("type") != "hostdev"]
     order += kinds("sound")
