@@ -6,12 +6,10 @@ device types and KVM support, and quits.  The answer is cached as JSON
 under cache/qemu keyed by the binary's path, size and mtime, so it is
 probed again only when the binary changes.
 """
-import hashlib
-import json
 import os
 
 from virtsh.drivers.errors import VirtError, SYSTEM_ERROR, INTERNAL_ERROR
-from virtsh.drivers.qemu import files
+from virtsh.drivers.qemu import files, jsontext
 
 CACHE_FORMAT = 1
 
@@ -29,12 +27,12 @@ def binary_key(path):
 def load(emulator, cache_dir):
     """The capabilities dict of *emulator*, from the cache or a fresh probe."""
     key = binary_key(emulator)
-    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    cache_file = os.path.join(cache_dir, "capabilities", digest + ".json")
+    cache_file = os.path.join(cache_dir, "capabilities",
+                              "%016x.json" % files.fnv1a(repr(key), 64))
     text = files.read_text(cache_file)
     if text:
         try:
-            caps = json.loads(text)
+            caps = jsontext.loads(text)
             if caps.get("format") == CACHE_FORMAT and caps.get("key") == list(key):
                 return caps
         except ValueError:
@@ -43,6 +41,7 @@ def load(emulator, cache_dir):
     caps["format"] = CACHE_FORMAT
     caps["key"] = list(key)
     os.makedirs(os.path.dirname(cache_file), mode=0o700, exist_ok=True)
+    import json
     files.write_atomic(cache_file, json.dumps(caps, sort_keys=True))
     return caps
 

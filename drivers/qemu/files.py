@@ -29,6 +29,20 @@ def write_atomic(path, data, mode=0o600, durable=True):
     os.rename(tmp, path)
 
 
+# FNV-1a's offset basis and prime for each width.
+_FNV = {32: (0x811C9DC5, 0x01000193), 64: (0xCBF29CE484222325, 0x100000001B3)}
+
+
+def fnv1a(text, bits=32):
+    """The FNV-1a hash of *text*: a stable short digest for names of lock
+    slots and cache files (hashlib costs a few ms of start-up to import)."""
+    value, prime = _FNV[bits]
+    mask = (1 << bits) - 1
+    for byte in text.encode():
+        value = ((value ^ byte) * prime) & mask
+    return value
+
+
 def open_creating(path, flags):
     """os.open with O_CREAT (mode 0600), making the folder first if
     missing: the first lock or log of a tree creates its folder."""

@@ -271,10 +271,7 @@ class Store:
 def lock_slot(name):
     """The byte of domains.lock that stands for *name* (32-bit FNV-1a of
     the name: two names sharing one would only take turns)."""
-    value = 0x811C9DC5
-    for byte in name.encode():
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value
+    return files.fnv1a(name)
 
 
 def _parse_status(text):
