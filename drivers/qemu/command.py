@@ -6,9 +6,8 @@ and the emulator's capabilities into an argv list, in libvirt's layout
 ``net0``/``serial0``), so ``domxml-to-native`` output compares with
 libvirt's.  Nothing here runs anything or touches the disk.
 """
-import json
-
 from virtsh.drivers.errors import VirtError, CONFIG_UNSUPPORTED
+from virtsh.drivers.qemu import jsontext
 
 
 class Runtime:
@@ -24,7 +23,7 @@ class Runtime:
 
 
 def _js(obj):
-    return json.dumps(obj, separators=(",", ":"))
+    return jsontext.dumps(obj, compact=True)
 
 
 def memory_kib(root, tag="memory"):
