@@ -226,13 +226,15 @@ class QemuConnection(lazy_mixins(Connection, MIXINS)):
             raise VirtError(SYSTEM_ERROR, "cannot create config file '%s': "
                             "File name too long" % self.store.config(name))
 
-    def _check_unique(self, name, uuid, allow_active=True):
-        """libvirt's errors for a name or UUID that belongs to another domain."""
+    def _check_unique(self, name, uuid, allow_active=True, uuid_given=True):
+        """libvirt's errors for a name or UUID that belongs to another domain.
+        A UUID the parser made up (*uuid_given* False: 122 random bits)
+        belongs to no other domain, so the index is not asked about it."""
         existing = self._domain(name)
         if existing is not None and existing.uuid() != uuid:
             raise VirtError(DOM_EXIST, "domain '%s' already exists with uuid %s"
                             % (name, existing.uuid()))
-        other = self._uuid_holder(uuid)
+        other = self._uuid_holder(uuid) if uuid_given else None
         if other is not None and other.name() != name:
             if other.is_active():
                 raise VirtError(OPERATION_FAILED, "domain '%s' is already active" % other.name())
@@ -250,7 +252,7 @@ class QemuConnection(lazy_mixins(Connection, MIXINS)):
             raise VirtError(INVALID_ARG, "invalid char in name: \n", raw=True)
         from virtsh.drivers.qemu import eventlog as E
         with self.store.lock(name):
-            self._check_unique(name, defn.uuid)
+            self._check_unique(name, defn.uuid, uuid_given=_names_uuid(xml))
             existed = os.path.exists(self.store.config(name))
             self.store.write_config(name, qemuns.format(defn, 0x3))    # inactive, secure: keep passwords
             E.definition_event(self.store, name, E.DEFINED,
@@ -261,7 +263,8 @@ class QemuConnection(lazy_mixins(Connection, MIXINS)):
         defn = self.prepare_definition(xml, bool(flags & D.START_VALIDATE))
         name = defn.name
         with self.store.lock(name):
-            existing = self._check_unique(name, defn.uuid, allow_active=False)
+            existing = self._check_unique(name, defn.uuid, allow_active=False,
+                                          uuid_given=_names_uuid(xml))
             dom = QemuDomain(self, name)
             dom.start_locked(defn.tree, paused=bool(flags & D.START_PAUSED),
                              transient=existing is None)
@@ -285,6 +288,12 @@ class QemuConnection(lazy_mixins(Connection, MIXINS)):
             conf=self.conf)
         argv = command.build(root, caps, runtime)
         return "LC_ALL=C " + " ".join(_shell_quote(a) for a in argv) + "\n"
+
+
+def _names_uuid(xml):
+    """Whether the document *xml* may give a <uuid> (else the parser made
+    one up): an element can only be written as its tag."""
+    return ("<uuid" if isinstance(xml, str) else b"<uuid") in xml
 
 
 def _drop_test_nic_names(raw, root):

@@ -263,6 +263,20 @@ def test_uuid_hint_reads_live_then_persistent_head(conn):
 
 
 @needs_qemu
+def test_uuid_made_up_at_define_is_recorded_and_protected(conn):
+    """A define without <uuid> skips the index lookup (the made-up UUID is
+    new), yet records it: the name stays checked and the UUID taken."""
+    no_uuid = XML.replace("  <uuid>%s</uuid>\n", "")
+    made = conn.define_domain(no_uuid % "plain").uuid()
+    with pytest.raises(VirtError) as err:
+        conn.define_domain(no_uuid % "plain")
+    assert "domain 'plain' already exists with uuid %s" % made in str(err.value)
+    assert refused(conn, "copy", made) == \
+        "operation failed: domain 'plain' is already defined with uuid %s" % made
+    assert conn.lookup_domain_by_uuid(made).name() == "plain"
+
+
+@needs_qemu
 def test_uuid_taken_among_many_domains_is_refused(conn):
     for i in range(12):
         conn.define_domain(XML % ("d%d" % i, uuid_of(i)))
