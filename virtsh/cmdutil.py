@@ -14,15 +14,27 @@ READ_TARGET = (flag('config', "of the persistent definition"),
 
 
 def read_file(path):
-    """The text of *path*, or virsh's error when it cannot be read."""
+    """The text of *path*, or virsh's error when it cannot be opened or read
+    (a folder opens, and fails to read)."""
     import os
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as e:
         raise CommandError("Failed to open file '%s': %s"
                            % (path, os.strerror(e.errno))) from None
-    return data.decode("utf-8", "surrogateescape")
+    try:                                # os.read: no buffered file object to set up
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except OSError as e:
+        raise CommandError("Failed to read file '%s': %s"
+                           % (path, os.strerror(e.errno))) from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks).decode("utf-8", "surrogateescape")
 
 
 def affect_flags(args):

@@ -101,6 +101,9 @@ def test_define_failures_report_the_file(tmp_path):
     assert r.stderr == "error: Failed to open file '%s/missing.xml': No such file " \
                        "or directory\n" % tmp_path
     assert r.returncode == 1
+    r = virtsh("define %s" % tmp_path)      # a folder opens, then fails to read (as virsh)
+    assert r.stderr == "error: Failed to read file '%s': Is a directory\n" % tmp_path
+    assert r.returncode == 1
 
 
 def test_memory_and_vcpu_changes():
