@@ -13,7 +13,7 @@ from virtsh.drivers.errors import (VirtError, NO_DOMAIN, OPERATION_INVALID, INTE
                                    OPERATION_FAILED)
 from virtsh.drivers.qemu import files, store as S
 
-XML_INACTIVE = 2
+from virtsh.xmlconf import XML_INACTIVE
 
 
 class LxcDomain(S.AutostartLinks, Domain):

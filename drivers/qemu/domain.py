@@ -11,8 +11,7 @@ from virtsh.drivers.errors import VirtError, NO_DOMAIN, OPERATION_INVALID
 from virtsh.drivers.lazymixins import lazy_mixins
 from virtsh.drivers.qemu import files, quickfacts, store as S
 
-XML_INACTIVE = 2
-XML_MIGRATABLE = 8
+from virtsh.xmlconf import XML_INACTIVE, XML_MIGRATABLE
 
 # The API mixins, imported when a command first needs one (lazymixins.py).
 MIXINS = tuple(("virtsh.drivers.qemu." + module, cls) for module, cls in (

@@ -13,8 +13,7 @@ from contextlib import contextmanager
 from virtsh.drivers import domain as D
 from virtsh.drivers.errors import VirtError, INVALID_ARG, OPERATION_INVALID
 
-XML_INACTIVE = 2
-XML_SECURE = 1          # state files keep passwords (they are 0600)
+from virtsh.xmlconf import XML_INACTIVE, XML_SECURE   # state files keep passwords (0600)
 
 
 class Definitions:

@@ -24,7 +24,7 @@ from virtsh.drivers.qemu import files, storagecopy
 from virtsh.drivers.qemu.running import RunningBase
 from virtsh.drivers.qemu.storagecopy import StorageCopyMixin
 
-XML_SECURE, XML_INACTIVE, XML_MIGRATABLE = 1, 2, 8
+from virtsh.xmlconf import XML_SECURE, XML_INACTIVE, XML_MIGRATABLE
 PORT_RANGE = range(49152, 49216)            # libvirt's migration_port_min..max
 MIB = 1 << 20
 QEMU_MAX_SPEED_MIB = (1 << 63) // MIB - 1   # what "unlimited" reads as

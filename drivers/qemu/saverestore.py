@@ -21,6 +21,7 @@ from virtsh.drivers import domain as D
 from virtsh.drivers.errors import (VirtError, INVALID_ARG, OPERATION_FAILED,
                                    OPERATION_INVALID, OPERATION_ABORTED, SYSTEM_ERROR)
 from virtsh.drivers.qemu.running import RunningBase
+from virtsh.xmlconf import XML_SECURE, XML_INACTIVE, XML_MIGRATABLE   # images keep passwords (0600)
 
 MAGIC = b"LibvirtQemudSave"
 MAGIC_PARTIAL = b"LibvirtQemudPart"
@@ -30,7 +31,6 @@ XML_ALIGN = 64 * 1024                        # compressed, cookie, unused[15]
 FULL_BANDWIDTH = 1 << 53                     # bytes/s: no throttling
 PAUSED_MIGRATION, PAUSED_SAVE = 2, 3         # virDomainPausedReason
 RUNNING_SAVE_CANCELED = 7                    # virDomainRunningReason
-XML_SECURE, XML_INACTIVE, XML_MIGRATABLE = 1, 2, 8   # images keep passwords (0600)
 
 
 # --- the image file -----------------------------------------------------------------
