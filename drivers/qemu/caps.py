@@ -128,18 +128,34 @@ def _ask(mon, emulator):
 
 def canonical_machine(caps, name):
     """The versioned machine type for an alias ("pc" -> "pc-i440fx-7.2")."""
-    for m in caps["machines"]:
-        if m["alias"] == name:
-            return m["name"]
-    return name
+    return _machines(caps)["canonical"].get(name, name)
 
 
 def default_machine(caps):
-    for m in caps["machines"]:
-        if m["default"]:
-            return m["alias"] or m["name"]
-    return None
+    return _machines(caps)["default"]
 
 
 def has_machine(caps, name):
-    return any(name in (m["name"], m["alias"]) for m in caps["machines"])
+    return name in _machines(caps)["known"]
+
+
+_MACHINE_TABLES = {}        # id(caps) -> (caps, its machine table)
+
+
+def _machines(caps):
+    """The machine types of *caps* as lookup tables, built once per caps
+    (a define asks three questions of a list of some sixty machines)."""
+    entry = _MACHINE_TABLES.get(id(caps))
+    if entry is not None and entry[0] is caps:
+        return entry[1]
+    canonical, known, default = {}, set(), None
+    for m in caps["machines"]:
+        known.update((m["name"], m["alias"]))
+        canonical.setdefault(m["alias"], m["name"])
+        if default is None and m["default"]:
+            default = m["alias"] or m["name"]
+    table = {"canonical": canonical, "known": known, "default": default}
+    if len(_MACHINE_TABLES) >= 16:
+        _MACHINE_TABLES.clear()
+    _MACHINE_TABLES[id(caps)] = (caps, table)
+    return table

@@ -8,12 +8,14 @@ for graphics, the memory balloon, NIC MACs and models, disk drivers and
 drive addresses, and PCI addresses for everything on a PCI bus.  This
 module does the same on the parsed tree, in place.
 """
+import functools
 import random
 
 from lxml import etree
 
 from virtsh.drivers.errors import VirtError, CONFIG_UNSUPPORTED, XML_ERROR
-from virtsh.drivers.qemu import caps as capsmod
+from virtsh.drivers.qemu import caps as capsmod, pcibuses
+from virtsh.drivers.qemu.pcidevices import model_of
 from virtsh.xmlconf.canon import child_rank
 from virtsh.xmlconf.tree import by_tag
 
@@ -50,43 +52,54 @@ def apply(root, caps, conf, raw=None, nvram_dir=None):
     machine = capsmod.canonical_machine(caps, machine)
     os_type.set("machine", machine)
     x86 = arch in ("x86_64", "i686")
-    if x86:
-        _default_cpu_model(root, caps["arch"])
-    _cpu_check(root, caps)
+    cpu = _default_cpu_model(root, caps["arch"]) if x86 else root.find("cpu")
+    _cpu_check(root, cpu, caps)
     if nvram_dir:
-        _nvram_path(root, nvram_dir)
-    _memory_from_numa(root, raw)
-    _numa_cpus(root)
+        _nvram_path(root, os_type.getparent(), nvram_dir)
+    cells = [] if cpu is None else \
+        [c for numa in cpu.iterchildren("numa") for c in numa.iterchildren("cell")]
+    if cells:
+        _memory_from_numa(root, cells, raw)
+        _numa_cpus(root, cells)
     devices = _devices(root)
-    _controllers(devices, machine, _implied_controllers(devices, raw))
-    _disks(devices, machine)
-    _nics(devices)
-    _serial_console(devices)
+    # The devices by kind, gathered once and kept up to date as devices
+    # are added (but for the PCI controllers the planner adds, which the
+    # USB step after it does not look at): by_tag(devices) at each step.
+    present = by_tag(devices)
+    controllers = present.get("controller", [])
+    _controllers(devices, controllers, machine, _implied_controllers(controllers, raw))
+    _disks(devices, present.get("disk", ()), machine)
+    present["controller"] = list(devices.iterchildren("controller"))
+    _nics(present.get("interface", ()))
+    _serial_console(devices, present)
     if x86:
-        _inputs(devices)
-    _graphics(devices, conf)
+        _inputs(devices, present)
+    _graphics(present.get("graphics", ()))
     if x86:
-        for panic in devices.findall("panic"):
+        for panic in present.get("panic", ()):
             panic.set("model", panic.get("model", "isa"))
     _luks_engine(devices)
-    _shmems(devices)
-    _tpms(devices, arch)
+    _shmems(present.get("shmem", ()))
+    _tpms(present.get("tpm", ()), arch)
     _seclabel_models(root, conf)
-    _default_audio(devices)
-    _qxl_vgamem(devices)
-    if devices.find("graphics") is not None and devices.find("video") is None:
-        video = etree.Element("video")
+    _default_audio(devices, present)
+    _qxl_vgamem(present.get("video", ()))
+    if "graphics" in present and "video" not in present:
+        video = devices.makeelement("video")
         etree.SubElement(video, "model", type="cirrus", vram="16384", heads="1",
                          primary="yes")
-        insert_device(devices, video)
-    if devices.find("memballoon") is None:
-        insert_device(devices, etree.Element("memballoon", model="virtio"))
-    _drop_default_channel_paths(devices, conf)
-    _virtio_serial_ports(devices)      # may add a controller: before PCI addresses
-    _spapr_vio_addresses(devices)
+        present["video"] = [insert_device(devices, video)]
+    if "memballoon" not in present:
+        balloon = devices.makeelement("memballoon", model="virtio")
+        present["memballoon"] = [insert_device(devices, balloon)]
+    if "channel" in present:
+        _drop_default_channel_paths(present["channel"], conf)
+        _virtio_serial_ports(devices, present["channel"])   # may add a controller:
+        present["controller"] = list(devices.iterchildren("controller"))  # before PCI
+    _spapr_vio_addresses(devices, present)
     if is_q35(machine) or is_i440fx(machine):
-        _pci_addresses(devices, is_q35(machine))
-    _usb_ports(devices)
+        _pci_addresses(devices, is_q35(machine), present)
+    _usb_ports(devices, present)
     return root
 
 
@@ -97,10 +110,10 @@ def _luks_engine(devices):
             enc.set("engine", "qemu")
 
 
-def _shmems(devices):
+def _shmems(shmems):
     """Shared memory is 4 MiB unless a server provides it; a doorbell
     device (with its server) signals through ioeventfd by default."""
-    for shmem in devices.findall("shmem"):
+    for shmem in shmems:
         model = shmem.find("model")
         if model is not None and model.get("type") == "ivshmem-doorbell":
             if shmem.find("server") is not None:
@@ -113,10 +126,10 @@ def _shmems(devices):
             size.text = "4"
 
 
-def _tpms(devices, arch):
+def _tpms(tpms, arch):
     """TPMs are the machine's usual interface (TIS; sPAPR on POWER); an
     emulated one speaks the version its interface implies (1.2 on TIS)."""
-    for tpm in devices.findall("tpm"):
+    for tpm in tpms:
         if tpm.get("model") is None:
             tpm.set("model", "tpm-spapr" if arch.startswith("ppc64") else "tpm-tis")
         backend = tpm.find("backend[@type='emulator']")
@@ -131,7 +144,7 @@ def _seclabel_models(root, conf):
     model = conf.get("security_driver", "none")
     if isinstance(model, list):
         model = model[0] if model else "none"
-    for label in root.findall("seclabel"):
+    for label in root.iterchildren("seclabel"):
         if label.get("model") is not None:
             continue
         label.set("model", model)
@@ -140,10 +153,10 @@ def _seclabel_models(root, conf):
             label.attrib.pop("relabel", None)
 
 
-def _qxl_vgamem(devices):
+def _qxl_vgamem(videos):
     """QXL cards get QEMU's 16 MiB of VGA memory (vgamem, after vram)."""
-    for model in devices.findall("video/model[@type='qxl']"):
-        if model.get("vgamem") is not None:
+    for model in (m for v in videos for m in v.iterchildren("model")):
+        if model.get("type") != "qxl" or model.get("vgamem") is not None:
             continue
         attrs = list(model.attrib.items())
         model.attrib.clear()
@@ -155,36 +168,43 @@ def _qxl_vgamem(devices):
             model.set("vgamem", "16384")
 
 
-def _default_audio(devices):
+def _default_audio(devices, present):
     """An audio backend for the guest: spice's with spice graphics, none
     otherwise; SDL and D-Bus displays bring their own (no default), and
-    displays that are not remote desktops (egl-headless) want none."""
-    if devices.find("audio") is not None:
+    displays that are not remote desktops (egl-headless) want none.
+    *present* is the guest's devices by tag."""
+    if "audio" in present:
         return
-    kinds = [g.get("type") for g in devices.findall("graphics")]
+    kinds = [g.get("type") for g in present.get("graphics", ())]
     if "sdl" in kinds or "dbus" in kinds:
         return
     if kinds and not {"vnc", "spice"} & set(kinds):
         return
     kind = "spice" if "spice" in kinds else "none"
-    insert_device(devices, etree.Element("audio", id="1", type=kind))
+    present["audio"] = [insert_device(devices, devices.makeelement("audio", id="1", type=kind))]
 
 
 def insert_device(devices, elem):
     """Insert *elem* after the last device of its kind or of an earlier kind
     (libvirt's order of <devices>, xmlconf/domain_order.py)."""
-    ranks = child_rank("domain/devices")
+    ranks = _device_ranks()
     rank = ranks.get(elem.tag, len(ranks))
-    position = 0
-    for i, child in enumerate(devices):
+    position = len(devices)
+    for child in reversed(devices):
         if ranks.get(child.tag, rank + 1) <= rank:
-            position = i + 1
+            break
+        position -= 1
     devices.insert(position, elem)
     return elem
 
 
+@functools.lru_cache(maxsize=None)
+def _device_ranks():
+    return child_rank("domain/devices")
+
+
 def _devices(root):
-    devices = root.find("devices")
+    devices = next(root.iterchildren("devices"), None)
     if devices is None:
         devices = etree.SubElement(root, "devices")
     return devices
@@ -192,34 +212,36 @@ def _devices(root):
 
 def _default_cpu_model(root, arch):
     """x86 guests without a CPU model get the emulator's default one
-    (qemu64 of qemu-system-x86_64, qemu32 of qemu-system-i386)."""
+    (qemu64 of qemu-system-x86_64, qemu32 of qemu-system-i386); the
+    guest's <cpu>."""
     cpu = root.find("cpu")
     if cpu is not None and (cpu.get("mode", "custom") != "custom"
                             or cpu.find("model") is not None):
-        return
+        return cpu
     if cpu is None:
-        cpu = etree.Element("cpu")
-        anchor = next(e for e in (root.find("features"), root.find("os")) if e is not None)
-        anchor.addnext(cpu)
-    rest = dict(cpu.attrib)
-    cpu.attrib.clear()
-    cpu.set("mode", "custom")
-    cpu.set("match", rest.pop("match", "exact"))
-    cpu.set("check", rest.pop("check", "none"))
-    rest.pop("mode", None)
-    for key, value in rest.items():
-        cpu.set(key, value)
-    model = etree.Element("model", fallback="forbid")
+        cpu = root.makeelement("cpu", mode="custom", match="exact", check="none")
+        anchor = root.find("features")
+        (root.find("os") if anchor is None else anchor).addnext(cpu)
+    else:
+        rest = dict(cpu.attrib)
+        cpu.attrib.clear()
+        cpu.set("mode", "custom")
+        cpu.set("match", rest.pop("match", "exact"))
+        cpu.set("check", rest.pop("check", "none"))
+        rest.pop("mode", None)
+        for key, value in rest.items():
+            cpu.set(key, value)
+    model = cpu.makeelement("model", fallback="forbid")
     model.text = "qemu64" if arch == "x86_64" else "qemu32"
     cpu.insert(0, model)
+    return cpu
 
 
-def _numa_cpus(root):
-    """vCPUs no NUMA cell names belong to the first cell."""
+def _numa_cpus(root, cells):
+    """vCPUs no NUMA cell (of *cells*) names belong to the first cell."""
     from virtsh.xmlconf import bitmap
-    cells = root.findall("cpu/numa/cell")
     vcpus = (root.findtext("vcpu") or "").strip()
-    if not cells or not vcpus.isdigit() or any(c.get("cpus") is None for c in cells):
+    if not vcpus.isdigit() or any(c.get("cpus") is None for c in cells):
         return
     named = set()
     for cell in cells:
@@ -230,14 +252,13 @@ def _numa_cpus(root):
         cells[0].set("cpus", bitmap.format(sorted(first)))
 
 
-def _memory_from_numa(root, raw):
-    """With NUMA cells, the memory size is theirs plus the DIMMs'; the
-    current size is that too unless the document (*raw*) gave a smaller
-    one."""
+def _memory_from_numa(root, cells, raw):
+    """With NUMA cells (*cells*), the memory size is theirs plus the
+    DIMMs'; the current size is that too unless the document (*raw*)
+    gave a smaller one."""
     from virtsh.drivers.qemu.command import scale_kib
-    cells = root.findall("cpu/numa/cell")
     memory = root.find("memory")
-    if not cells or memory is None:
+    if memory is None:
         return
     total = sum(scale_kib(int(c.get("memory", "0")), c.get("unit", "KiB")) for c in cells)
     for size in root.findall("devices/memory/target/size"):
@@ -273,10 +294,10 @@ def _dimm_slots(devices):
         etree.SubElement(dimm, "address", type="dimm", slot=str(slot))
 
 
-def _cpu_check(root, caps):
-    """How strictly the guest CPU is checked, when the definition says not:
-    none for host-passthrough (and TCG custom models), partial otherwise."""
-    cpu = root.find("cpu")
+def _cpu_check(root, cpu, caps):
+    """How strictly the guest CPU (*cpu*) is checked, when the definition
+    says not: none for host-passthrough (and TCG custom models), partial
+    otherwise."""
     if cpu is None or cpu.get("check") is not None:
         return
     mode = cpu.get("mode", "custom")
@@ -300,7 +321,11 @@ def _cpu_check(root, caps):
 
 
 def _controller(devices, type_, index="0"):
-    for c in devices.findall("controller"):
+    return _first_controller(devices.iterchildren("controller"), type_, index)
+
+
+def _first_controller(controllers, type_, index="0"):
+    for c in controllers:
         if c.get("type") == type_ and c.get("index", "0") == index:
             return c
     return None
@@ -310,7 +335,7 @@ def add_controller(devices, type_, index="0", model=None, before=(), by_index=Tr
     """Add a controller where libvirt would: ahead of the first one of its
     type with a higher index (unless not *by_index*), else after all
     controllers (but ahead of those in *before*)."""
-    elem = etree.Element("controller", type=type_, index=index)
+    elem = devices.makeelement("controller", type=type_, index=index)
     if model:
         elem.set("model", model)
     higher = [c for c in devices.findall("controller") if c.get("type") == type_
@@ -324,8 +349,8 @@ def add_controller(devices, type_, index="0", model=None, before=(), by_index=Tr
     return elem
 
 
-def _implied_controllers(devices, raw):
-    """The controllers of *devices* that the written document did not have."""
+def _implied_controllers(controllers, raw):
+    """The *controllers* that the written document did not have."""
     if raw is None:
         return []
     explicit, unnumbered = set(), {}
@@ -335,7 +360,7 @@ def _implied_controllers(devices, raw):
         else:
             explicit.add((c.get("type"), c.get("index")))
     implied = []
-    for c in devices.findall("controller"):
+    for c in controllers:
         kind = c.get("type")
         if (kind, c.get("index", "0")) in explicit:
             continue
@@ -346,12 +371,11 @@ def _implied_controllers(devices, raw):
     return implied
 
 
-def _nvram_path(root, nvram_dir):
+def _nvram_path(root, os_elem, nvram_dir):
     """Give a read-only pflash loader (old-style UEFI) its own variable
     store, NAME_VARS.fd in the driver's nvram directory, when the
-    definition names none."""
-    os_elem = root.find("os")
-    loader = os_elem.find("loader")
+    definition (its <os>, *os_elem*) names none."""
+    loader = next(os_elem.iterchildren("loader"), None)
     if loader is None or loader.get("type") != "pflash" or loader.get("readonly") != "yes" \
             or loader.get("stateless") == "yes":
         return
@@ -363,28 +387,32 @@ def _nvram_path(root, nvram_dir):
         nvram.text = "%s/%s_VARS.fd" % (nvram_dir, root.findtext("name"))
 
 
-def _controllers(devices, machine, implied):
+def _controllers(devices, controllers, machine, implied):
+    """The machine's own controllers (USB, SATA on q35, the PCI root),
+    added to *devices* when *controllers* (those it had) lack them."""
     q35 = is_q35(machine)
-    usb = _machine_controller(devices, "usb", implied,
+    usb = _machine_controller(devices, controllers, "usb", implied,
                               model="qemu-xhci" if q35 else "piix3-uhci")
     if usb.get("model") is None:
         # a controller the document asked for gets the legacy model even
         # on q35; only the one the driver adds for q35 itself is an xHCI
         usb.set("model", "piix3-uhci")
     if q35:
-        _machine_controller(devices, "sata", implied)
-    _machine_controller(devices, "pci", implied, model="pcie-root" if q35 else "pci-root")
-    for scsi in devices.findall("controller[@type='scsi']"):
-        if scsi.get("model") is None:
+        _machine_controller(devices, controllers, "sata", implied)
+    _machine_controller(devices, controllers, "pci", implied,
+                        model="pcie-root" if q35 else "pci-root")
+    for scsi in controllers:
+        if scsi.get("type") == "scsi" and scsi.get("model") is None:
             scsi.set("model", "lsilogic")
 
 
-def _machine_controller(devices, type_, implied, model=None):
-    """The guest's controller *type_* 0, added when the document has none:
+def _machine_controller(devices, controllers, type_, implied, model=None):
+    """The guest's controller *type_* 0, added when the document has none
+    (of *controllers*: each type's step changes only its own type):
     after the declared controllers (whatever their index) and ahead of
     those the generic step implied, as libvirt's driver step runs first
     (one the generic step added gives way to the driver's)."""
-    found = _controller(devices, type_)
+    found = _first_controller(controllers, type_)
     if found is not None and found not in implied:
         return found
     if found is not None:
@@ -415,9 +443,11 @@ def _disk_index(dev):
     return index - 1
 
 
-def _disks(devices, machine):
+def _disks(devices, disks, machine):
+    """Disk buses, drivers and drive addresses (with the controllers
+    those need) for *disks*."""
     q35 = is_q35(machine)
-    for disk in devices.findall("disk"):
+    for disk in disks:
         bus, dev = _disk_bus(disk)
         raw_default = disk.get("type", "file") != "volume"
         drv = disk.find("driver")
@@ -456,8 +486,8 @@ def random_mac():
     return "52:54:00:%02x:%02x:%02x" % tuple(random.randrange(256) for _ in range(3))
 
 
-def _nics(devices):
-    for nic in devices.findall("interface"):
+def _nics(nics):
+    for nic in nics:
         if nic.find("mac") is None:
             nic.insert(0, etree.Element("mac", address=random_mac()))
         if nic.find("model") is None and nic.get("type") != "hostdev":
@@ -470,11 +500,14 @@ def _nics(devices):
             after.addnext(model)
 
 
-def _serial_console(devices):
-    serials = devices.findall("serial")
+def _serial_console(devices, present):
+    """Serial ports get their target; the first console of a guest
+    without serial ports brings one (added to *present*, the devices by
+    tag)."""
+    serials = present.get("serial", ())
     for serial in serials:
         _serial_target(serial)
-    consoles = devices.findall("console")
+    consoles = present.get("console", ())
     if consoles and not serials:
         first = consoles[0]
         target = first.find("target")
@@ -483,9 +516,9 @@ def _serial_console(devices):
             for child in first:
                 if child.tag in ("source", "protocol", "log"):
                     serial.append(etree.fromstring(etree.tostring(child)))
-            insert_device(devices, serial)
+            present["serial"] = [insert_device(devices, serial)]
             _serial_target(serial)
-    for console in devices.findall("console"):
+    for console in consoles:
         target = console.find("target")
         if target is None:
             target = etree.SubElement(console, "target")
@@ -511,17 +544,20 @@ _SERIAL_TARGET_MODELS = {"isa-serial": "isa-serial", "isa-debug": "isa-debugcon"
                          "pci-serial": "pci-serial", "usb-serial": "usb-serial"}
 
 
-def _inputs(devices):
-    present = {(i.get("type"), i.get("bus")) for i in devices.findall("input")}
+def _inputs(devices, present):
+    """x86 guests have a PS/2 mouse and keyboard (added to *present*)."""
+    inputs = present.setdefault("input", [])
+    kinds = {(i.get("type"), i.get("bus")) for i in inputs}
     for kind in ("mouse", "keyboard"):
-        if (kind, "ps2") not in present:
-            insert_device(devices, etree.Element("input", type=kind, bus="ps2"))
+        if (kind, "ps2") not in kinds:
+            ps2 = devices.makeelement("input", type=kind, bus="ps2")
+            inputs.append(insert_device(devices, ps2))
 
 
-def _graphics(devices, conf):
+def _graphics(graphics):
     """Autoport graphics get port -1 (the listen address is filled in at
     start, from qemu.conf, as libvirt does)."""
-    for g in devices.findall("graphics"):
+    for g in graphics:
         if g.get("type") != "vnc" or g.find("listen[@type='socket']") is not None:
             continue
         if g.get("port") is None and g.get("autoport", "yes") == "yes":
@@ -536,10 +572,11 @@ def _graphics(devices, conf):
 
 # --- virtio-serial and USB ports -----------------------------------------------
 
-def _virtio_serial_ports(devices):
-    """virtio channels without a port get the next free one of their
-    virtio-serial controller (0 unless their address names another)."""
-    channels = [c for c in devices.findall("channel")
+def _virtio_serial_ports(devices, channels):
+    """virtio channels (of *channels*) without a port get the next free
+    one of their virtio-serial controller (0 unless their address names
+    another)."""
+    channels = [c for c in channels
                 if c.find("target") is not None and c.find("target").get("type") == "virtio"]
     used = {}
     for channel in channels:
@@ -567,17 +604,17 @@ VIRTIO_SERIAL_PORTS = 31      # a virtio-serial controller's ports by default
 CHANNEL_TARGET_DIR = "/var/lib/libvirt/qemu/channel/target"
 
 
-def _drop_default_channel_paths(devices, conf):
+def _drop_default_channel_paths(channels, conf):
     """Forget the socket path of a virtio unix channel when it is one the
     driver would generate at start (libvirt's test: the channel directory
     followed by "NAME." or, anywhere in the path, "domain-X/" and the
     target name), so a renamed or moved guest gets a fresh one."""
     import re
     base = re.escape(conf.get("channel_target_dir", CHANNEL_TARGET_DIR))
-    for channel in devices.findall("channel[@type='unix']"):
+    for channel in channels:
         target, source = channel.find("target"), channel.find("source")
-        if target is None or target.get("type") != "virtio" or not target.get("name") \
-                or source is None or not source.get("path"):
+        if channel.get("type") != "unix" or target is None or target.get("type") != "virtio" \
+                or not target.get("name") or source is None or not source.get("path"):
             continue
         pattern = "^%s/([^/]+\\.)|(domain-[^/]+/)%s$" % (base, re.escape(target.get("name")))
         if re.search(pattern, source.get("path")) and len(source) == 0:
@@ -629,24 +666,27 @@ _USB_KINDS = (("hub", lambda d: d.get("type") == "usb"),
               ("redirdev", lambda d: d.get("bus") == "usb"))
 
 
-def _usb_devices(devices):
-    """Devices on USB, in libvirt's assignment order (one pass over them)."""
-    present = by_tag(devices)
+def _usb_devices(present):
+    """Devices on USB (of *present*, the devices by tag), in libvirt's
+    assignment order."""
     return [d for tag, on_usb in _USB_KINDS for d in present.get(tag, ()) if on_usb(d)]
 
 
-def _usb_ports(devices):
+def _usb_ports(devices, present):
     """USB devices without an address get the first free port of bus 0:
     a free port of the root hub, else (breadth first) of the hubs on it;
     a hub, once placed, offers its 8 ports ("1.1" ... "1.8")."""
-    usb = _controller(devices, "usb")
+    controllers = present.get("controller", ())
+    usb = _first_controller(controllers, "usb")
     if usb is None or usb.get("model") == "none":
         return
     capacity = int(usb.get("ports") or _USB_PORTS.get(usb.get("model"), 0))
-    on_usb = _usb_devices(devices)
+    on_usb = _usb_devices(present)
+    if not on_usb and capacity >= 0:
+        return                          # no port to give, no hub to add
     if _add_usb_hubs(devices, capacity, on_usb):
-        on_usb = _usb_devices(devices)
-    used, hubs = _reserved_usb_ports(devices, capacity, on_usb)
+        on_usb = _usb_devices(by_tag(devices))
+    used, hubs = _reserved_usb_ports(controllers, capacity, on_usb)
     for dev in on_usb:
         addr = dev.find("address")
         if addr is not None and (addr.get("type") != "usb" or addr.get("port")):
@@ -662,11 +702,11 @@ def _usb_ports(devices):
         addr.set("port", port)
 
 
-def _reserved_usb_ports(devices, root_ports, on_usb):
+def _reserved_usb_ports(controllers, root_ports, on_usb):
     """The ports the bus 0 devices of *on_usb* ask for ({port}, {hub port:
-    its ports}); libvirt's errors for a missing bus, a port that does not
-    exist and a port asked for twice."""
-    buses = {c.get("index", "0") for c in devices.findall("controller[@type='usb']")}
+    its ports}); libvirt's errors for a missing bus (of the USB
+    *controllers*), a port that does not exist and a port asked for twice."""
+    buses = {c.get("index", "0") for c in controllers if c.get("type") == "usb"}
     used, hubs = set(), {}
     for dev in on_usb:
         addr = dev.find("address")
@@ -722,14 +762,12 @@ def _free_usb_port(prefix, capacity, used, hubs):
 
 # --- PCI addresses ----------------------------------------------------------
 
-def _pci_addresses(devices, q35):
+def _pci_addresses(devices, q35, present):
     """PCI addresses for every device on PCI, with the controllers they
     need (libvirt appends those it adds after the other controllers)."""
-    from virtsh.drivers.qemu import pcibuses
-
     def append(devs, type_, index, model):
         return add_controller(devs, type_, index, model=model, by_index=False)
-    pcibuses.assign(devices, q35, append)
+    pcibuses.assign(devices, q35, append, present)
 
 
 # The register each kind of spapr-vio device starts from (QEMU's defaults).
@@ -737,21 +775,23 @@ _SPAPR_VIO_REGS = (("interface", 0x1000), ("controller", 0x2000), ("serial", 0x3
                    ("nvram", 0x3000), ("tpm", 0x4000))
 
 
-def _spapr_vio_addresses(devices):
+def _spapr_vio_addresses(devices, present):
     """spapr-vlan NICs and ibmvscsi controllers sit on the spapr-vio bus;
     a device there without a register gets the first free one from its
-    kind's default, 0x1000 apart; a register given twice is an error."""
-    from virtsh.drivers.qemu.pcidevices import model_of
-
+    kind's default, 0x1000 apart; a register given twice is an error.
+    *present* is the guest's devices by tag."""
     def vio_address(dev):
         addr = dev.find("address")
         return addr if addr is not None and addr.get("type") == "spapr-vio" else None
+    any_vio = any(a.get("type") == "spapr-vio" for a in devices.iter("address"))
     for tag, default in _SPAPR_VIO_REGS:
-        for dev in devices.findall(tag):
-            if dev.find("address") is None and model_of(dev) in ("spapr-vlan", "ibmvscsi"):
-                etree.SubElement(dev, "address", type="spapr-vio")
-            addr = vio_address(dev)
-            if addr is None:
+        for dev in present.get(tag, ()):
+            if not any_vio and model_of(dev) not in ("spapr-vlan", "ibmvscsi"):
+                continue                # neither on the bus nor meant for it
+            addr = dev.find("address")
+            if addr is None and model_of(dev) in ("spapr-vlan", "ibmvscsi"):
+                addr = etree.SubElement(dev, "address", type="spapr-vio")
+            elif addr is None or addr.get("type") != "spapr-vio":
                 continue
             taken = {int(other.get("reg"), 16) for other in
                      (vio_address(d) for d in devices if isinstance(d.tag, str) and d is not dev)

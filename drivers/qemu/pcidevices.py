@@ -5,8 +5,6 @@ reading and writing their <address> elements.  pcibuses.py plans with
 these."""
 from lxml import etree
 
-from virtsh.xmlconf.tree import by_tag
-
 
 # What plugs into a slot: one bit per connection kind ...
 PCI_DEVICE, PCIE_DEVICE, ROOT_PORT, UPSTREAM_PORT, DOWNSTREAM_PORT, DMI_BRIDGE, \
@@ -31,24 +29,20 @@ CONTROLLER_KINDS = {
 VIRTIO_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
 
 
-def pci_controllers(devices):
-    return [c for c in devices.findall("controller") if c.get("type") == "pci"]
-
-
 def index_of(elem):
     return int(elem.get("index", "0"))
 
 
-def wants_address(dev):
-    """No address yet, or a PCI one with nothing filled in."""
-    addr = dev.find("address")
+def unplaced(addr):
+    """Whether a device whose <address> is *addr* (None: it has none) is
+    left to the planner: no address, or a PCI one with nothing filled in."""
     return addr is None or (addr.get("type") == "pci" and addr.get("slot") is None)
 
 
-def address_of(dev):
-    """(bus, slot, function) of a device's PCI address, None without one."""
-    addr = dev.find("address")
-    if addr is None or addr.get("type") != "pci" or addr.get("slot") is None:
+def pci_spot(addr):
+    """(bus, slot, function) of an <address> element, None unless it is
+    a PCI address with a slot."""
+    if addr.get("type") != "pci" or addr.get("slot") is None:
         return None
     return (int(addr.get("bus", "0"), 16), int(addr.get("slot"), 16),
             int(addr.get("function", "0"), 16))
@@ -157,22 +151,36 @@ def _hostdev_interface(nic):
     return nic.get("type") == "hostdev" and nic.find("source/address[@type='usb']") is None
 
 
-def endpoints(devices, pcie):
-    """[(device, flags)] of the devices other than PCI controllers that
-    want a PCI address, in libvirt's order (the primary video card and
-    the chipset's own devices are placed before these)."""
-    present = by_tag(devices)
+def _not_pci_controller(c):
+    return c.get("type") != "pci" and not (c.get("type") == "ide" and c.get("index", "0") == "0")
 
-    def kinds(*tags):
-        return [d for t in tags for d in present.get(t, ())]
-    order = kinds("filesystem")
-    order += [n for n in kinds("interface") if n.get("type") != "hostdev"]
-    order += kinds("sound")
-    order += [c for c in kinds("controller") if c.get("type") != "pci"
-              and not (c.get("type") == "ide" and c.get("index", "0") == "0")]
-    order += kinds("disk")
-    order += [n for n in kinds("interface") if _hostdev_interface(n)]
-    order += kinds("hostdev", "memballoon", "rng", "watchdog", "video", "shmem", "input",
-                   "serial", "iommu", "vsock", "memory", "crypto", "panic")
-    wanted = [(d, connect_flags(d, pcie)) for d in order]
-    return [(d, f) for d, f in wanted if f and wants_address(d)]
+
+# The devices that may want a PCI address, in the order libvirt gives them
+# one: {tag: ((rank, which of them; None: all), ...)}.
+ENDPOINT_ORDER = {
+    "filesystem": ((0, None),), "interface": ((1, lambda n: n.get("type") != "hostdev"),
+                                              (5, _hostdev_interface)),
+    "sound": ((2, None),), "controller": ((3, _not_pci_controller),), "disk": ((4, None),),
+    "hostdev": ((6, None),), "memballoon": ((7, None),), "rng": ((8, None),),
+    "watchdog": ((9, None),), "video": ((10, None),), "shmem": ((11, None),),
+    "input": ((12, None),), "serial": ((13, None),), "iommu": ((14, None),),
+    "vsock": ((15, None),), "memory": ((16, None),), "crypto": ((17, None),),
+    "panic": ((18, None),)}
+
+
+def endpoints(present, pcie, wants):
+    """[(device, flags)] of the devices other than PCI controllers (and
+    the PIIX3 IDE controller) that want a PCI address (*wants*), in
+    libvirt's order (the primary video card and the chipset's own
+    devices are placed before these); *present* is the guest's devices
+    by tag."""
+    groups = sorted((rank, which, devs) for tag, devs in present.items()
+                    for rank, which in ENDPOINT_ORDER.get(tag, ()))
+    found = []
+    for _, which, devs in groups:
+        for dev in devs:
+            if which is None or which(dev):
+                flags = connect_flags(dev, pcie)
+                if flags and wants(dev):
+                    found.append((dev, flags))
+    return found

@@ -10,6 +10,8 @@ import copy
 from virtsh.xmlconf import writer
 
 NS = "http://libvirt.org/schemas/domain/qemu/1.0"
+PREFIX = "{%s}" % NS
+ANY = PREFIX + "*"          # any element of the namespace (lxml's tag filter)
 ORDER = ("commandline", "capabilities", "override", "deprecation")
 
 
@@ -18,12 +20,12 @@ def _local(elem):
 
 
 def _ours(elem):
-    return isinstance(elem.tag, str) and elem.tag.startswith("{%s}" % NS)
+    return isinstance(elem.tag, str) and elem.tag.startswith(PREFIX)
 
 
 def keep(root, raw):
     """Copy the QEMU-namespace children of the written document *raw* to *root*."""
-    found = [copy.deepcopy(e) for e in raw if _ours(e) and _local(e) in ORDER]
+    found = [copy.deepcopy(e) for e in raw.iterchildren(ANY) if _local(e) in ORDER]
     for elem in sorted(found, key=lambda e: ORDER.index(_local(e))):
         elem.tail = None
         root.append(elem)
@@ -36,11 +38,11 @@ def format(defn, flags=0, live_id=None):  # noqa: A001 (xmlconf's name)
     if flags & XML_MIGRATABLE:
         from virtsh.drivers.qemu import migratable
         defn = xd.DomainDef(migratable.strip(copy.deepcopy(defn.tree)))
-    extras = [e for e in defn.tree if _ours(e)]
+    extras = list(defn.tree.iterchildren(ANY))
     if not extras:
         return xd.format(defn, flags, live_id=live_id)
     plain = xd.DomainDef(copy.deepcopy(defn.tree))
-    for elem in [e for e in plain.tree if _ours(e)]:
+    for elem in list(plain.tree.iterchildren(ANY)):
         plain.tree.remove(elem)
     text = xd.format(plain, flags, live_id=live_id)
     head, _, rest = text.partition(">")

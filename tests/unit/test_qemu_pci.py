@@ -7,8 +7,9 @@ import pytest
 from lxml import etree
 
 from virtsh.drivers.errors import VirtError
-from virtsh.drivers.qemu import defaults, pcibuses, pcidevices
+from virtsh.drivers.qemu import defaults, pcibuses
 from virtsh.drivers.qemu.pcibuses import AddressSet, Bus
+from virtsh.xmlconf.tree import by_tag
 from virtsh.drivers.qemu.pcidevices import (AUTO, PCI_DEVICE, PCIE_DEVICE, ROOT_PORT,
                                             AGGREGATE, DOWNSTREAM_PORT)
 
@@ -89,7 +90,8 @@ def test_an_endpoint_without_a_slot_gets_a_new_root_port_and_one_spare():
 
 def test_a_legacy_pci_device_on_a_pcie_guest_gets_a_bridge_on_a_root_port():
     devices = planned(nic("rtl8139") + nic("virtio"))
-    models = [(c.get("index"), c.get("model")) for c in pcidevices.pci_controllers(devices)]
+    models = [(c.get("index"), c.get("model"))
+              for c in devices.findall("controller[@type='pci']")]
     assert models == [("0", "pcie-root"), ("1", "pcie-root-port"), ("2", "pcie-to-pci-bridge"),
                       ("3", "pcie-root-port"), ("4", "pcie-root-port")]
     assert where(controller(devices, 2)) == (1, 0, 0)
@@ -142,6 +144,6 @@ def test_ibmvscsi_controllers_get_spapr_vio_registers():
         "<devices><controller type='scsi' index='0' model='ibmvscsi'/>"
         "<controller type='scsi' index='1' model='ibmvscsi'>"
         "<address type='spapr-vio' reg='0x00002000'/></controller></devices>")
-    defaults._spapr_vio_addresses(devices)
+    defaults._spapr_vio_addresses(devices, by_tag(devices))
     regs = [c.find("address").get("reg") for c in devices.findall("controller")]
     assert regs == ["0x00003000", "0x00002000"]
