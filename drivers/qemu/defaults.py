@@ -9,7 +9,6 @@ drive addresses, and PCI addresses for everything on a PCI bus.  This
 module does the same on the parsed tree, in place.
 """
 import functools
-import random
 
 from lxml import etree
 
@@ -17,6 +16,7 @@ from virtsh.drivers.errors import VirtError, CONFIG_UNSUPPORTED, XML_ERROR
 from virtsh.drivers.qemu import caps as capsmod, pcibuses
 from virtsh.drivers.qemu.pcidevices import model_of
 from virtsh.xmlconf.canon import child_rank
+from virtsh.xmlconf.defaults_devices import random_mac
 from virtsh.xmlconf.tree import by_tag
 
 # Disk target prefix -> bus when <target bus> is absent.
@@ -480,10 +480,6 @@ def _disks(devices, disks, machine):
         else:
             continue
         etree.SubElement(disk, "address", type="drive", **addr)
-
-
-def random_mac():
-    return "52:54:00:%02x:%02x:%02x" % tuple(random.randrange(256) for _ in range(3))
 
 
 def _nics(nics):
