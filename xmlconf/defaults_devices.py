@@ -4,11 +4,13 @@ Character devices (ports, the console mirroring the first serial port),
 inputs, graphics listens and ports, video models, interfaces, and the
 printed form of device addresses.
 """
+import functools
+
 from lxml import etree
 
 from virtsh.drivers.errors import VirtError, XML_ERROR
 from virtsh.xmlconf import numbers
-from virtsh.xmlconf.tree import attr, child, insert, set_attrs
+from virtsh.xmlconf.tree import assign, attr, child, insert, merged_attrs, set_attrs
 
 DEV = "domain/devices"
 
@@ -365,20 +367,33 @@ def host_pci_addresses(devs):
 
 
 def address(a):
-    atype = a.get("type")
-    fields = _ADDRESS_FIELDS.get(atype)
-    if not fields:
-        return
-    given = [name for name, _ in fields if a.get(name) is not None]
-    if atype in _ALL_FIELDS and (given or atype in _ALWAYS_ALL):
-        vals = {name: conv(a.get(name, "0"), name) for name, conv in fields}
-    else:
-        vals = {name: conv(a.get(name), name) for name, conv in fields if a.get(name) is not None}
-    if atype == "pci" and given and not any(int(vals[k], 16) for k in ("domain", "bus", "slot")):
-        vals = dict.fromkeys(vals)  # libvirt treats slot 0 on bus 0 as "no address"
-    set_attrs(a, "domain/devices/disk/address", vals)
-    z = a.find("zpci")
+    """An address in libvirt's printed form."""
+    items = tuple(a.items())
+    printed = _printed_address(items)
+    if printed != items:
+        assign(a, printed)
+    z = a.find("zpci") if len(a) else None
     if z is not None:
         set_attrs(z, "domain/devices/hostdev/address/zpci",
                   {"uid": _fmt("0x%04x")(z.get("uid", "0"), "uid", "zpci"),
                    "fid": _fmt("0x%08x")(z.get("fid", "0"), "fid", "zpci")})
+
+
+@functools.lru_cache(maxsize=4096)
+def _printed_address(items):
+    """The printed attributes of an address with attribute *items* (a
+    tuple): documents hold the same few addresses over and over."""
+    attrs = dict(items)
+    atype = attrs.get("type")
+    fields = _ADDRESS_FIELDS.get(atype)
+    if not fields:
+        return items
+    given = [name for name, _ in fields if attrs.get(name) is not None]
+    if atype in _ALL_FIELDS and (given or atype in _ALWAYS_ALL):
+        vals = {name: conv(attrs.get(name, "0"), name) for name, conv in fields}
+    else:
+        vals = {name: conv(attrs.get(name), name) for name, conv in fields
+                if attrs.get(name) is not None}
+    if atype == "pci" and given and not any(int(vals[k], 16) for k in ("domain", "bus", "slot")):
+        vals = dict.fromkeys(vals)  # libvirt treats slot 0 on bus 0 as "no address"
+    return tuple(merged_attrs("domain/devices/disk/address", items, vals))

@@ -4,10 +4,13 @@ Each check is a small function over the canonical tree that raises
 VirtError with libvirt's wording; ``run`` calls them all.  The checks that
 need the input as written (before defaults) run from ``run_raw``.
 """
+import functools
+
 from virtsh.drivers.errors import (VirtError, XML_ERROR, CONFIG_UNSUPPORTED,
                                    INTERNAL_ERROR, XML_DETAIL)
 from virtsh.xmlconf import bitmap, numbers
 from virtsh.xmlconf.domain_order import ENUMS, REQUIRED
+from virtsh.xmlconf.tree import by_tag
 
 # Attributes the schema requires but libvirt fills in when missing.
 DEFAULTED = frozenset((
@@ -54,35 +57,80 @@ OWN_ENUMS = {
 CASELESS = frozenset((("domain/devices/interface/model", "type"),))
 
 
-def check_enums(elem, path="domain"):
-    """Every attribute and text with a fixed set of values holds one of them,
-    and every attribute libvirt requires is there."""
-    required = ()
-    if path.count("/") == 2 and path.startswith("domain/devices/") or path in REQUIRED_CHECKED:
-        required = REQUIRED.get(path, ())
+class ValueChecks:
+    """The checks of values and required attributes, element by element,
+    for a walk over the document that happens anyway (canon.canonicalize's
+    *visit*): the first failure waits for run_raw, where libvirt's order of
+    checks puts it."""
+
+    __slots__ = ("failure",)
+
+    def __init__(self):
+        self.failure = None
+
+    def __call__(self, elem, path):
+        rules = _RULES[path] if path in _RULES else _rules(path)
+        if rules is not None and self.failure is None:
+            try:
+                check_values(elem, path, rules)
+            except VirtError as e:
+                self.failure = e
+
+
+def check_values(elem, path, rules):
+    """Every attribute and text of *elem* with a fixed set of values holds
+    one of them, and every attribute libvirt requires is there (*rules*:
+    what _rules gives for *path*)."""
+    required, enums, texts = rules
     for name in required:
-        if name not in elem.attrib and (path, name) not in DEFAULTED:
+        if elem.get(name) is None:
             _fail(XML_ERROR, "Missing required attribute '%s' in element '%s'"
                   % (name, elem.tag))
-    for name, value in elem.attrib.items():
-        own = OWN_ENUMS.get((path, name))
-        if own is not None:
-            if value not in own[0]:
-                _fail(own[1], own[2] % value)
-            continue
-        allowed = ENUMS.get((path, name))
-        if allowed is not None and value not in allowed and not (
-                (path, name) in CASELESS and value.lower() in allowed):
-            _fail(XML_ERROR, "Invalid value for attribute '%s' in element '%s': '%s'."
-                  % (name, elem.tag, value))
-    allowed = ENUMS.get((path, None))
-    if allowed is not None and elem.text is not None and elem.text.strip() not in allowed:
+    if enums:
+        for name, value in elem.items():
+            allowed = enums.get(name)
+            if allowed is not None and value not in allowed:
+                _bad_value(elem, path, name, value, allowed)
+    if texts is not None and elem.text is not None and elem.text.strip() not in texts:
         _fail(XML_ERROR, "Invalid value for element '%s': '%s'" % (elem.tag, elem.text))
-    if path == "domain/metadata":
+
+
+def _bad_value(elem, path, name, value, allowed):
+    own = OWN_ENUMS.get((path, name))
+    if own is not None:
+        _fail(own[1], own[2] % value)
+    if (path, name) in CASELESS and value.lower() in allowed:
         return
-    for c in elem:
-        if isinstance(c.tag, str):
-            check_enums(c, path + "/" + c.tag)
+    _fail(XML_ERROR, "Invalid value for attribute '%s' in element '%s': '%s'."
+          % (name, elem.tag, value))
+
+
+_RULES = {}     # path -> _rules(path); the paths of the order tables, a bounded set
+
+
+def _rules(path):
+    """What check_values looks at in an element at *path*: the attributes
+    it requires, {attribute: allowed values}, the allowed texts (or None);
+    None when there is nothing to check."""
+    required = ()
+    if path.count("/") == 2 and path.startswith("domain/devices/") or path in REQUIRED_CHECKED:
+        required = tuple(name for name in REQUIRED.get(path, ())
+                         if (path, name) not in DEFAULTED)
+    enums = dict(_enums_by_path().get(path, {}))
+    texts = enums.pop(None, None)
+    rules = _RULES[path] = (required, enums, texts) if required or enums or texts else None
+    return rules
+
+
+@functools.lru_cache(maxsize=None)
+def _enums_by_path():
+    """path -> {attribute (None: the text): allowed values}."""
+    table = {}
+    for (where, name), allowed in ENUMS.items():
+        table.setdefault(where, {})[name] = allowed
+    for (where, name), own in OWN_ENUMS.items():
+        table.setdefault(where, {})[name] = own[0]
+    return table
 
 
 _OS_TYPES = ("hvm", "xen", "linux", "exe", "xenpvh")
@@ -113,11 +161,13 @@ CONTROLLER_MODELS = {
 _SOURCE_ATTR = {"file": "file", "block": "dev", "dir": "dir"}
 
 
-def _basics(root):
-    """What every definition needs: a type, an OS type, valid names of things."""
+def _basics(root, top, kinds, os_parts):
+    """What every definition needs: a type, an OS type, valid names of things.
+    *top*, *kinds*, *os_parts*: the children of the root, <devices>, <os>
+    by tag."""
     if root.get("type") is None:
         _fail(INTERNAL_ERROR, "missing domain type attribute")
-    ostype = root.find("os/type")
+    ostype = os_parts["type"][0] if "type" in os_parts else None
     if ostype is None or not (ostype.text or "").strip():
         _fail(XML_ERROR, "an os <type> must be specified")
     if ostype.text.strip() not in _OS_TYPES:
@@ -125,24 +175,25 @@ def _basics(root):
     arch = ostype.get("arch")
     if arch is not None and arch not in _ARCHES:
         _fail(CONFIG_UNSUPPORTED, "Unknown architecture %s" % arch)
-    for b in root.findall("os/boot"):
+    for b in os_parts.get("boot", ()):
         if b.get("dev") is None:
             _fail(XML_ERROR, "Missing required attribute 'dev' in element 'boot'")
-    usbs = root.findall("devices/controller[@type='usb']")
+    controllers = kinds.get("controller", ())
+    usbs = [c for c in controllers if c.get("type") == "usb"]
     for c in usbs:
         # only a master given in the document needs its companion set
         if c.find("master") is not None:
             idx = c.get("index")
             if not any(m.get("index") == idx and m.find("master") is None for m in usbs):
                 _raw("No master USB controller specified")
-    numa = root.find("cpu/numa")
+    numa = top["cpu"][0].find("numa") if "cpu" in top else None
     if numa is not None and numa.find("cell") is None:
         _fail(XML_ERROR, "NUMA topology defined without NUMA cells")
-    devs = root.find("devices")
-    if devs is None:
+    if "devices" not in top:
         return
-    for c in devs.findall("controller[@index]"):
-        if numbers.parse_uint(c.get("index"), 10) is None:
+    devs = top["devices"][0]
+    for c in controllers:
+        if c.get("index") is not None and numbers.parse_uint(c.get("index"), 10) is None:
             _fail(XML_ERROR, "Invalid value for attribute 'index' in element 'controller': "
                   "'%s'. Expected non-negative integer value" % c.get("index"))
     orders = set()
@@ -151,17 +202,18 @@ def _basics(root):
             _fail(CONFIG_UNSUPPORTED, "boot order '%s' used for more than one device"
                   % b.get("order"))
         orders.add(b.get("order"))
-    for c in devs.findall("controller[@model]"):
+    for c in controllers:
         models = CONTROLLER_MODELS.get(c.get("type", "ide"))
-        if models is not None and c.get("model") not in models:
+        if c.get("model") is not None and models is not None and c.get("model") not in models:
             _fail(CONFIG_UNSUPPORTED, "Unknown model type '%s'" % c.get("model"))
-    for h in devs.findall("hostdev"):
+    for h in kinds.get("hostdev", ()):
         if h.find("source") is None and h.get("mode", "subsystem") == "subsystem":
             _fail(XML_ERROR, "Missing <source> element in hostdev device")
-    for b in devs.iterfind("rng/backend"):
-        if b.get("model") is None:
-            _fail(XML_ERROR, "missing RNG device backend model")
-    for ch in devs.findall("channel"):
+    for rng in kinds.get("rng", ()):
+        for b in rng.iterchildren("backend"):
+            if b.get("model") is None:
+                _fail(XML_ERROR, "missing RNG device backend model")
+    for ch in kinds.get("channel", ()):
         t = ch.find("target")
         if t is None or t.get("type") is None:
             _fail(XML_ERROR, "target type must be specified for channel device")
@@ -172,23 +224,23 @@ def _basics(root):
             given = [a.get(k) is not None for k in ("cssid", "ssid", "devno")]
             if any(given) and not all(given):
                 _fail(INTERNAL_ERROR, "Invalid partial specification for virtio ccw address")
-    for fs in devs.findall("filesystem"):
+    for fs in kinds.get("filesystem", ()):
         t = fs.find("target")
         if t is None or t.get("dir") is None:
             src = fs.find("source")
             name = None if src is None else (src.get("dir") or src.get("file") or
                                              src.get("name") or src.get("socket"))
             _raw("missing target information for device %s" % name)
-    balloons = devs.findall("memballoon")
+    balloons = kinds.get("memballoon", ())
     if len(balloons) > 1:
         _fail(INTERNAL_ERROR, "only a single memory balloon device is supported")
     for b in balloons:
         if b.get("model") is None:
             _fail(XML_ERROR, "Missing required attribute 'model' in element 'memballoon'")
-    for g in devs.findall("graphics"):
+    for g in kinds.get("graphics", ()):
         if g.get("type") is None:
             _fail(XML_ERROR, "Missing required attribute 'type' in element 'graphics'")
-    for d in devs.findall("disk"):
+    for d in kinds.get("disk", ()):
         t = d.find("target")
         src = d.find("source")
         path_attr = _SOURCE_ATTR.get(d.get("type", "file"))
@@ -198,17 +250,22 @@ def _basics(root):
             _raw("missing source information for device %s" % t.get("dev"))
 
 
-def run_raw(root, features=frozenset()):
+def run_raw(root, values, features=frozenset()):
     """Checks on the document as given (before libvirt's defaults);
-    *features* as for run()."""
-    check_enums(root)
-    _basics(root)
-    for s in root.iterfind("devices/shmem"):
+    *values*: the ValueChecks its canonicalisation ran; *features* as for
+    run()."""
+    if values.failure is not None:
+        raise values.failure
+    top = by_tag(root)
+    kinds = by_tag(top["devices"][0]) if "devices" in top else {}
+    os_parts = by_tag(top["os"][0]) if "os" in top else {}
+    _basics(root, top, kinds, os_parts)
+    for s in kinds.get("shmem", ()):
         msi = s.find("msi")
         if msi is not None and msi.get("enabled") != "no" and s.find("server") is None:
             _fail(XML_ERROR, "msi option is only supported with a server")
     for (path, name), allowed in STRICTER_ENUMS.items():
-        for e in root.findall(path):
+        for e in root.findall(path) if _may_have(top, kinds, path) else ():
             value = e.get(name) if name else (e.text or "").strip()
             if value is not None and value not in allowed:
                 tag = path.rsplit("/", 1)[-1]
@@ -216,43 +273,53 @@ def run_raw(root, features=frozenset()):
                     _fail(XML_ERROR, "Invalid value for attribute '%s' in element '%s': '%s'."
                           % (name, tag, value))
                 _fail(XML_ERROR, "Invalid value for element '%s': '%s'" % (tag, value))
-    for d in root.findall("devices/interface/driver[@queues]"):
+    for d in root.findall("devices/interface/driver[@queues]") if "interface" in kinds else ():
         q = d.get("queues")
         if numbers.parse_uint(q, 10) is None:
             _fail(XML_ERROR, "Invalid value for attribute 'queues' in element 'driver': "
                   "'%s'. Expected non-negative integer value" % q)
-    for c in root.findall("devices/*"):
-        if c.tag in ("serial", "console", "parallel", "channel", "smartcard", "redirdev") \
-                and c.get("type") != "udp" and len(c.findall("source")) > 1:
-            _fail(XML_ERROR, "only one source element is allowed for character device")
+    for tag in _CHARDEVS.intersection(kinds):
+        for c in kinds[tag]:
+            if tag != "rng" and c.get("type") != "udp" and len(c.findall("source")) > 1:
+                _fail(XML_ERROR, "only one source element is allowed for character device")
     for a in root.iter("address"):
         _pci_address(a)
         if a.get("type") == "usb" and a.get("port") is not None:
             parts = a.get("port").split(".")
             if len(parts) > 4 or any(numbers.parse_uint(p, 10) is None for p in parts):
                 _fail(INTERNAL_ERROR, "Cannot parse <address> 'port' attribute")
-    for d in root.findall("devices/disk"):
+    for d in kinds.get("disk", ()):
         if d.find("target") is None or not d.find("target").get("dev"):
             src = d.find("source")
             name = None
             if src is not None:
                 name = src.get("file") or src.get("dev") or src.get("dir") or src.get("name")
             _raw("missing target information for device %s" % name)
-    if root.find("os/boot") is not None and root.find("devices//boot") is not None:
+    if "boot" in os_parts and root.find("devices//boot") is not None:
         _fail(CONFIG_UNSUPPORTED,
               "per-device boot elements cannot be used together with os/boot elements")
-    _resctrl(root)
-    if len(root.findall("devices/video/model[@primary='yes']")) > 1:
+    if "cputune" in top:
+        _resctrl(root)
+    if "video" in kinds and len(root.findall("devices/video/model[@primary='yes']")) > 1:
         _fail(CONFIG_UNSUPPORTED, "Only one primary video device is supported")
     for src in root.iter("source"):
         if src.get("fdgroup") is not None and FEATURE_DISK_FD not in features:
             t = src.getparent().find("target")
             dev = t.get("dev") if t is not None else None
             _fail(CONFIG_UNSUPPORTED, "driver does not support FD passing for disk '%s'" % dev)
-    sysuuid = root.find("sysinfo/system/entry[@name='uuid']")
+    sysuuid = root.find("sysinfo/system/entry[@name='uuid']") if "sysinfo" in top else None
     if sysuuid is not None and root.findtext("uuid") and \
             (sysuuid.text or "").replace("-", "").lower() != root.findtext("uuid").replace("-", "").lower():
         _raw("UUID mismatch between <uuid> and <sysinfo>")
+
+
+def _may_have(top, kinds, path):
+    """Whether the root's children and the devices (by tag) may hold
+    elements at *path* ("devices/interface/backend")."""
+    first, _, rest = path.partition("/")
+    if first != "devices":
+        return first in top
+    return rest.partition("/")[0] in kinds
 
 
 def _pci_address(a):
@@ -275,20 +342,37 @@ FEATURE_DISK_FD = "disk-fd"
 FEATURE_DEFAULT_USB = "default-usb"
 
 
+# Device kinds a check of character devices looks at.
+_CHARDEVS = frozenset(("serial", "console", "parallel", "channel", "smartcard", "redirdev",
+                       "rng"))
+
+
 def run(root, features=frozenset()):
     """Checks on the canonical tree, after libvirt's defaults; *features*
-    (xmlconf.domain.FEATURE_*) are what the parsing driver supports."""
-    devs = root.find("devices")
-    _disks(devs)
-    _controllers(devs)
-    _usb(devs, FEATURE_DEFAULT_USB in features)
-    _chardevs(devs)
-    _graphics(devs)
-    _hostdevs(devs)
-    _video(devs)
-    _numa(root)
-    _firmware(root)
-    _misc(root, devs)
+    (xmlconf.domain.FEATURE_*) are what the parsing driver supports.
+    A check runs only when the elements it looks at are there."""
+    top = by_tag(root)
+    devs = top["devices"][0]
+    kinds = by_tag(devs)
+    if "disk" in kinds:
+        _disks(devs)
+    if "controller" in kinds:
+        _controllers(devs)
+    if "controller" in kinds or "redirdev" in kinds:
+        _usb(devs, FEATURE_DEFAULT_USB in features)
+    if not kinds.keys().isdisjoint(_CHARDEVS):
+        _chardevs(devs)
+    if "graphics" in kinds:
+        _graphics(devs)
+    if "hostdev" in kinds:
+        _hostdevs(devs)
+    if "video" in kinds:
+        _video(devs)
+    if "cpu" in top or "numatune" in top or "memoryBacking" in top or "memory" in kinds:
+        _numa(root)
+    _firmware(top["os"][0])
+    if "panic" in kinds or "seclabel" in top:
+        _misc(root, devs)
 
 
 def _drive(a):
@@ -503,8 +587,10 @@ def _numa(root):
                  "NUMA nodes configured" % (node.strip(), len(cells)))
 
 
-def _firmware(root):
-    os_ = root.find("os")
+def _firmware(os_):
+    parts = by_tag(os_)
+    if "loader" not in parts and "firmware" not in parts:
+        return
     loader = os_.find("loader")
     fw = os_.get("firmware")
     feats = {f.get("name"): f.get("enabled") for f in os_.findall("firmware/feature")}

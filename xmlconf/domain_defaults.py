@@ -11,7 +11,8 @@ from lxml import etree
 
 from virtsh.drivers.errors import VirtError, XML_ERROR
 from virtsh.xmlconf import bitmap, numbers
-from virtsh.xmlconf.tree import attr, child, insert, set_attrs
+from virtsh.xmlconf.tree import attr, by_tag, child, insert, set_attrs
+from virtsh.xmlconf.uuids import random_uuid
 from virtsh.xmlconf.defaults_disks import (
     boot_loadparms, controller_indexes, controller_order, disks, filesystems, hostdevs,
     implicit_controllers, shmems, usb_companions, usb_masters)
@@ -25,40 +26,76 @@ MEMORY_UNLIMITED = 9007199254740991
 
 
 def apply(root):
-    genid(root)
-    memory(root)
-    sizes(root)
-    vcpu(root)
-    bitmaps(root)
-    numatune(root, root.find("vcpu").get("placement"))
-    cpu(root)
-    features(root)
-    cputune(root)
-    lifecycle(root)
-    devs = child(root, "domain", "devices")
-    disks(devs)
-    usb_masters(devs)
-    controller_order(devs)
-    usb_companions(devs)
-    chardevs(root, devs)
-    inputs(root, devs)
-    interfaces(devs)
-    hostdevs(devs)
-    filesystems(devs)
-    shmems(devs)
+    # Most steps look for elements a document lacks: each runs only when
+    # the kinds it handles are there (gathered once; a step that adds an
+    # element another step looks at runs before it and under its guard).
+    top = by_tag(root)
+    if "genid" in top:
+        genid(top["genid"][0])
+    memory(root, top)
+    sizes(root, top)
+    v = vcpu(root, top)
+    bitmaps(root, top)
+    numatune(root, v.get("placement"), top)
+    if "cpu" in top:
+        cpu(top["cpu"][0])
+    if "features" in top:
+        features(top["features"][0])
+    if "cputune" in top:
+        cputune(top["cputune"][0], v)
+    added = lifecycle(root, top)
+    devs = top["devices"][0] if "devices" in top else \
+        insert(root, "domain", "devices", after=added)
+    devices(root, devs)
+    boot(top["os"][0] if "os" in top else insert(root, "domain", "os"), devs)
+    return root
+
+
+_CHARDEVS = frozenset(("serial", "console", "parallel", "channel", "smartcard", "redirdev",
+                       "rng"))
+_ON_CONTROLLERS = frozenset(("disk", "hostdev", "channel", "console", "serial", "smartcard"))
+
+
+def devices(root, devs):
+    """The device steps, in libvirt's order."""
+    kinds = {c.tag for c in devs}
+    if "disk" in kinds:
+        disks(devs)
+    if "controller" in kinds:
+        usb_masters(devs)
+        controller_order(devs)
+        usb_companions(devs)
+    if not kinds.isdisjoint(_CHARDEVS) or next(devs.iter("backend"), None) is not None:
+        chardevs(root, devs)        # (a unix backend of any device loses a pathless source)
+    if "input" in kinds:
+        inputs(root, devs)
+    if "interface" in kinds:
+        interfaces(devs)
+    if "hostdev" in kinds:
+        hostdevs(devs)
+    if "filesystem" in kinds:
+        filesystems(devs)
+    if "shmem" in kinds:
+        shmems(devs)
     boot_loadparms(devs)
-    graphics(devs)
-    video(devs)
-    watchdogs(devs)
-    panics(devs)
-    tpms(devs)
-    controller_indexes(devs)
-    implicit_controllers(devs)
+    if "graphics" in kinds:
+        graphics(devs)
+    if "graphics" in kinds or "video" in kinds:
+        video(devs)
+    if "watchdog" in kinds:
+        watchdogs(devs)
+    if "panic" in kinds:
+        panics(devs)
+    if "tpm" in kinds:
+        tpms(devs)
+    if "controller" in kinds:
+        controller_indexes(devs)
+    if not kinds.isdisjoint(_ON_CONTROLLERS):
+        implicit_controllers(devs)
     for a in devs.iter("address"):
         address(a)
-    host_pci_addresses(devs)
-    boot(root)
-    return root
+    if "hostdev" in kinds:
+        host_pci_addresses(devs)
 
 
 # -- memory and CPUs ---------------------------------------------------------
@@ -69,16 +106,19 @@ def _kib(elem, what, unit_attr="unit"):
     return value
 
 
-def genid(root):
-    g = root.find("genid")
-    if g is not None and not (g.text or "").strip():
-        import uuid
-        g.text = str(uuid.uuid4())
+def genid(g):
+    if not (g.text or "").strip():
+        g.text = random_uuid()
 
 
-def memory(root):
-    mem = root.find("memory")
-    cells = root.findall("cpu/numa/cell")
+def _first(top, tag):
+    found = top.get(tag)
+    return found[0] if found else None
+
+
+def memory(root, top):
+    mem = _first(top, "memory")
+    cells = root.findall("cpu/numa/cell") if "cpu" in top else ()
     total = 0
     for cell in cells:
         if cell.get("memory") is not None:
@@ -88,7 +128,7 @@ def memory(root):
     if mem is not None:
         _kib(mem, "memory")
         set_attrs(mem, "domain/memory", {"unit": "KiB"})
-    for target in root.findall("devices/memory/target"):
+    for target in root.findall("devices/memory/target") if "devices" in top else ():
         size = target.find("size")
         if size is not None:
             total_dev = numbers.scaled_kib(size.text, size.get("unit"), "size")
@@ -100,20 +140,20 @@ def memory(root):
     if mem is None:
         raise VirtError(XML_ERROR, "Memory size must be specified via <memory> or in the "
                         "<numa> configuration")
-    maxmem = root.find("maxMemory")
+    maxmem = _first(top, "maxMemory")
     if maxmem is not None:
         _kib(maxmem, "maxMemory")
         set_attrs(maxmem, "domain/maxMemory", {"unit": "KiB"})
-    cur = root.find("currentMemory")
+    cur = _first(top, "currentMemory")
     if cur is None:
-        cur = child(root, "domain", "currentMemory", {"unit": "KiB"}, mem.text)
+        cur = insert(root, "domain", "currentMemory", {"unit": "KiB"}, mem.text)
     else:
         value = _kib(cur, "currentMemory")
         if value == 0 or value > int(mem.text):
             cur.text = mem.text
         cur.attrib.clear()
         cur.set("unit", "KiB")
-    tune = root.find("memtune")
+    tune = _first(top, "memtune")
     for tag in ("hard_limit", "soft_limit", "swap_hard_limit", "min_guarantee"):
         e = tune.find(tag) if tune is not None else None
         if e is not None:
@@ -126,26 +166,28 @@ def memory(root):
         root.remove(tune)
 
 
-_BITMAPS = (("vcpu", "cpuset"), ("cputune/vcpupin", "cpuset"),
-            ("cputune/emulatorpin", "cpuset"), ("cputune/iothreadpin", "cpuset"),
-            ("numatune/memory", "nodeset"), ("numatune/memnode", "nodeset"),
-            ("cpu/numa/cell", "cpus"), ("memoryBacking/hugepages/page", "nodeset"),
-            ("cputune/vcpusched", "vcpus"), ("cputune/iothreadsched", "iothreads"),
-            ("cputune/cachetune", "vcpus"), ("cputune/memorytune", "vcpus"),
-            ("devices/memory/source/nodemask", None))
+def _by_first_step(paths):
+    """(first step, path, name) for each (path, name) of *paths*: an entry
+    matters only when the root has its first step, and most documents have
+    few of the elements these tables name."""
+    return tuple((path.partition("/")[0], path, name) for path, name in paths)
 
 
-def _present(root, paths):
-    """The entries of *paths* (path, ...) whose first step *root* has:
-    most documents have few of the elements these tables name."""
-    tags = {c.tag for c in root}
-    return [entry for entry in paths if entry[0].partition("/")[0] in tags]
+# Elements holding a set of CPUs or nodes: path -> attribute (None: the text).
+_BITMAPS = _by_first_step((
+    ("vcpu", "cpuset"), ("cputune/vcpupin", "cpuset"),
+    ("cputune/emulatorpin", "cpuset"), ("cputune/iothreadpin", "cpuset"),
+    ("numatune/memory", "nodeset"), ("numatune/memnode", "nodeset"),
+    ("cpu/numa/cell", "cpus"), ("memoryBacking/hugepages/page", "nodeset"),
+    ("cputune/vcpusched", "vcpus"), ("cputune/iothreadsched", "iothreads"),
+    ("cputune/cachetune", "vcpus"), ("cputune/memorytune", "vcpus"),
+    ("devices/memory/source/nodemask", None)))
 
 
-def bitmaps(root):
+def bitmaps(root, top):
     """Sets of CPUs and nodes in libvirt's canonical spelling."""
-    for path, name in _present(root, _BITMAPS):
-        for e in root.findall(path):
+    for first, path, name in _BITMAPS:
+        for e in root.findall(path) if first in top else ():
             value = e.get(name) if name else e.text
             if value is None:
                 continue
@@ -156,7 +198,9 @@ def bitmaps(root):
                 e.text = value
 
 
-def numatune(root, placement):
+def numatune(root, placement, top):
+    if placement != "auto" and "numatune" not in top:
+        return
     if placement == "auto" and root.find("numatune") is None:
         tune = child(root, "domain", "numatune")
         insert(tune, "domain/numatune", "memory", {"mode": "strict", "placement": "auto"})
@@ -169,18 +213,17 @@ def numatune(root, placement):
 
 
 # Elements holding a size: path -> attribute holding it (None: the text).
-_SIZES = {
-    "memoryBacking/hugepages/page": "size",
-    "devices/memory/target/size": None, "devices/memory/target/requested": None,
-    "devices/memory/target/block": None, "devices/memory/source/pagesize": None,
-    "features/hpt/maxpagesize": None, "features/tcg/tb-cache": None,
-    "devices/controller/target/pcihole64": None, "devices/controller/pcihole64": None,
-}
+_SIZES = _by_first_step((
+    ("memoryBacking/hugepages/page", "size"),
+    ("devices/memory/target/size", None), ("devices/memory/target/requested", None),
+    ("devices/memory/target/block", None), ("devices/memory/source/pagesize", None),
+    ("features/hpt/maxpagesize", None), ("features/tcg/tb-cache", None),
+    ("devices/controller/target/pcihole64", None), ("devices/controller/pcihole64", None)))
 
 
-def sizes(root):
-    for path, name in _present(root, _SIZES.items()):
-        for e in root.findall(path):
+def sizes(root, top):
+    for first, path, name in _SIZES:
+        for e in root.findall(path) if first in top else ():
             value = e.get(name) if name else e.text
             if value is None:
                 continue
@@ -192,27 +235,27 @@ def sizes(root):
             e.set("unit", "KiB")
 
 
-def vcpu(root):
-    v = root.find("vcpu")
+def vcpu(root, top):
+    """The vCPU count and placement; returns <vcpu>."""
+    v = _first(top, "vcpu")
     if v is None:
-        v = child(root, "domain", "vcpu", text="1")
+        v = insert(root, "domain", "vcpu", text="1")
     if not v.text:
         v.text = "1"
     count = numbers.parse_uint(v.text, 10)
     if count is None:
         raise VirtError(XML_ERROR, "maximum vcpus count must be an integer")
     v.text = str(count)
-    auto_memory = root.find("numatune/memory[@placement='auto']") is not None
+    auto_memory = "numatune" in top and \
+        root.find("numatune/memory[@placement='auto']") is not None
     if v.get("placement") is None or (auto_memory and v.get("cpuset") is None):
         attr(v, "domain/vcpu", "placement", "auto" if auto_memory else "static")
     if v.get("current") is not None and v.get("current") == v.text:
         del v.attrib["current"]
+    return v
 
 
-def cpu(root):
-    c = root.find("cpu")
-    if c is None:
-        return
+def cpu(c):
     for i, cell in enumerate(c.findall("numa/cell")):
         if cell.get("id") is None:
             attr(cell, "domain/cpu/numa/cell", "id", str(i))
@@ -243,12 +286,12 @@ def cpu(root):
 _ON_FEATURES = ("pmu", "vmcoreinfo", "pvspinlock")
 
 
-def features(root):
+def features(feats):
     for tag in _ON_FEATURES:
-        f = root.find("features/" + tag)
+        f = feats.find(tag)
         if f is not None and f.get("state") is None:
             f.set("state", "on")
-    hv = root.find("features/hyperv")
+    hv = feats.find("hyperv")
     if hv is not None and hv.get("mode") is None:
         hv.set("mode", "custom")
 
@@ -269,13 +312,10 @@ def sort_children(parent, tag, key):
         parent.insert(pos + i, e)
 
 
-def cputune(root):
+def cputune(tune, vcpu_elem):
     """Pins sorted by id; scheduler settings one per vCPU or I/O thread."""
-    tune = root.find("cputune")
-    if tune is None:
-        return
     sort_children(tune, "iothreadpin", "iothread")
-    nvcpus = numbers.parse_uint(root.findtext("vcpu"), 10) or 1
+    nvcpus = numbers.parse_uint(vcpu_elem.text, 10) or 1
     for ct in tune.findall("cachetune") + tune.findall("memorytune"):
         vcpus = {n for n in bitmap.parse(ct.get("vcpus")) if n < nvcpus}
         if not vcpus:
@@ -295,30 +335,41 @@ def cputune(root):
         sort_children(tune, tag, key)
 
 
-def lifecycle(root):
-    clock = child(root, "domain", "clock")
-    if clock.get("offset") is None:
+def lifecycle(root, top):
+    """The clock and lifecycle actions; returns the last one insert()ed (a
+    search for the place of a later kind can start after it), or None."""
+    added = None
+    clock = _first(top, "clock")
+    if clock is None:
+        added = insert(root, "domain", "clock", {"offset": "utc"})
+    elif clock.get("offset") is None:
         attr(clock, "domain/clock", "offset", "utc")
     for tag, default in (("on_poweroff", "destroy"), ("on_reboot", "restart"),
                          ("on_crash", "destroy")):
-        e = child(root, "domain", tag)
-        if not (e.text or "").strip():
-            e.text = default
+        e = _first(top, tag)
+        if e is None:
+            added = insert(root, "domain", tag, text=default, after=added)
+        else:
+            added = None
+            if not (e.text or "").strip():
+                e.text = default
+    return added
 
 
-def boot(root):
-    os_ = child(root, "domain", "os")
-    menu = os_.find("bootmenu")
+def boot(os_, devs):
+    parts = by_tag(os_)
+    menu = _first(parts, "bootmenu")
     if menu is not None and menu.get("enable") != "yes":
         menu.attrib.pop("timeout", None)
-    loader = os_.find("loader")
+    loader = _first(parts, "loader")
     if loader is not None and loader.text and loader.get("type") is None \
             and os_.get("firmware") is None:
         attr(loader, "domain/os/loader", "type", "rom")
-    if (os_.findtext("type") or "hvm") != "hvm":
+    ostype = _first(parts, "type")
+    if ((ostype.text if ostype is not None else None) or "hvm") != "hvm":
         return
-    if os_.find("boot") is not None:
+    if "boot" in parts:
         return
-    if root.find("devices//boot") is not None:
+    if next(devs.iter("boot"), None) is not None:
         return
     insert(os_, "domain/os", "boot", {"dev": "hd"})

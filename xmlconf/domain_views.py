@@ -12,8 +12,17 @@ from virtsh.xmlconf import XML_INACTIVE, XML_MIGRATABLE, XML_SECURE
 from virtsh.xmlconf.tree import attr, insert
 
 
+def may_edit(root, flags):
+    """Whether apply() may edit *root* for *flags*: printing needs a copy
+    only then.  Only the inactive, secure view (what a define writes) of a
+    definition without a bare <panic/> is sure to be left as it is."""
+    if flags & XML_MIGRATABLE or not flags & XML_INACTIVE or not flags & XML_SECURE:
+        return True
+    return any(not p.attrib and not len(p) for p in root.iterfind("devices/panic"))
+
+
 def apply(root, flags):
-    """Edit *root* (a copy) for *flags*."""
+    """Edit *root* (a copy) for *flags* (keep may_edit in step)."""
     for p in root.findall("devices/panic"):
         if not p.attrib and not len(p):
             p.getparent().remove(p)  # libvirt prints nothing for a bare <panic/>

@@ -41,8 +41,8 @@ def parse(text):
         uuid = objxml.element("uuid")
         root.insert(0, uuid)
     if not (uuid.text or "").strip():
-        import uuid as _uuid
-        uuid.text = str(_uuid.uuid4())
+        from virtsh.xmlconf.uuids import random_uuid
+        uuid.text = random_uuid()
     uuid.text = uuid.text.strip()
     return NWFilterDef(root)
 
