@@ -5,8 +5,6 @@ Only the QEMU driver keeps these elements (the generic XML layer drops
 foreign ones), always printed with the ``qemu`` prefix as libvirt does.
 The extra arguments and environment of ``<qemu:commandline>`` go to QEMU.
 """
-import copy
-
 from virtsh.xmlconf import writer
 
 NS = "http://libvirt.org/schemas/domain/qemu/1.0"
@@ -25,8 +23,12 @@ def _ours(elem):
 
 def keep(root, raw):
     """Copy the QEMU-namespace children of the written document *raw* to *root*."""
-    found = [copy.deepcopy(e) for e in raw.iterchildren(ANY) if _local(e) in ORDER]
+    found = [e for e in raw.iterchildren(ANY) if _local(e) in ORDER]
+    if not found:
+        return
+    import copy                 # (few documents have any: spare most defines the import)
     for elem in sorted(found, key=lambda e: ORDER.index(_local(e))):
+        elem = copy.deepcopy(elem)
         elem.tail = None
         root.append(elem)
 
@@ -36,11 +38,13 @@ def format(defn, flags=0, live_id=None):  # noqa: A001 (xmlconf's name)
     for a migratable view, without what every QEMU host adds itself)."""
     from virtsh.xmlconf import XML_MIGRATABLE, domain as xd
     if flags & XML_MIGRATABLE:
+        import copy
         from virtsh.drivers.qemu import migratable
         defn = xd.DomainDef(migratable.strip(copy.deepcopy(defn.tree)))
     extras = list(defn.tree.iterchildren(ANY))
     if not extras:
         return xd.format(defn, flags, live_id=live_id)
+    import copy
     plain = xd.DomainDef(copy.deepcopy(defn.tree))
     for elem in list(plain.tree.iterchildren(ANY)):
         plain.tree.remove(elem)
