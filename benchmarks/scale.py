@@ -7,7 +7,8 @@ Both sides hold the same definitions: 10, then 100, then 1,000 domains
 At each size the script times, interleaved virsh/virtsh, the median of
 `list --all`, `list --name`, `domstate`, `dominfo` (and `domstats` over
 the running guests), and the rate of defining the batch that grew the
-set (one process reading `define FILE` lines from stdin, for both).
+set (one process reading `define FILE` lines from stdin, for both, each
+starting after a sync).
 
 Budgets (issue 9): queries at most 1.5x libvirt, defining all the
 domains at least as fast as libvirt (each batch's rate is shown for how it
