@@ -333,11 +333,11 @@ def command_section(cmd):
     return "\n".join(lines) + "\n"
 
 
-def listed(module):
-    """The visible commands of a command module, in virsh's order."""
+def listed(modules):
+    """The visible commands of a help group's modules, in virsh's order."""
     from virtsh import commands
     for name, mod in commands.INDEX.items():
-        cmd = commands.find(name) if mod == module else None
+        cmd = commands.find(name) if mod in modules else None
         if cmd is not None and cmd.name == name and not cmd.hidden:
             yield cmd
 
@@ -375,10 +375,10 @@ def json_section():
 def render():
     from virtsh import __version__, commands
     out = [HEAD.replace("@VERSION@", __version__), GUIDE, json_section()]
-    for group, keyword, module in commands.GROUPS:
+    for group, keyword, modules in commands.GROUPS:
         out.append('.SH "%s COMMANDS (help keyword %s)"\n'
                    % (group.upper(), keyword))
-        out += [command_section(cmd) for cmd in listed(module)]
+        out += [command_section(cmd) for cmd in listed(modules)]
     out.append(TAIL)
     return "".join(out)
 

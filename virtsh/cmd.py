@@ -1,12 +1,12 @@
 """Declaring commands: the shape of virsh's command tree.
 
-A command module (virtsh/commands/<group>.py) declares each command with
-``@command(name, help, *options)``; options are made with ``data`` (may be
-given positionally), ``opt`` (only by name), ``flag`` (boolean) and ``argv``
-(all remaining data words).  The order of ``data``/``argv`` options is the
-order in which bare words fill them, as in virsh.  The handler is called as
-``handler(ctl, args)`` with the shell control (virtsh/control.py) and the
-parsed options (virtsh.args.Args).
+A command module (virtsh/commands/*.py, grouped by its GROUPS) declares
+each command with ``@command(name, help, *options)``; options are made
+with ``data`` (may be given positionally), ``opt`` (only by name), ``flag``
+(boolean) and ``argv`` (all remaining data words).  The order of
+``data``/``argv`` options is the order in which bare words fill them, as in
+virsh.  The handler is called as ``handler(ctl, args)`` with the shell
+control (virtsh/control.py) and the parsed options (virtsh.args.Args).
 
 Plain classes and tuples, no dataclasses: this module is on the start-up
 path of every command.

@@ -3,27 +3,27 @@ from virtsh import commands
 from virtsh.cmd import ARGV, BOOL, NUMBER
 
 
-def _listed(module):
+def _listed(modules):
     """The commands of a help group in virsh's order, without aliases and
     hidden commands."""
     for name, mod in commands.INDEX.items():
-        if mod != module:
+        if mod not in modules:
             continue
         cmd = commands.find(name)
         if cmd is not None and cmd.name == name and not cmd.hidden:
             yield cmd
 
 
-def _group_lines(module):
-    return "".join("    %-30s %s\n" % (cmd.name, cmd.help) for cmd in _listed(module))
+def _group_lines(modules):
+    return "".join("    %-30s %s\n" % (cmd.name, cmd.help) for cmd in _listed(modules))
 
 
 def all_groups():
     """``help`` without argument."""
     parts = ["Grouped commands:\n\n"]
-    for group, keyword, module in commands.GROUPS:
+    for group, keyword, modules in commands.GROUPS:
         parts.append(" %s (help keyword '%s'):\n" % (group, keyword))
-        parts.append(_group_lines(module))
+        parts.append(_group_lines(modules))
         parts.append("\n")
     return "".join(parts)
 
@@ -31,9 +31,9 @@ def all_groups():
 def usage_groups():
     """The command list at the end of ``virtsh --help``."""
     parts = []
-    for group, keyword, module in commands.GROUPS:
+    for group, keyword, modules in commands.GROUPS:
         parts.append(" %s (help keyword '%s')\n" % (group, keyword))
-        parts.append(_group_lines(module))
+        parts.append(_group_lines(modules))
         parts.append("\n")
     parts.append("\n  (specify help <group> for details about the commands in the group)\n"
                  "\n  (specify help <command> for details about the command)\n\n")
@@ -42,9 +42,9 @@ def usage_groups():
 
 def group(group_name):
     """``help KEYWORD``; None if no group has that name or keyword."""
-    for name, keyword, module in commands.GROUPS:
+    for name, keyword, modules in commands.GROUPS:
         if group_name in (name, keyword):
-            return " %s (help keyword '%s'):\n%s" % (name, keyword, _group_lines(module))
+            return " %s (help keyword '%s'):\n%s" % (name, keyword, _group_lines(modules))
     return None
 
 

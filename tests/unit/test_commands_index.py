@@ -1,6 +1,9 @@
 """commands.INDEX matches the modules, and the command tree matches virsh 9.0's."""
 import json
 import os
+import re
+import subprocess
+import sys
 
 import pytest
 
@@ -32,6 +35,28 @@ def test_index_names_exactly_what_the_modules_declare(registry):
 def test_every_command_knows_its_group(registry):
     groups = {g for g, _, _ in commands.GROUPS}
     assert {cmd.group for cmd in registry.values()} <= groups
+
+
+@pytest.mark.parametrize("argv, module", [
+    (["dominfo", "test"], "monitor"),
+    (["destroy", "test"], "domain"),
+    (["vcpucount", "test"], "domtune"),
+    (["save", "test", "/nonexistent/dir/img"], "domsave"),
+])
+def test_a_command_imports_only_the_module_declaring_it(argv, module):
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "virtsh",
+                           "-c", "test:///default", *argv], capture_output=True, text=True)
+    loaded = re.findall(r"\| +(virtsh\.commands\.\w+)$", proc.stderr, re.M)
+    assert loaded == ["virtsh.commands." + module]
+
+
+def test_commands_of_a_module_a_handler_imported_get_their_group():
+    # start --console imports domguest outside commands._load
+    code = ("import virtsh.commands.domguest\n"
+            "from virtsh import commands\n"
+            "print(commands.find('start').group, commands.find('console').group, sep='|')")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout == "Domain Management|Domain Management\n"
 
 
 def _implemented(cmd):
@@ -66,8 +91,8 @@ def test_groups_and_their_order_match_virsh(inventory):
     ours = [(name, keyword) for name, keyword, _ in commands.GROUPS]
     assert ours == [(g["name"], g["keyword"]) for g in inventory["groups"]]
     for group in inventory["groups"]:
-        module = next(m for n, _, m in commands.GROUPS if n == group["name"])
-        listed = [name for name, mod in commands.INDEX.items() if mod == module]
+        modules = next(m for n, _, m in commands.GROUPS if n == group["name"])
+        listed = [name for name, mod in commands.INDEX.items() if mod in modules]
         visible = [n for n in listed if n in group["commands"]]
         assert visible == group["commands"], group["name"]
 

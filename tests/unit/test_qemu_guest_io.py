@@ -36,7 +36,7 @@ def test_pretty_json_is_laid_out_as_virsh_does():
 
 
 def test_qmp_command_words_are_wrapped():
-    from virtsh.commands.domain import _qmp_command_text
+    from virtsh.commands.domguest import _qmp_command_text
     from virtsh.errors import CommandError
     assert _qmp_command_text(['{"execute":"stop"}']) == '{"execute":"stop"}'
     assert json.loads(_qmp_command_text(["query-status"])) == {"execute": "query-status"}
