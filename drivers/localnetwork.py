@@ -9,13 +9,12 @@ process sees the same networks.  netsetup.py does the host plumbing.
 """
 import os
 
+from virtsh.drivers import files, netsetup
 from virtsh.drivers import network as N
-from virtsh.drivers import netsetup
 from virtsh.drivers.errors import (
     VirtError, INTERNAL_ERROR, NO_NETWORK, NO_NETWORK_PORT, OPERATION_FAILED,
     OPERATION_INVALID, check_flags)
 from virtsh.drivers.listing import wanted
-from virtsh.drivers.localstorage import _atomic_write
 
 
 def _remove(path):
@@ -125,7 +124,7 @@ class LocalNetwork(N.Network):
             changed["config"] = netupdate.apply(config.copy(), command, section,
                                                 parent_index, xml)
         for which, defn in changed.items():
-            _atomic_write(self.conn._network_path(self._name, which), network.format(defn))
+            files.save_config(self.conn._network_path(self._name, which), network.format(defn))
         if "state" in changed:
             netsetup.apply_live_update(changed["state"], self._files(), section)
 
@@ -192,7 +191,7 @@ class LocalNetwork(N.Network):
         if os.path.exists(path):
             raise VirtError(OPERATION_FAILED, "network port with uuid %s already exists"
                             % uuid)
-        _atomic_write(path, objxml.write(root))
+        files.save_config(path, objxml.write(root))
         return port
 
 
@@ -330,13 +329,13 @@ class LocalNetworkMixin:
         netsetup.check_can_start(defn)
         state_dir = self._network_dirs()[1]
         os.makedirs(state_dir, mode=0o700, exist_ok=True)
-        files = netsetup.NetworkFiles(state_dir, defn.name)
+        net_files = netsetup.NetworkFiles(state_dir, defn.name)
         try:
-            netsetup.bring_up(defn, files)
+            netsetup.bring_up(defn, net_files)
         except BaseException:
-            netsetup.tear_down(defn, files)
+            netsetup.tear_down(defn, net_files)
             raise
-        _atomic_write(self._network_path(defn.name, "state"), network.format(defn))
+        files.save_config(self._network_path(defn.name, "state"), network.format(defn))
 
     def _autostart_networks(self):
         """Once per boot: forget networks a previous boot left running (their
@@ -397,7 +396,7 @@ class LocalNetworkMixin:
         netsetup.validate(defn)
         same = self._check_new_network(defn, live=False)
         self._fill_in(defn, same)
-        _atomic_write(self._network_path(defn.name, "config"), network.format(defn))
+        files.save_config(self._network_path(defn.name, "config"), network.format(defn))
         return LocalNetwork(self, defn.name, defn.uuid)
 
     def create_network(self, xml, flags=0):

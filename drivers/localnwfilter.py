@@ -6,9 +6,8 @@ turn them into firewall rules for guest ports.
 """
 import os
 
-from virtsh.drivers import hostobjects as H
+from virtsh.drivers import files, hostobjects as H
 from virtsh.drivers.errors import VirtError, NO_NWFILTER, OPERATION_FAILED, check_flags
-from virtsh.drivers.localstorage import _atomic_write
 
 
 class LocalNWFilter(H.NWFilter):
@@ -89,6 +88,6 @@ class LocalNWFilterMixin:
             if other.name == defn.name and other.uuid != defn.uuid:
                 raise VirtError(OPERATION_FAILED, "filter '%s' already exists with uuid %s"
                                 % (defn.name, other.uuid))
-        _atomic_write(os.path.join(self._nwfilter_dir(), defn.name + ".xml"),
+        files.save_config(os.path.join(self._nwfilter_dir(), defn.name + ".xml"),
                       nwfilter.format(defn))
         return LocalNWFilter(self, defn)

@@ -7,24 +7,10 @@ plus its value in ``config_dir/UUID.base64``, an ephemeral one the same in
 """
 import os
 
-from virtsh.drivers import hostobjects as H
+from virtsh.drivers import files, hostobjects as H
 from virtsh.drivers.errors import (
     VirtError, INTERNAL_ERROR, INVALID_SECRET, NO_SECRET, check_flags)
 from virtsh.drivers.listing import wanted
-
-
-def _write_private(path, data):
-    """Write *data* (bytes) so that only the owner can ever read it."""
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    tmp = path + ".new"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
 
 
 class LocalSecret(H.Secret):
@@ -70,7 +56,7 @@ class LocalSecret(H.Secret):
         import base64
         check_flags(flags, 0, "secretSetValue")
         base, _ = self._stored()
-        _write_private(base + ".base64", base64.b64encode(value))
+        files.save_config(base + ".base64", base64.b64encode(value))
 
     def undefine(self):
         base, _ = self._stored()
@@ -149,7 +135,7 @@ class LocalSecretsMixin:
                             "secret")
         directory = self._secret_dirs()[1 if defn.ephemeral else 0]
         base = os.path.join(directory, defn.uuid)
-        _write_private(base + ".xml", secret.format(defn).encode())
+        files.save_config(base + ".xml", secret.format(defn).encode())
         if old is not None and old[0] != base:
             # redefined between persistent and ephemeral: the value moves along
             if os.path.exists(old[0] + ".base64"):

@@ -9,7 +9,7 @@ files of the pool's target directory; ``qemu-img`` makes the non-raw ones.
 """
 import os
 
-from virtsh.drivers import poolbackends
+from virtsh.drivers import files, poolbackends
 from virtsh.drivers import storage as S
 from virtsh.drivers.errors import (
     VirtError, ARGUMENT_UNSUPPORTED, CONFIG_UNSUPPORTED, INTERNAL_ERROR, INVALID_ARG,
@@ -23,20 +23,6 @@ POOL_CREATE_WITH_BUILD = 1
 POOL_CREATE_WITH_BUILD_OVERWRITE = 2
 POOL_CREATE_WITH_BUILD_NO_OVERWRITE = 4
 QCOW2_MAGIC = b"QFI\xfb"
-
-
-def _atomic_write(path, text):
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    tmp = path + ".new"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:        # a name too long for a file name, a full disk ...
-        raise _system_error("cannot create config file '%s'" % path, e) from None
 
 
 def _system_error(message, err):
@@ -579,7 +565,7 @@ class LocalStorageMixin:
                           else S.BUILD_NO_OVERWRITE
                           if flags & POOL_CREATE_WITH_BUILD_NO_OVERWRITE else 0)
         backend.start(defn)
-        _atomic_write(self._pool_file(defn.name, persistent=False), _pool_text(defn))
+        files.save_config(self._pool_file(defn.name, persistent=False), _pool_text(defn))
 
     def _check_volume_unused(self, path, name):
         """Refuse to delete a volume a running guest has as a disk."""
@@ -677,7 +663,7 @@ class LocalStorageMixin:
         check_flags(flags, 1, "storagePoolDefineXML")
         defn = self._parse_local_pool(xml)
         self._check_new_pool(defn, allow_inactive_same=True)
-        _atomic_write(self._pool_file(defn.name, persistent=True), _pool_text(defn))
+        files.save_config(self._pool_file(defn.name, persistent=True), _pool_text(defn))
         return LocalPool(self, defn)
 
     def create_storage_pool(self, xml, flags=0):

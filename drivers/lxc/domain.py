@@ -8,10 +8,11 @@ import signal
 import time
 
 from virtsh.drivers import domain as D
+from virtsh.drivers import files
 from virtsh.drivers.domain import Domain
 from virtsh.drivers.errors import (VirtError, NO_DOMAIN, OPERATION_INVALID, INTERNAL_ERROR,
                                    OPERATION_FAILED)
-from virtsh.drivers.qemu import files, store as S
+from virtsh.drivers.qemu import store as S
 
 from virtsh.xmlconf import XML_INACTIVE
 

@@ -2,8 +2,9 @@
 import time
 
 from virtsh.drivers import domain as D
+from virtsh.drivers import files
 from virtsh.drivers.errors import VirtError, INTERNAL_ERROR, INVALID_ARG, OPERATION_INVALID
-from virtsh.drivers.qemu import files, store as S
+from virtsh.drivers.qemu import store as S
 
 
 def _limit_kib(root):

@@ -27,7 +27,7 @@ class Tree:
         self.scope_suffix = scope_suffix          # names this tree's cgroups
 
     def ensure(self):
-        from virtsh.drivers.qemu.paths import make_state_dirs
+        from virtsh.drivers.files import make_state_dirs
         make_state_dirs((("state", self.run), ("config", self.config),
                          ("autostart", self.autostart), ("log", self.log)))
 

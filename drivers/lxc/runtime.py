@@ -8,7 +8,8 @@ lost is adopted by a watcher that settles the domain when init ends.
 import json
 import os
 
-from virtsh.drivers.qemu import files, store as S
+from virtsh.drivers import files
+from virtsh.drivers.qemu import store as S
 from virtsh.drivers.lxc.cgroups import Cgroup
 
 

@@ -61,14 +61,14 @@ class BlockJobsMixin(RunningBase):
         return self.store.run(self.name(), "blockjobs")
 
     def _job_records(self):
-        from virtsh.drivers.qemu import files
+        from virtsh.drivers import files
         try:
             return json.loads(files.read_text(self._jobs_path(), "{}"))
         except ValueError:
             return {}
 
     def _save_job_records(self, records):
-        from virtsh.drivers.qemu import files
+        from virtsh.drivers import files
         files.write_atomic(self._jobs_path(), json.dumps(records), durable=False)
 
     def _disk_and_node(self, mon, path):

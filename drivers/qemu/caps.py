@@ -9,7 +9,8 @@ probed again only when the binary changes.
 import os
 
 from virtsh.drivers.errors import VirtError, SYSTEM_ERROR, INTERNAL_ERROR
-from virtsh.drivers.qemu import files, jsontext
+from virtsh.drivers import files
+from virtsh.drivers.qemu import jsontext
 
 CACHE_FORMAT = 1
 

@@ -67,7 +67,7 @@ def record_initial(root, chardevs):
 
 def read_states(store, name):
     """{channel alias: True/False} the guest changed since the start."""
-    from virtsh.drivers.qemu import files
+    from virtsh.drivers import files
     text = files.read_text(store.run(name, STATE_FILE)) or ""
     states = {}
     for line in text.splitlines():
@@ -79,7 +79,7 @@ def read_states(store, name):
 def record_change(store, name, alias, is_open):
     """Remember that the guest opened or closed the port *alias* (from the
     supervisor, without the domain's lock: it alone writes this file)."""
-    from virtsh.drivers.qemu import files
+    from virtsh.drivers import files
     states = read_states(store, name)
     states[alias] = is_open
     files.write_atomic(store.run(name, STATE_FILE),

@@ -8,7 +8,8 @@ import os
 import signal
 
 from virtsh.drivers.errors import VirtError, INTERNAL_ERROR, OPERATION_FAILED
-from virtsh.drivers.qemu import files, store as S
+from virtsh.drivers import files
+from virtsh.drivers.qemu import store as S
 
 CONSOLE_FORCE = 1
 

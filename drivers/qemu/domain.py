@@ -6,10 +6,11 @@ the files of store.py and, while running, in QEMU itself.
 import os
 
 from virtsh.drivers import domain as D
+from virtsh.drivers import files
 from virtsh.drivers.domain import Domain
 from virtsh.drivers.errors import VirtError, NO_DOMAIN, OPERATION_INVALID
 from virtsh.drivers.lazymixins import lazy_mixins
-from virtsh.drivers.qemu import files, quickfacts, store as S
+from virtsh.drivers.qemu import quickfacts, store as S
 
 from virtsh.xmlconf import XML_INACTIVE, XML_MIGRATABLE
 

@@ -96,7 +96,8 @@ def save_config(dom, root):
 
 def save_live(dom, root):
     """Write *root* as the live definition of the running domain."""
-    from virtsh.drivers.qemu import files, qemuns
+    from virtsh.drivers import files
+    from virtsh.drivers.qemu import qemuns
     from virtsh.xmlconf import domain as xd
     files.write_atomic(dom.store.run(dom.name(), "xml"),
                        qemuns.format(xd.DomainDef(root), XML_SECURE), durable=False)

@@ -17,7 +17,8 @@ arguments libvirt passes to that event's callback}.
 import os
 import time
 
-from virtsh.drivers.qemu import files, jsontext
+from virtsh.drivers import files
+from virtsh.drivers.qemu import jsontext
 
 LIMIT = 256 * 1024
 SUFFIX = ".eventlog"

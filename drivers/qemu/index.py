@@ -28,7 +28,8 @@ The state tree stays the truth:
 """
 import os
 
-from virtsh.drivers.qemu import files, quickfacts
+from virtsh.drivers import files
+from virtsh.drivers.qemu import quickfacts
 
 HEAD = 128          # the lock file: the stamp, then the size last written whole
 REWRITE_FACTOR = 4

@@ -13,7 +13,7 @@ import os
 import time
 
 from virtsh.drivers import domain as D
-from virtsh.drivers.qemu import files
+from virtsh.drivers import files
 
 OPERATION_SAVE, OPERATION_DUMP = 2, 8       # virDomainJobOperation
 LABELS = {OPERATION_SAVE: "domain save", OPERATION_DUMP: "domain core dump"}

@@ -8,9 +8,10 @@ import time
 from _signal import SIGKILL, SIGTERM     # (signal.py loads enum: ~1.5 ms a destroy)
 
 from virtsh.drivers import domain as D
+from virtsh.drivers import files
 from virtsh.drivers.errors import (VirtError, INTERNAL_ERROR, SYSTEM_ERROR,
                                    OPERATION_FAILED)
-from virtsh.drivers.qemu import files, store as S
+from virtsh.drivers.qemu import store as S
 
 PAUSED_STARTING_UP = 11
 
@@ -130,11 +131,11 @@ def _start(store, name, root, caps, conf, paused, transient, extra_args, host, t
     dom_id = store.next_id()
     chan_dir = channels.directory(store.tree.lib, dom_id, name)
     if channels.fill_paths(root, chan_dir):
-        from virtsh.drivers.qemu.paths import make_private_dirs
+        from virtsh.drivers.files import make_private_dirs
         make_private_dirs(chan_dir)
     run_dir = displays.domain_dir(store.tree.lib, dom_id, name)
     if displays.setup_listens(root, conf, run_dir):
-        from virtsh.drivers.qemu.paths import make_private_dirs
+        from virtsh.drivers.files import make_private_dirs
         make_private_dirs(run_dir)
     displays.allocate_spice_ports(root, conf)
     events_theirs = _bind_listener(store.run(name, "events"))

@@ -270,13 +270,13 @@ def _cpu_cache_file(root, cpu_xml, cache_dir):
 
 
 def _cached_features(cache_file):
-    from virtsh.drivers.qemu import files
+    from virtsh.drivers import files
     text = files.read_text(cache_file) if cache_file else None
     return set(text.split()) if text is not None else None
 
 
 def _cache_features(cache_file, enabled):
-    from virtsh.drivers.qemu import files
+    from virtsh.drivers import files
     if cache_file is None:
         return
     try:

@@ -18,9 +18,10 @@ import os
 import time
 
 from virtsh.drivers import domain as D
+from virtsh.drivers import files
 from virtsh.drivers.errors import (VirtError, OPERATION_INVALID, OPERATION_FAILED,
                                    INVALID_ARG, OVERFLOW)
-from virtsh.drivers.qemu import files, storagecopy
+from virtsh.drivers.qemu import storagecopy
 from virtsh.drivers.qemu.running import RunningBase
 from virtsh.drivers.qemu.storagecopy import StorageCopyMixin
 

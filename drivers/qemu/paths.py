@@ -6,7 +6,8 @@ embedded driver does; ``qemu:///system`` uses fixed system directories
 """
 import os
 
-from virtsh.drivers.errors import VirtError, INTERNAL_ERROR, NO_CONNECT, SYSTEM_ERROR
+from virtsh.drivers.errors import VirtError, INTERNAL_ERROR, NO_CONNECT
+from virtsh.drivers.files import make_state_dirs
 
 
 class Tree:
@@ -32,31 +33,6 @@ class Tree:
         make_state_dirs((("state", self.run), ("lib", self.lib), ("cache", self.cache),
                          ("config", self.config), ("autostart", self.autostart),
                          ("log", self.log)))
-
-
-def make_state_dirs(kinds):
-    """make_private_dirs for each (kind, path) of *kinds*; libvirt's error
-    ("Failed to create state dir ...") for one that cannot be made."""
-    for kind, path in kinds:
-        try:
-            make_private_dirs(path)
-        except OSError as e:
-            raise VirtError(SYSTEM_ERROR, "Failed to create %s dir %s: %s"
-                            % (kind, path, e.strerror)) from None
-
-
-def make_private_dirs(path):
-    """Create *path* and each missing parent with mode 0700 (os.makedirs
-    gives its mode to the last directory only)."""
-    missing = []
-    while path and not os.path.isdir(path):
-        missing.append(path)
-        path = os.path.dirname(path)
-    for directory in reversed(missing):
-        try:
-            os.mkdir(directory, 0o700)
-        except FileExistsError:
-            pass
 
 
 def for_uri(uri):

@@ -229,7 +229,7 @@ class SaveMixin(RunningBase):
             self._save_locked(path, None, flags)
 
     def managed_save_remove(self, flags=0):
-        from virtsh.drivers.qemu import files
+        from virtsh.drivers import files
         files.remove(self._managed_path())
 
     def _managed_image(self):

@@ -89,7 +89,7 @@ class SnapshotStore:
 
     def load(self):
         from virtsh.drivers.moments import MomentTree
-        from virtsh.drivers.qemu import files
+        from virtsh.drivers import files
         from virtsh.xmlconf import snapshot as xs
         tree = MomentTree()
         try:
@@ -111,7 +111,7 @@ class SnapshotStore:
         return tree
 
     def save(self, tree):
-        from virtsh.drivers.qemu import files
+        from virtsh.drivers import files
         from virtsh.xmlconf import snapshot as xs
         os.makedirs(self.dir, mode=0o700, exist_ok=True)
         keep = set()
@@ -291,7 +291,8 @@ class SnapshotsMixin(RunningBase):
             lifecycle.stop(self.store, self.name(), status, "destroyed", reason)
 
     def _revert(self, name, flags):
-        from virtsh.drivers.qemu import files, qemuns
+        from virtsh.drivers import files
+        from virtsh.drivers.qemu import qemuns
         from virtsh.xmlconf import domain as xd
         from virtsh.xmlconf import snapshot as xs
         store = self._snapshots()

@@ -26,9 +26,9 @@ import os
 import time
 
 from virtsh.drivers import domain as D
+from virtsh.drivers import files
 from virtsh.drivers.errors import (VirtError, INVALID_ARG, OPERATION_FAILED, OPERATION_INVALID,
                                    OPERATION_UNSUPPORTED)
-from virtsh.drivers.qemu import files
 from virtsh.drivers.qemu.running import RunningBase
 
 COPY_FLAGS = D.MIGRATE_NON_SHARED_DISK | D.MIGRATE_NON_SHARED_INC

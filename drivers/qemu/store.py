@@ -22,7 +22,8 @@ import os
 import time
 
 from virtsh.drivers import domain as D
-from virtsh.drivers.qemu import files, jsontext, quickfacts
+from virtsh.drivers import files
+from virtsh.drivers.qemu import jsontext, quickfacts
 
 # virDomainShutoffReason / virDomainPausedReason numbers used here.
 SHUTOFF_UNKNOWN, SHUTOFF_SHUTDOWN, SHUTOFF_DESTROYED, SHUTOFF_CRASHED = 0, 1, 2, 3

@@ -19,7 +19,8 @@ import json
 import os
 
 from virtsh.drivers import domain as D
-from virtsh.drivers.qemu import eventlog as E, files, qmpevents, store as S
+from virtsh.drivers import files
+from virtsh.drivers.qemu import eventlog as E, qmpevents, store as S
 
 PAUSED_IOERROR = 5      # virDomainPausedReason
 LOG_GRACE = 1.0         # seconds event followers get to read a transient guest's end

@@ -15,7 +15,7 @@ import pytest
 
 from faults_env import assert_consistent, config_text, qemus_of, wait_state
 from qemu_env import guest_xml, needs_qemu
-from virtsh.drivers.qemu.files import byte_range
+from virtsh.drivers.files import byte_range
 from virtsh.drivers.qemu.store import lock_slot
 
 pytestmark = needs_qemu
@@ -87,7 +87,7 @@ def test_stale_lock_file_and_lock_of_a_killed_holder(host):
     fd, slot = domain_lock(host, "vm1")
     os.write(fd, b"garbage from another life")
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import fcntl,os,time\nfrom virtsh.drivers.qemu.files import "
+        [sys.executable, "-c", "import fcntl,os,time\nfrom virtsh.drivers.files import "
          "byte_range\nfd=os.open(%r,os.O_RDWR)\nfcntl.fcntl(fd,fcntl.F_OFD_SETLKW,"
          "byte_range(fcntl.F_WRLCK,%d))\nprint(1,flush=True)\ntime.sleep(60)"
          % (os.path.join(host.root, "run", "qemu", "domains.lock"), slot)],

@@ -1,7 +1,11 @@
-"""Atomic state files and the runtime store of the QEMU driver."""
+"""Atomic state files (drivers/files.py) and the runtime store of the QEMU driver."""
 import os
 
-from virtsh.drivers.qemu import files, paths, store
+import pytest
+
+from virtsh.drivers import files
+from virtsh.drivers.errors import VirtError
+from virtsh.drivers.qemu import paths, store
 from virtsh.drivers.uri import URI
 
 
@@ -12,6 +16,40 @@ def test_write_atomic_replaces_whole_file_with_private_mode(tmp_path):
     assert open(path).read() == "second"
     assert os.stat(path).st_mode & 0o777 == 0o600
     assert os.listdir(tmp_path) == ["state.json"]      # no temp file left
+
+
+def test_a_write_cut_short_keeps_the_old_file_and_leaves_no_temp_file(tmp_path):
+    """A disk that fills up mid-write (here: a file size limit, EFBIG, in a
+    child process) must leave the previous text whole and nothing else."""
+    path = str(tmp_path / "net.xml")
+    files.write_atomic(path, "old definition")
+    child = os.fork()
+    if child == 0:
+        import resource
+        import signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        try:
+            files.write_atomic(path, "x" * 100000)
+        except OSError:
+            os._exit(0)
+        os._exit(1)
+    assert os.waitpid(child, 0)[1] == 0
+    assert open(path).read() == "old definition"
+    assert os.listdir(tmp_path) == ["net.xml"]
+
+
+def test_save_config_makes_private_folders_and_reports_failure_as_libvirt(tmp_path):
+    path = str(tmp_path / "etc" / "network" / "net.xml")
+    files.save_config(path, "<network/>")
+    assert open(path).read() == "<network/>"
+    assert os.stat(tmp_path / "etc").st_mode & 0o777 == 0o700
+    too_long = str(tmp_path / "etc" / "network" / ("n" * 300 + ".xml"))
+    with pytest.raises(VirtError) as failed:
+        files.save_config(too_long, "<network/>")
+    assert str(failed.value).endswith("': File name too long")
+    assert "cannot create config file" in str(failed.value)
+    assert sorted(os.listdir(tmp_path / "etc" / "network")) == ["net.xml"]
 
 
 def test_store_lists_persistent_and_running_names(tmp_path):

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from virtsh.drivers.qemu import files, paths, store
+from virtsh.drivers import files
+from virtsh.drivers.qemu import paths, store
 from virtsh.drivers.uri import URI
 
 

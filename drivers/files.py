@@ -1,8 +1,12 @@
-"""Safe state files: atomic writes (temp, fsync, rename), mode 0600, locks."""
+"""Safe state files of the drivers that keep their state on this host
+(QEMU, LXC, networks, storage pools, nwfilters, secrets): atomic writes
+(temp, fsync, rename), mode 0600 in folders of mode 0700, locks."""
 import _thread
 import fcntl
 import os
 import sys
+
+from virtsh.drivers.errors import VirtError, SYSTEM_ERROR
 
 
 def write_atomic(path, data, mode=0o600, durable=True):
@@ -19,14 +23,30 @@ def write_atomic(path, data, mode=0o600, durable=True):
     tmp = os.path.join(directory, ".%s.tmp%d" % (os.path.basename(path), os.getpid()))
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        if durable:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.rename(tmp, path)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.rename(tmp, path)
+    except BaseException:           # a full disk, say: no half-written file is left
+        remove(tmp)
+        raise
+
+
+def save_config(path, data):
+    """Write the definition file of a network, pool, nwfilter or secret:
+    its folders made first (0700), the file replaced whole (0600);
+    libvirt's "cannot create config file" when that fails."""
+    try:
+        make_private_dirs(os.path.dirname(path))
+        write_atomic(path, data)
+    except OSError as e:            # a name too long for a file name, a full disk ...
+        raise VirtError(SYSTEM_ERROR, "cannot create config file '%s': %s"
+                        % (path, os.strerror(e.errno))) from None
 
 
 # FNV-1a's offset basis and prime for each width.
@@ -49,7 +69,6 @@ def open_creating(path, flags):
     try:
         return os.open(path, flags | os.O_CREAT, 0o600)
     except FileNotFoundError:
-        from virtsh.drivers.qemu.paths import make_private_dirs
         make_private_dirs(os.path.dirname(path))
         return os.open(path, flags | os.O_CREAT, 0o600)
 
@@ -131,3 +150,28 @@ def byte_range(kind, offset):
     order = sys.byteorder
     return (kind.to_bytes(2, order) + bytes(6) + offset.to_bytes(8, order)
             + (1).to_bytes(8, order) + bytes(8))
+
+
+def make_state_dirs(kinds):
+    """make_private_dirs for each (kind, path) of *kinds*; libvirt's error
+    ("Failed to create state dir ...") for one that cannot be made."""
+    for kind, path in kinds:
+        try:
+            make_private_dirs(path)
+        except OSError as e:
+            raise VirtError(SYSTEM_ERROR, "Failed to create %s dir %s: %s"
+                            % (kind, path, e.strerror)) from None
+
+
+def make_private_dirs(path):
+    """Create *path* and each missing parent with mode 0700 (os.makedirs
+    gives its mode to the last directory only)."""
+    missing = []
+    while path and not os.path.isdir(path):
+        missing.append(path)
+        path = os.path.dirname(path)
+    for directory in reversed(missing):
+        try:
+            os.mkdir(directory, 0o700)
+        except FileExistsError:
+            pass
