@@ -19,8 +19,7 @@ def write_atomic(path, data, mode=0o600, durable=True):
     gone with the host's run directory anyway, skips the flush too."""
     if isinstance(data, str):
         data = data.encode()
-    directory = os.path.dirname(path)
-    tmp = os.path.join(directory, ".%s.tmp%d" % (os.path.basename(path), os.getpid()))
+    tmp = _temp_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         try:
@@ -35,6 +34,17 @@ def write_atomic(path, data, mode=0o600, durable=True):
     except BaseException:           # a full disk, say: no half-written file is left
         remove(tmp)
         raise
+
+
+def _temp_name(path):
+    """A name beside *path* for this process's temporary copy, that fits
+    wherever *path* fits: a name near the 255-byte limit is replaced by
+    its hash (libvirt takes domain and network names that long)."""
+    directory, base = os.path.split(path)
+    name = ".%s.tmp%d" % (base, os.getpid())
+    if len(name.encode()) > 255:
+        name = ".%016x.tmp%d" % (fnv1a(base, 64), os.getpid())
+    return os.path.join(directory, name)
 
 
 def save_config(path, data):

@@ -1,5 +1,5 @@
 """Object names built to break things: quotes, blanks, shell syntax, ``;``,
-newlines, ``../`` and 300 characters.
+newlines, ``../``, 300 characters and 246 (which fit a file name).
 
 For domains, networks, pools, volumes and snapshots, each name is defined,
 dumped and removed again, on test:///default (in one process, the node
@@ -38,6 +38,7 @@ NAMES = [
     "%s%n%x",
     "\u00e9l\u00e8ve-\u4e2d",
     "x" * 300,
+    "y" * 246,          # fits a file name (NAME.xml), not with a longer temp suffix
 ]
 
 
@@ -210,6 +211,23 @@ def test_domain_names_stay_in_the_embed_tree(work, embed, name):
         leftovers = [p for p in walk(work / "root") if p.startswith("etc/qemu/") and
                      p.endswith(".xml")]
         assert leftovers == []
+
+
+@pytest.mark.parametrize("kind", ["domain", "network"])
+def test_a_name_as_long_as_a_file_name_allows_is_defined(work, embed, kind):
+    """libvirt 9.0 defines a domain or network of a 246-character name
+    (its NAME.xml fits in 255 bytes): so must virtsh, whatever its own
+    temporary files are called."""
+    name = "y" * 246
+    document, define, dump, remove = KINDS[kind]
+    path = write(work / "docs", "obj.xml", document(name) if kind == "network"
+                 else domain_xml(name, "qemu"))
+    status, _, err = embed(define, path)
+    assert status == 0, err
+    status, out, err = embed(*dump.split(), name)
+    assert status == 0 and name_in(out) == name, err
+    assert embed(*remove.split(), name)[0] == 0
+    assert [p for p in walk(work / "root") if ".tmp" in p] == []
 
 
 @pytest.mark.parametrize("name", NAMES, ids=range(len(NAMES)))
