@@ -36,15 +36,23 @@ def write_atomic(path, data, mode=0o600, durable=True):
         raise
 
 
-def _temp_name(path):
-    """A name beside *path* for this process's temporary copy, that fits
-    wherever *path* fits: a name near the 255-byte limit is replaced by
-    its hash (libvirt takes domain and network names that long)."""
+def temp_prefix(path):
+    """What the temporary copies of *path* are called, but for the pid of
+    the process writing each: a name that fits wherever *path* fits (near
+    the 255-byte limit, a hash replaces the name: libvirt takes domain and
+    network names that long)."""
     directory, base = os.path.split(path)
-    name = ".%s.tmp%d" % (base, os.getpid())
-    if len(name.encode()) > 255:
-        name = ".%016x.tmp%d" % (fnv1a(base, 64), os.getpid())
-    return os.path.join(directory, name)
+    prefix = ".%s.tmp" % base
+    if len(prefix.encode()) + _PID_DIGITS > 255:
+        prefix = ".%016x.tmp" % fnv1a(base, 64)
+    return os.path.join(directory, prefix)
+
+
+_PID_DIGITS = 7             # pid_max is at most 4194304
+
+
+def _temp_name(path):
+    return "%s%d" % (temp_prefix(path), os.getpid())
 
 
 def save_config(path, data):

@@ -13,6 +13,7 @@ Per domain NAME:
   run/qemu/NAME.reboot       a guest reboot is in progress (fake reboot)
   run/qemu/NAME.shutoff      reason number of the last stop
   run/qemu/NAME.migration    the migration job in flight and who drives it
+                             (a NAME too long for one of these: a hash of it)
   run/qemu/domains.lock      one byte per domain, locked while a command
                              operates on it (files.Lock, lock_slot)
   run/qemu/events/NAME.eventlog  events for followers (eventlog.py)
@@ -32,6 +33,8 @@ ENDINGS = {"shutdown": SHUTOFF_SHUTDOWN, "destroyed": SHUTOFF_DESTROYED,
            "crashed": SHUTOFF_CRASHED, "saved": SHUTOFF_SAVED,
            "failed": SHUTOFF_FAILED}
 SUPERVISOR_GRACE = 2.0      # seconds a supervisor gets to settle its ended QEMU
+_SOCKETS = ("monitor", "events")
+_SOCKET_NAME_MAX = 80       # bound through /proc/self/fd/N/ (lifecycle._short): < 108 bytes
 
 
 class Store:
@@ -48,7 +51,13 @@ class Store:
         return os.path.join(self.tree.autostart, name + ".xml")
 
     def run(self, name, kind):
-        return os.path.join(self.tree.run, "%s.%s" % (name, kind))
+        """run/qemu/NAME.kind; for a name too long for that (a file name
+        holds 255 bytes, a unix socket's address ~100 with its folder)
+        a hidden name made of the name's hash."""
+        base = "%s.%s" % (name, kind)
+        if len(base.encode()) > (_SOCKET_NAME_MAX if kind in _SOCKETS else 255):
+            base = ".%016x.%s" % (files.fnv1a(name, 64), kind)
+        return os.path.join(self.tree.run, base)
 
     def log(self, name):
         return os.path.join(self.tree.log, name + ".log")
@@ -253,7 +262,8 @@ class Store:
         kinds = ("xml", "pid", "monitor", "events", "ending", "reboot", "migration", "status",
                  "vserports")
         files.remove(*(self.run(name, kind) for kind in kinds))
-        leftovers = tuple(".%s.%s.tmp" % (name, kind) for kind in kinds)
+        leftovers = tuple(os.path.basename(files.temp_prefix(self.run(name, kind)))
+                          for kind in kinds)
         with os.scandir(self.tree.run) as entries:  # what writers killed half-way left
             files.remove(*[e.path for e in entries if e.name.startswith(leftovers)])
 

@@ -73,6 +73,23 @@ def test_start_paused_and_ids(host):
     host.virtsh("destroy", "vm2")
 
 
+def test_a_guest_named_as_long_as_a_file_name_allows_runs(host):
+    """libvirt 9.0 starts a guest of a 246-character name: its QMP sockets
+    cannot be NAME.monitor then (a unix socket's address is ~100 bytes),
+    yet every command must reach it, and it must leave nothing behind."""
+    name = "L" * 246
+    host.define(guest_xml(name))
+    assert host.virtsh("start", name).returncode == 0
+    assert host.state(name) == "running (booted)"
+    reply = host.virtsh("qemu-monitor-command", name, '{"execute":"query-status"}').stdout
+    assert '"status":"running"' in reply
+    host.virtsh("suspend", name)
+    assert host.state(name) == "paused (user)"
+    host.virtsh("destroy", name)
+    assert host.state(name) == "shut off (destroyed)"
+    assert host.runtime_files() == [name + ".shutoff"]
+
+
 def test_qemu_killed_from_outside(host):
     host.define(guest_xml("vm1"))
     host.virtsh("start", "vm1")

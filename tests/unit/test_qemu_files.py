@@ -90,3 +90,25 @@ def test_ids_increase(tmp_path):
     tree.ensure()
     s = store.Store(tree)
     assert [s.next_id() for _ in range(3)] == [1, 2, 3]
+
+
+def test_stopping_a_guest_removes_what_killed_writers_left_even_for_long_names(tmp_path):
+    """A command killed between writing a temp copy and renaming it leaves
+    the copy; the guest's stop removes it, whatever the temp name became."""
+    tree = paths.for_uri(URI("qemu:///embed?root=%s" % tmp_path))
+    tree.ensure()
+    s = store.Store(tree)
+    for name in ("vm", "v" * 246):
+        s.write_config(name, "<domain/>")
+        s.write_status(name, {"id": 1, "pid": 0, "state": 1, "reason": 1})
+        left = []
+        for kind in ("status", "xml", "migration"):
+            path = s.run(name, kind)
+            left.append(files.temp_prefix(path) + "4194303")
+            assert len(os.path.basename(left[-1]).encode()) <= 255
+            open(left[-1], "w").close()
+        s.finish(name, store.SHUTOFF_DESTROYED)
+        assert not [p for p in left if os.path.exists(p)]
+    assert sorted(e for e in os.listdir(tree.run) if e.endswith(".shutoff")) == \
+        ["vm.shutoff", "v" * 246 + ".shutoff"]
+
