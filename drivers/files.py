@@ -8,6 +8,8 @@ import sys
 
 from virtsh.drivers.errors import VirtError, SYSTEM_ERROR
 
+_PID_DIGITS = 7             # pid_max is at most 4194304: room kept in temp names
+
 
 def write_atomic(path, data, mode=0o600, durable=True):
     """Replace *path* with *data* (str or bytes) so readers never see half.
@@ -38,21 +40,23 @@ def write_atomic(path, data, mode=0o600, durable=True):
 
 def temp_prefix(path):
     """What the temporary copies of *path* are called, but for the pid of
-    the process writing each: a name that fits wherever *path* fits (near
-    the 255-byte limit, a hash replaces the name: libvirt takes domain and
-    network names that long)."""
+    the process writing each: a name that fits wherever *path* fits."""
     directory, base = os.path.split(path)
-    prefix = ".%s.tmp" % base
-    if len(prefix.encode()) + _PID_DIGITS > 255:
-        prefix = ".%016x.tmp" % fnv1a(base, 64)
-    return os.path.join(directory, prefix)
-
-
-_PID_DIGITS = 7             # pid_max is at most 4194304
+    return os.path.join(directory, fitting_name("." + base, ".tmp", 255 - _PID_DIGITS))
 
 
 def _temp_name(path):
     return "%s%d" % (temp_prefix(path), os.getpid())
+
+
+def fitting_name(stem, suffix, limit=255):
+    """*stem* + *suffix* as a file name of at most *limit* bytes: when that
+    is too long, a hidden name made of *stem*'s hash keeps the suffix
+    (libvirt takes domain and network names near the 255-byte limit)."""
+    name = stem + suffix
+    if len(name.encode()) <= limit:
+        return name
+    return ".%016x%s" % (fnv1a(stem, 64), suffix)
 
 
 def save_config(path, data):

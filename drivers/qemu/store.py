@@ -54,10 +54,8 @@ class Store:
         """run/qemu/NAME.kind; for a name too long for that (a file name
         holds 255 bytes, a unix socket's address ~100 with its folder)
         a hidden name made of the name's hash."""
-        base = "%s.%s" % (name, kind)
-        if len(base.encode()) > (_SOCKET_NAME_MAX if kind in _SOCKETS else 255):
-            base = ".%016x.%s" % (files.fnv1a(name, 64), kind)
-        return os.path.join(self.tree.run, base)
+        limit = _SOCKET_NAME_MAX if kind in _SOCKETS else 255
+        return os.path.join(self.tree.run, files.fitting_name(name, "." + kind, limit))
 
     def log(self, name):
         return os.path.join(self.tree.log, name + ".log")
